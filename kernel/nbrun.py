@@ -1,0 +1,259 @@
+"""Executes gankit notebooks headless with the "Rust (gankit)" kernel and checks them.
+
+    nbrun.py run  --out DIR NOTEBOOK...   the main job: executed notebooks, HTML exports and
+                                         every figure as PNG under DIR
+    nbrun.py test NOTEBOOK...             the notebook tests (GANKIT_MODE=smoke): every notebook
+                                         must pass; the broken fixtures in tests/fixtures must
+                                         fail for the reason they declare; two kernels must run
+                                         at once, each in its own build directory
+
+A notebook fails when a cell errors, when an output holds an error or a Rust panic (evcxr
+reports a panic only on stderr), or when a cell tagged `figure` produces no image.
+Failures name the notebook, the cell and the error.
+"""
+import argparse
+import base64
+import concurrent.futures
+import json
+import os
+import re
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+KERNEL = "gankit"
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+FIXTURES = os.path.join(REPO, "tests", "fixtures")
+CELL_TIMEOUT = int(os.environ.get("GANKIT_CELL_TIMEOUT", "1800"))
+PANIC = re.compile(r"panicked at|thread '.*' panicked")
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/gif", "image/jpeg")
+
+
+class NotebookFailure(Exception):
+    """One line: notebook, cell, what went wrong."""
+
+
+def first_line(text, limit=300):
+    lines = [l.strip() for l in str(text).splitlines() if l.strip()]
+    # Prefer the line that says what went wrong over a traceback's header.
+    for l in lines:
+        if re.search(r"error(\[E\d+\])?:|panicked at|GankitNotSetUp|gankit is not set up", l):
+            return l[:limit]
+    return (lines[-1] if lines else "(no message)")[:limit]
+
+
+def cell_label(nb_path, index, cell):
+    src = "".join(cell.get("source", "")).strip().splitlines()
+    head = src[0][:60] if src else ""
+    return f"{os.path.basename(nb_path)}, cell {index} ({head!r})"
+
+
+def check_outputs(nb_path, nb):
+    """Raises NotebookFailure for the first cell whose outputs show an error, a panic or a
+    missing figure."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        images = 0
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: {out.get('ename')}: {first_line(out.get('evalue', ''))}")
+            if out.output_type == "stream":
+                text = out.get("text", "")
+                if PANIC.search(text):
+                    panic = next(l for l in text.splitlines() if PANIC.search(l))
+                    rest = text.split(panic, 1)[1].strip().splitlines()
+                    detail = f"{panic.strip()} {rest[0].strip() if rest else ''}".strip()
+                    raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: panic: {detail[:300]}")
+            if out.output_type in ("display_data", "execute_result"):
+                images += sum(1 for t in IMAGE_TYPES if t in out.get("data", {}))
+        if "figure" in cell.get("metadata", {}).get("tags", []) and images == 0:
+            raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: tagged `figure` but drew no image")
+
+
+def execute(nb_path, env_extra=None):
+    """Executes a notebook; returns (executed notebook, seconds, failure message or None)."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for k, v in (env_extra or {}).items():
+        os.environ[k] = v
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT,
+        allow_errors=False,
+        record_timing=True,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(nb_path))}},
+    )
+    t0 = time.time()
+    failure = None
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        index = next((i for i, c in enumerate(nb.cells)
+                      if any(o.output_type == "error" for o in c.get("outputs", []))), None)
+        where = cell_label(nb_path, index, nb.cells[index]) if index is not None else os.path.basename(nb_path)
+        failure = f"{where}: {first_line(getattr(e, 'evalue', '') or e)}"
+    except CellTimeoutError as e:
+        failure = f"{os.path.basename(nb_path)}: a cell ran past {CELL_TIMEOUT} s: {first_line(e)}"
+    except DeadKernelError as e:
+        failure = f"{os.path.basename(nb_path)}: the kernel died: {first_line(e)}"
+    except Exception as e:  # kernel missing, bad JSON, ...
+        failure = f"{os.path.basename(nb_path)}: {type(e).__name__}: {first_line(e)}"
+    if failure is None:
+        try:
+            check_outputs(nb_path, nb)
+        except NotebookFailure as e:
+            failure = str(e)
+    return nb, time.time() - t0, failure
+
+
+def save_outputs(nb_path, nb, out_dir):
+    """Writes the executed notebook, its HTML export and its images; returns the image paths."""
+    from nbconvert import HTMLExporter
+
+    name = os.path.splitext(os.path.basename(nb_path))[0]
+    os.makedirs(out_dir, exist_ok=True)
+    nbformat.write(nb, os.path.join(out_dir, name + ".ipynb"))
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    with open(os.path.join(out_dir, name + ".html"), "w") as f:
+        f.write(html)
+    fig_dir = os.path.join(out_dir, "figures", name)
+    os.makedirs(fig_dir, exist_ok=True)
+    paths = []
+    for i, cell in enumerate(nb.cells):
+        k = 0
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data:
+                k += 1
+                p = os.path.join(fig_dir, f"cell{i:02d}_{k}.png")
+                with open(p, "wb") as f:
+                    f.write(base64.b64decode(data["image/png"]))
+                paths.append(p)
+    return paths
+
+
+def cmd_run(args):
+    mode = os.environ.get("GANKIT_MODE", "quick")
+    out = os.path.abspath(args.out)
+    os.environ.setdefault("GANKIT_OUT", os.path.join(out, "saved"))
+    print(f"[gankit] executing {len(args.notebooks)} notebook(s) in {mode} mode into {out}", flush=True)
+    failed = []
+    for nb_path in args.notebooks:
+        nb, secs, failure = execute(nb_path)
+        figures = save_outputs(nb_path, nb, out)
+        status = "ok" if failure is None else "FAILED"
+        print(f"[gankit] {os.path.basename(nb_path)}: {status} in {secs:.0f} s, {len(figures)} figure(s)", flush=True)
+        if failure:
+            print(f"[gankit]   {failure}", flush=True)
+            failed.append(nb_path)
+    print(f"[gankit] executed notebooks and HTML: {out}")
+    print(f"[gankit] figures as PNG: {os.path.join(out, 'figures')}")
+    print(f"[gankit] files the notebooks saved: {os.environ['GANKIT_OUT']}")
+    print(f"notebooks: {len(args.notebooks) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def expected_failure(nb_path):
+    nb = nbformat.read(nb_path, as_version=4)
+    return nb.metadata.get("gankit", {}).get("expect_failure")
+
+
+def concurrency_notebook():
+    """Two of these run at once: each reports its build directory and draws an image."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Rust (gankit)", "language": "rust"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(f':dep gankit = {{ path = "{REPO}" }}\nuse gankit::prelude::*;'),
+        nbformat.v4.new_code_cell('println!("slot={}", std::env::var("EVCXR_TMPDIR").unwrap());'),
+        nbformat.v4.new_code_cell(
+            "ImageGrid::new(&(Tensor::rand([4, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2 - 1))?",
+            metadata={"tags": ["figure"]}),
+    ]
+    os.makedirs(os.path.join(REPO, "target", "nbtest"), exist_ok=True)
+    return nb, os.path.join(REPO, "target", "nbtest", "two_kernels.ipynb")
+
+
+def run_concurrent_pair():
+    """Runs two kernels at the same time; returns a failure message or None."""
+    nb, path = concurrency_notebook()
+    nbformat.write(nb, path)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(lambda _: execute(path), range(2)))
+    finally:
+        os.remove(path)
+    for _, _, failure in results:
+        if failure:
+            return f"two kernels at once: {failure}"
+    slots = []
+    for nb_done, _, _ in results:
+        text = "".join(o.get("text", "") for o in nb_done.cells[1].outputs if o.output_type == "stream")
+        m = re.search(r"slot=(\S+)", text)
+        slots.append(m.group(1) if m else None)
+    if None in slots or slots[0] == slots[1]:
+        return f"two kernels at once: expected two different build directories, got {slots}"
+    return None
+
+
+def cmd_test(args):
+    os.environ["GANKIT_MODE"] = "smoke"
+    passed, failed = 0, []
+
+    def record(name, failure, secs):
+        nonlocal passed
+        if failure:
+            failed.append(f"{name}: {failure}")
+            print(f"FAIL {name} ({secs:.0f} s)\n     {failure}", flush=True)
+        else:
+            passed += 1
+            print(f"ok   {name} ({secs:.0f} s)", flush=True)
+
+    for nb_path in args.notebooks:
+        _, secs, failure = execute(nb_path)
+        record(os.path.relpath(nb_path, REPO), failure, secs)
+
+    # The checker must catch what it claims to catch: each fixture declares how it breaks.
+    for fx in sorted(f for f in os.listdir(FIXTURES) if f.endswith(".ipynb")):
+        fx_path = os.path.join(FIXTURES, fx)
+        want = expected_failure(fx_path)
+        _, secs, failure = execute(fx_path)
+        if not want:
+            record(f"fixture {fx}", "declares no metadata.gankit.expect_failure", secs)
+        elif failure is None:
+            record(f"fixture {fx}", f"passed, but must fail with {want!r}", secs)
+        elif want not in failure or fx not in failure:
+            record(f"fixture {fx}", f"failed with {failure!r}, expected a message naming {fx} and {want!r}", secs)
+        else:
+            record(f"fixture {fx} fails as it should: {failure}", None, secs)
+
+    if not args.skip_concurrency:
+        t0 = time.time()
+        record("two kernels at once, separate build directories", run_concurrent_pair(), time.time() - t0)
+
+    print(f"notebooks: {passed} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--out", required=True)
+    r.add_argument("notebooks", nargs="+")
+    t = sub.add_parser("test")
+    t.add_argument("--skip-concurrency", action="store_true")
+    t.add_argument("notebooks", nargs="+")
+    args = p.parse_args()
+    missing = [n for n in args.notebooks if not os.path.exists(n)]
+    if missing:
+        sys.exit(f"[gankit] error: no such notebook: {missing[0]}")
+    sys.exit(cmd_run(args) if args.cmd == "run" else cmd_test(args))
+
+
+if __name__ == "__main__":
+    main()

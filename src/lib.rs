@@ -1,0 +1,34 @@
+//! # gankit
+//!
+//! GAN building blocks for teaching, on [tch](https://docs.rs/tch) (libtorch): a batch flows
+//! data → trainer → nets → losses → history → viz, and a notebook cell can stop it at any
+//! arrow and look.
+//!
+//! In a notebook (the `Rust (gankit)` kernel), the first cell is
+//!
+//! ```text
+//! :dep gankit = { path = ".." }
+//! use gankit::prelude::*;
+//! ```
+//!
+//! Modules:
+//! - [`device`]: CPU or CUDA, and making sure libtorch's CUDA half is loaded when present;
+//! - [`notebook`]: the run mode (smoke / quick / full) a notebook reads from `GANKIT_MODE`,
+//!   and where figures are saved;
+//! - [`viz`]: image grids and line plots, shown inline in Jupyter or saved as PNG/SVG.
+
+pub mod device;
+pub mod error;
+pub mod notebook;
+pub mod viz;
+
+pub use error::{Error, Result};
+
+/// What a notebook cell needs, in one `use gankit::prelude::*;`.
+pub mod prelude {
+    pub use crate::device::{device, device_info, DeviceInfo};
+    pub use crate::error::{Error, Result};
+    pub use crate::notebook::{output_dir, Mode};
+    pub use crate::viz::{Figure, Html, ImageGrid, LinePlot};
+    pub use tch::{nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};
+}

@@ -1,0 +1,117 @@
+//! evcxr's display protocol, PNG encoding and saving: the only code that does either.
+use crate::{Error, Result};
+use base64::Engine;
+use image::RgbImage;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A figure: something drawn as an RGB raster (and, where it has a vector form, as SVG).
+pub trait Figure {
+    /// A short name used in error messages ("image grid", "line plot").
+    fn kind(&self) -> &'static str;
+
+    /// Renders the figure as an RGB image.
+    fn to_rgb(&self) -> Result<RgbImage>;
+
+    /// Renders the figure as SVG. The default embeds the PNG rendering; plots override it
+    /// with real vector output.
+    fn to_svg(&self) -> Result<String> {
+        let img = self.to_rgb()?;
+        let png = encode_png(&img, Path::new(self.kind()))?;
+        Ok(format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}"><image width="{w}" height="{h}" href="data:image/png;base64,{b}"/></svg>"#,
+            w = img.width(),
+            h = img.height(),
+            b = base64::engine::general_purpose::STANDARD.encode(png)
+        ))
+    }
+
+    /// PNG bytes of the figure.
+    fn to_png(&self) -> Result<Vec<u8>> {
+        encode_png(&self.to_rgb()?, Path::new(self.kind()))
+    }
+
+    /// Saves the figure; the extension picks the format (`.png` or `.svg`). The file is
+    /// written to a temporary name first and renamed, so a failed save leaves no half file.
+    /// Returns the path, for printing.
+    fn save(&self, path: impl AsRef<Path>) -> Result<PathBuf>
+    where
+        Self: Sized,
+    {
+        let path = path.as_ref();
+        let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+            Some(e) if e == "png" => self.to_png()?,
+            Some(e) if e == "svg" => self.to_svg()?.into_bytes(),
+            _ => {
+                return Err(Error::setting(
+                    path.display().to_string(),
+                    "a figure is saved as .png or .svg",
+                ))
+            }
+        };
+        write_atomically(path, &bytes)?;
+        Ok(path.to_path_buf())
+    }
+
+    /// Shows the figure in the notebook (prints evcxr's display protocol), or prints the
+    /// error in one line if drawing failed.
+    fn show(&self) {
+        match self.to_png() {
+            Ok(png) => emit("image/png", &base64::engine::general_purpose::STANDARD.encode(png)),
+            Err(e) => println!("could not draw the {}: {e}", self.kind()),
+        }
+    }
+}
+
+/// Gives figure types the inherent `evcxr_display` method that evcxr looks for.
+macro_rules! evcxr_figure {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// Called by evcxr when the value is the last expression of a cell.
+            pub fn evcxr_display(&self) {
+                $crate::viz::Figure::show(self)
+            }
+        }
+    )*};
+}
+pub(crate) use evcxr_figure;
+
+/// Prints one rich output in evcxr's display protocol.
+pub fn emit(mime: &str, payload: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "EVCXR_BEGIN_CONTENT {mime}\n{payload}\nEVCXR_END_CONTENT");
+    let _ = out.flush();
+}
+
+/// HTML shown inline (tables, formatted text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Html(pub String);
+
+impl Html {
+    /// Called by evcxr when the value is the last expression of a cell.
+    pub fn evcxr_display(&self) {
+        emit("text/html", &self.0);
+    }
+}
+
+/// Encodes an RGB image as PNG; `what` names it in the error.
+pub(crate) fn encode_png(img: &RgbImage, what: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .map_err(|source| Error::Image { path: what.to_path_buf(), source })?;
+    Ok(bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let file_name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
