@@ -7,8 +7,9 @@
                                          fail for the reason they declare; two kernels must run
                                          at once, each in its own build directory
 
-A notebook fails when a cell errors, when an output holds an error or a Rust panic (evcxr
-reports a panic only on stderr), or when a cell tagged `figure` produces no image.
+A notebook fails when a cell errors, when an output holds an error, a Rust panic or anything on
+stderr (evcxr reports a panic and an error returned by `?` only there; tag a cell
+`allow-stderr` to permit it), or when a cell tagged `figure` produces no image.
 Failures name the notebook, the cell and the error.
 """
 import argparse
@@ -20,9 +21,12 @@ import re
 import sys
 import time
 
+import asyncio
+import queue
+
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbclient.exceptions import CellExecutionComplete, CellExecutionError, CellTimeoutError, DeadKernelError
 
 KERNEL = "gankit"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,6 +35,34 @@ FIXTURES = os.path.join(REPO, "tests", "fixtures")
 CELL_TIMEOUT = int(os.environ.get("GANKIT_CELL_TIMEOUT", "1800"))
 PANIC = re.compile(r"panicked at|thread '.*' panicked")
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/gif", "image/jpeg")
+
+
+class GankitClient(NotebookClient):
+    """nbclient, waiting a little for late outputs.
+
+    evcxr forwards a cell's stdout/stderr lines on their own thread, so a line printed just
+    before the cell ends (an error returned by `?`, a panic message) can reach Jupyter after
+    the cell's `idle` status, where nbclient stops listening and drops it. This client keeps
+    reading the cell's outputs for LATE_OUTPUT_GRACE seconds after `idle`.
+    (Overrides nbclient 0.11's `_async_poll_output_msg`; nbclient is pinned.)
+    """
+
+    LATE_OUTPUT_GRACE = 0.25
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        await super()._async_poll_output_msg(parent_msg_id, cell, cell_index)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.LATE_OUTPUT_GRACE
+        while (left := deadline - loop.time()) > 0:
+            try:
+                msg = await self.kc.iopub_channel.get_msg(timeout=left)
+            except (queue.Empty, asyncio.TimeoutError, TimeoutError):
+                return
+            if msg["parent_header"].get("msg_id") == parent_msg_id and msg["msg_type"] != "status":
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
 
 
 class NotebookFailure(Exception):
@@ -53,25 +85,33 @@ def cell_label(nb_path, index, cell):
 
 
 def check_outputs(nb_path, nb):
-    """Raises NotebookFailure for the first cell whose outputs show an error, a panic or a
-    missing figure."""
+    """Raises NotebookFailure for the first cell whose outputs show an error, a panic, text on
+    stderr or a missing figure.
+
+    evcxr marks neither a panic nor an error returned through `?` as a failed cell: it only
+    prints them on stderr. So any stderr output fails a cell, unless the cell is tagged
+    `allow-stderr`.
+    """
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        images = 0
+        tags = cell.get("metadata", {}).get("tags", [])
+        images, stderr = 0, ""
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: {out.get('ename')}: {first_line(out.get('evalue', ''))}")
-            if out.output_type == "stream":
-                text = out.get("text", "")
-                if PANIC.search(text):
-                    panic = next(l for l in text.splitlines() if PANIC.search(l))
-                    rest = text.split(panic, 1)[1].strip().splitlines()
-                    detail = f"{panic.strip()} {rest[0].strip() if rest else ''}".strip()
-                    raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: panic: {detail[:300]}")
+            if out.output_type == "stream" and out.get("name") == "stderr":
+                stderr += out.get("text", "")
             if out.output_type in ("display_data", "execute_result"):
                 images += sum(1 for t in IMAGE_TYPES if t in out.get("data", {}))
-        if "figure" in cell.get("metadata", {}).get("tags", []) and images == 0:
+        lines = [l.strip() for l in stderr.splitlines() if l.strip()]
+        panic = next((k for k, l in enumerate(lines) if PANIC.search(l)), None)
+        if panic is not None:
+            message = lines[panic + 1] if panic + 1 < len(lines) else ""
+            raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: panic: {message[:300]} ({lines[panic][:120]})")
+        if lines and "allow-stderr" not in tags:
+            raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: error: {lines[0][:300]}")
+        if "figure" in tags and images == 0:
             raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: tagged `figure` but drew no image")
 
 
@@ -80,7 +120,7 @@ def execute(nb_path, env_extra=None):
     nb = nbformat.read(nb_path, as_version=4)
     for k, v in (env_extra or {}).items():
         os.environ[k] = v
-    client = NotebookClient(
+    client = GankitClient(
         nb,
         kernel_name=KERNEL,
         timeout=CELL_TIMEOUT,
@@ -93,10 +133,11 @@ def execute(nb_path, env_extra=None):
     try:
         client.execute()
     except CellExecutionError as e:
-        index = next((i for i, c in enumerate(nb.cells)
-                      if any(o.output_type == "error" for o in c.get("outputs", []))), None)
-        where = cell_label(nb_path, index, nb.cells[index]) if index is not None else os.path.basename(nb_path)
-        failure = f"{where}: {first_line(getattr(e, 'evalue', '') or e)}"
+        try:  # the error output names the cell and says what went wrong
+            check_outputs(nb_path, nb)
+            failure = f"{os.path.basename(nb_path)}: {first_line(getattr(e, 'evalue', '') or e)}"
+        except NotebookFailure as f:
+            failure = str(f)
     except CellTimeoutError as e:
         failure = f"{os.path.basename(nb_path)}: a cell ran past {CELL_TIMEOUT} s: {first_line(e)}"
     except DeadKernelError as e:
@@ -171,7 +212,7 @@ def concurrency_notebook():
         nbformat.v4.new_code_cell(f':dep gankit = {{ path = "{REPO}" }}\nuse gankit::prelude::*;'),
         nbformat.v4.new_code_cell('println!("slot={}", std::env::var("EVCXR_TMPDIR").unwrap());'),
         nbformat.v4.new_code_cell(
-            "ImageGrid::new(&(Tensor::rand([4, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2 - 1))?",
+            "let x = Tensor::rand([4, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2 - 1;\nlet grid = ImageGrid::new(&x)?;\ngrid",
             metadata={"tags": ["figure"]}),
     ]
     os.makedirs(os.path.join(REPO, "target", "nbtest"), exist_ok=True)

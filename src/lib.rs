@@ -23,12 +23,21 @@ pub mod notebook;
 pub mod viz;
 
 pub use error::{Error, Result};
+/// tch itself, so a notebook cell (which depends on gankit only) can write `tch::…`.
+pub use tch;
+
+/// Seeds every random number generator gankit and libtorch use, like PyTorch's
+/// `torch.manual_seed`: the same seed gives the same noise, weights and batches.
+pub fn manual_seed(seed: u64) {
+    tch::manual_seed(seed as i64);
+}
 
 /// What a notebook cell needs, in one `use gankit::prelude::*;`.
 pub mod prelude {
     pub use crate::device::{device, device_info, DeviceInfo};
     pub use crate::error::{Error, Result};
+    pub use crate::manual_seed;
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::viz::{Figure, Html, ImageGrid, LinePlot};
-    pub use tch::{nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};
+    pub use tch::{self, nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};
 }

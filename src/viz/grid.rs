@@ -16,7 +16,7 @@ use tch::{Device, Kind, Tensor};
 ///
 /// Pixels are read once, when the grid is made, so a grid keeps showing the images as they
 /// were even while training goes on.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImageGrid {
     tiles: Vec<RgbImage>,
     tile_size: (u32, u32),
@@ -134,6 +134,14 @@ impl ImageGrid {
     fn effective_scale(&self) -> u32 {
         let (w, h) = self.tile_size;
         self.scale.unwrap_or_else(|| 64u32.div_ceil(w.min(h)).clamp(1, 8))
+    }
+}
+
+impl std::fmt::Debug for ImageGrid {
+    /// A summary, not the pixels (evcxr prints `Debug` when it cannot call `evcxr_display`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (cols, rows) = self.shape();
+        write!(f, "ImageGrid({} images of {}×{}, {cols}×{rows})", self.len(), self.tile_size.0, self.tile_size.1)
     }
 }
 

@@ -17,7 +17,7 @@ use plotters::prelude::*;
 /// plot.save("losses.svg")?;
 /// # Ok::<(), gankit::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct LinePlot {
     title: String,
     x_label: String,
@@ -264,6 +264,14 @@ pub(crate) fn ema(points: &[(f64, f64)], weight: f64) -> Vec<(f64, f64)> {
             (x, s / (1.0 - weight.powi(n)))
         })
         .collect()
+}
+
+impl std::fmt::Debug for LinePlot {
+    /// A summary, not the data (evcxr prints `Debug` when it cannot call `evcxr_display`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<String> = self.series.iter().map(|s| format!("{} ({} points)", s.name, s.points.len())).collect();
+        write!(f, "LinePlot({:?}: {})", self.title, names.join(", "))
+    }
 }
 
 impl Figure for LinePlot {
