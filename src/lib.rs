@@ -15,11 +15,17 @@
 //! - [`device`]: CPU or CUDA, and making sure libtorch's CUDA half is loaded when present;
 //! - [`notebook`]: the run mode (smoke / quick / full) a notebook reads from `GANKIT_MODE`,
 //!   and where figures are saved;
+//! - [`nets`]: the reports' generators and discriminators;
+//! - [`losses`]: adversarial losses, penalties and constraints;
+//! - [`optim`]: optimizer settings per network;
 //! - [`viz`]: image grids and line plots, shown inline in Jupyter or saved as PNG/SVG.
 
 pub mod device;
 pub mod error;
+pub mod losses;
+pub mod nets;
 pub mod notebook;
+pub mod optim;
 pub mod viz;
 
 pub use error::{Error, Result};
@@ -36,7 +42,10 @@ pub fn manual_seed(seed: u64) {
 pub mod prelude {
     pub use crate::device::{device, device_info, DeviceInfo};
     pub use crate::error::{Error, Result};
+    pub use crate::losses::prelude::*;
     pub use crate::manual_seed;
+    pub use crate::nets::prelude::*;
+    pub use crate::optim::prelude::*;
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::viz::{Figure, Html, ImageGrid, LinePlot};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};
