@@ -241,6 +241,39 @@ def run_concurrent_pair():
     return None
 
 
+def run_not_set_up():
+    """A kernel whose libtorch is missing must answer the first cell with the setup command."""
+    import tempfile
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(KERNEL)
+    with tempfile.TemporaryDirectory() as jupyter_dir:
+        spec_dir = os.path.join(jupyter_dir, "kernels", "gankit-not-set-up")
+        os.makedirs(spec_dir)
+        env = dict(spec.env, LIBTORCH=os.path.join(jupyter_dir, "no-libtorch-here"))
+        with open(os.path.join(spec_dir, "kernel.json"), "w") as f:
+            json.dump({"argv": spec.argv, "display_name": "not set up", "language": "rust", "env": env}, f)
+        nb = nbformat.read(os.path.join(REPO, "notebooks", "00_getting_started.ipynb"), as_version=4)
+        nb.cells = [c for c in nb.cells if c.cell_type == "code"][:1]
+        old = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = jupyter_dir + (os.pathsep + old if old else "")
+        try:
+            client = GankitClient(nb, kernel_name="gankit-not-set-up", timeout=120,
+                                  resources={"metadata": {"path": os.path.join(REPO, "notebooks")}})
+            client.execute()
+            return "the first cell succeeded without libtorch"
+        except CellExecutionError as e:
+            if "bash kernel/gankit setup" in str(e) and "libtorch was not found" in str(e):
+                return None
+            return f"the first cell failed without naming the setup command: {first_line(e)}"
+        finally:
+            if old is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = old
+
+
 def cmd_test(args):
     os.environ["GANKIT_MODE"] = "smoke"
     passed, failed = 0, []
@@ -271,6 +304,9 @@ def cmd_test(args):
             record(f"fixture {fx}", f"failed with {failure!r}, expected a message naming {fx} and {want!r}", secs)
         else:
             record(f"fixture {fx} fails as it should: {failure}", None, secs)
+
+    t0 = time.time()
+    record("a kernel without libtorch names the setup command", run_not_set_up(), time.time() - t0)
 
     if not args.skip_concurrency:
         t0 = time.time()
