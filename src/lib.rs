@@ -15,14 +15,18 @@
 //! - [`device`]: CPU or CUDA, and making sure libtorch's CUDA half is loaded when present;
 //! - [`notebook`]: the run mode (smoke / quick / full) a notebook reads from `GANKIT_MODE`,
 //!   and where figures are saved;
+//! - [`data`]: built-in data sets (faces, 2-D mixtures) and minibatches;
+//! - [`metrics`]: evaluators (mode coverage, …);
 //! - [`nets`]: the reports' generators and discriminators;
 //! - [`losses`]: adversarial losses, penalties and constraints;
 //! - [`optim`]: optimizer settings per network;
 //! - [`viz`]: image grids and line plots, shown inline in Jupyter or saved as PNG/SVG.
 
+pub mod data;
 pub mod device;
 pub mod error;
 pub mod losses;
+pub mod metrics;
 pub mod nets;
 pub mod notebook;
 pub mod optim;
@@ -42,7 +46,11 @@ pub fn manual_seed(seed: u64) {
 pub mod prelude {
     pub use crate::device::{device, device_info, DeviceInfo};
     pub use crate::error::{Error, Result};
+    pub use crate::data::faces::{faces, FaceLabels, FacesConfig, EYE_COLORS, HAIR_COLORS};
+    pub use crate::data::mixtures::{swiss_roll, Mixture};
+    pub use crate::data::{Batch, Dataset};
     pub use crate::losses::prelude::*;
+    pub use crate::metrics::modes::{mode_coverage, ModeCoverage};
     pub use crate::manual_seed;
     pub use crate::nets::prelude::*;
     pub use crate::optim::prelude::*;

@@ -1,0 +1,473 @@
+//! Built-in anime-style faces: the stand-in for the reports' anime-face data set.
+//!
+//! Each face has a hair colour from the real set's 12 and an eye colour from its 11 (23 tags,
+//! like report 003), a hair style (short, long, twin tails), optional attributes (glasses,
+//! blush, smile: for StarGAN-style translation), and jitter in position, scale and shape.
+//! Like the real set, not every (hair, eye) combination occurs (119 of 132 do, as in report
+//! 001) and they are not equally frequent: see [`combination_weights`].
+//!
+//! ```no_run
+//! use gankit::data::faces::{faces, FaceLabels, FacesConfig};
+//! let data = faces(&FacesConfig { n: 4096, size: 32, labels: FaceLabels::Tags, ..Default::default() });
+//! ```
+//!
+//! Faces are drawn with signed distances and analytic anti-aliasing, in parallel, straight
+//! into a `[N, 3, size, size]` tensor in [−1, 1].
+use super::rng::Rng;
+use super::{tensor_from_f32, Dataset};
+use std::sync::OnceLock;
+
+/// The real set's hair colours, in report 003's tag order.
+pub const HAIR_COLORS: [&str; 12] =
+    ["orange", "white", "aqua", "gray", "green", "red", "purple", "pink", "blue", "black", "brown", "blonde"];
+/// The real set's eye colours, in report 003's tag order.
+pub const EYE_COLORS: [&str; 11] =
+    ["gray", "black", "orange", "pink", "yellow", "aqua", "purple", "green", "brown", "red", "blue"];
+/// Optional binary attributes (StarGAN's target domains on the built-in faces).
+pub const ATTRIBUTES: [&str; 3] = ["glasses", "blush", "smile"];
+/// Hair styles.
+pub const HAIR_STYLES: [&str; 3] = ["short", "long", "twin tails"];
+
+const HAIR_RGB: [[f32; 3]; 12] = [
+    [0.98, 0.55, 0.15], // orange
+    [0.95, 0.95, 0.97], // white
+    [0.30, 0.85, 0.85], // aqua
+    [0.55, 0.55, 0.58], // gray
+    [0.25, 0.70, 0.30], // green
+    [0.85, 0.12, 0.15], // red
+    [0.55, 0.25, 0.75], // purple
+    [0.98, 0.55, 0.75], // pink
+    [0.20, 0.35, 0.90], // blue
+    [0.10, 0.10, 0.12], // black
+    [0.45, 0.27, 0.12], // brown
+    [0.98, 0.88, 0.40], // blonde
+];
+const EYE_RGB: [[f32; 3]; 11] = [
+    [0.55, 0.57, 0.60], // gray
+    [0.12, 0.12, 0.14], // black
+    [0.98, 0.55, 0.10], // orange
+    [0.98, 0.45, 0.70], // pink
+    [0.98, 0.90, 0.15], // yellow
+    [0.20, 0.85, 0.90], // aqua
+    [0.60, 0.25, 0.85], // purple
+    [0.20, 0.75, 0.25], // green
+    [0.50, 0.30, 0.12], // brown
+    [0.90, 0.10, 0.12], // red
+    [0.15, 0.35, 0.95], // blue
+];
+
+/// Number of (hair, eye) combinations that occur.
+pub const N_COMBINATIONS: usize = 119;
+
+/// How often each (hair, eye) combination occurs, `[hair][eye]`, summing to 1. Fixed (part of
+/// the data set's definition, not of a seed): uneven popularity of hair and eye colours, and
+/// 13 combinations that never occur.
+pub fn combination_weights() -> &'static [[f32; 11]; 12] {
+    static W: OnceLock<[[f32; 11]; 12]> = OnceLock::new();
+    W.get_or_init(|| {
+        let mut rng = Rng::new(0xFACE);
+        let mut w = [[0f32; 11]; 12];
+        for (h, row) in w.iter_mut().enumerate() {
+            let hair_pop = 1.0 / (1.0 + (h as f32 * 7.0) % 12.0 * 0.25); // uneven popularity
+            for (e, cell) in row.iter_mut().enumerate() {
+                let eye_pop = 1.0 / (1.0 + (e as f32 * 5.0) % 11.0 * 0.2);
+                *cell = hair_pop * eye_pop * rng.range(0.5, 1.5);
+            }
+        }
+        let mut zeroed = 0;
+        while zeroed < 12 * 11 - N_COMBINATIONS {
+            let (h, e) = (rng.below(12), rng.below(11));
+            let left_in_row = w[h].iter().filter(|&&x| x > 0.0).count();
+            if w[h][e] > 0.0 && left_in_row > 7 {
+                w[h][e] = 0.0;
+                zeroed += 1;
+            }
+        }
+        let total: f32 = w.iter().flatten().sum();
+        w.iter_mut().flatten().for_each(|x| *x /= total);
+        w
+    })
+}
+
+/// The (hair, eye) combinations that occur, in a fixed order: the classes of report 001's
+/// one-hot condition.
+pub fn combinations() -> Vec<(usize, usize)> {
+    let w = combination_weights();
+    (0..12).flat_map(|h| (0..11).map(move |e| (h, e))).filter(|&(h, e)| w[h][e] > 0.0).collect()
+}
+
+/// Everything that decides one face.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaceSpec {
+    /// Index into [`HAIR_COLORS`].
+    pub hair: usize,
+    /// Index into [`EYE_COLORS`].
+    pub eye: usize,
+    /// Index into [`HAIR_STYLES`].
+    pub style: usize,
+    pub glasses: bool,
+    pub blush: bool,
+    pub smile: bool,
+    /// Jitter: centre, scale, head shape, skin, background, clothes, fringe.
+    geometry: [f32; 12],
+}
+
+impl FaceSpec {
+    /// A random face: (hair, eye) drawn from [`combination_weights`], attributes with
+    /// probability 0.3 each.
+    pub fn random(rng: &mut Rng) -> Self {
+        let w = combination_weights();
+        let flat: Vec<f32> = w.iter().flatten().copied().collect();
+        let k = rng.weighted(&flat);
+        Self::with_colors(k / 11, k % 11, rng)
+    }
+
+    /// A random face with the given hair and eye colour (any combination, also ones the data
+    /// set never has: what a conditional generator is asked for).
+    pub fn with_colors(hair: usize, eye: usize, rng: &mut Rng) -> Self {
+        let mut geometry = [0f32; 12];
+        for g in geometry.iter_mut() {
+            *g = rng.uniform();
+        }
+        FaceSpec {
+            hair: hair.min(11),
+            eye: eye.min(10),
+            style: rng.below(3),
+            glasses: rng.chance(0.3),
+            blush: rng.chance(0.3),
+            smile: rng.chance(0.3),
+            geometry,
+        }
+    }
+
+    /// The attribute flags in [`ATTRIBUTES`] order.
+    pub fn attributes(&self) -> [bool; 3] {
+        [self.glasses, self.blush, self.smile]
+    }
+}
+
+/// Which labels a face data set carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaceLabels {
+    /// No labels (unconditional GANs).
+    #[default]
+    None,
+    /// One-hot over the 119 (hair, eye) combinations that occur (report 001's text-to-image).
+    HairEye,
+    /// Multi-hot over the 23 tags: 12 hair colours then 11 eye colours (report 003).
+    Tags,
+    /// The 3 binary attributes (StarGAN).
+    Attributes,
+}
+
+/// Settings of the built-in faces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacesConfig {
+    /// Number of faces.
+    pub n: usize,
+    /// Width and height in pixels (32 for quick CPU runs, 64 for the reports' scale).
+    pub size: usize,
+    /// The same seed gives the same faces.
+    pub seed: u64,
+    /// Which labels to attach.
+    pub labels: FaceLabels,
+}
+
+impl Default for FacesConfig {
+    fn default() -> Self {
+        FacesConfig { n: 10_000, size: 32, seed: 0, labels: FaceLabels::None }
+    }
+}
+
+/// The specs of the faces [`faces`] draws for `cfg` (cheap: no drawing).
+pub fn face_specs(cfg: &FacesConfig) -> Vec<FaceSpec> {
+    (0..cfg.n).map(|i| FaceSpec::random(&mut Rng::for_item(cfg.seed, i as u64))).collect()
+}
+
+/// Generates the built-in face data set.
+pub fn faces(cfg: &FacesConfig) -> Dataset {
+    let specs = face_specs(cfg);
+    let x = render_faces(&specs, cfg.size, cfg.seed);
+    let (labels, label_names) = face_labels(&specs, cfg.labels);
+    Dataset { name: format!("built-in faces {}×{}", cfg.size, cfg.size), x, labels, label_names }
+}
+
+/// Label tensor and column names for `specs`.
+pub fn face_labels(specs: &[FaceSpec], kind: FaceLabels) -> (Option<tch::Tensor>, Vec<String>) {
+    let n = specs.len() as i64;
+    let (k, names, hot): (usize, Vec<String>, Box<dyn Fn(&FaceSpec) -> Vec<usize>>) = match kind {
+        FaceLabels::None => return (None, Vec::new()),
+        FaceLabels::HairEye => {
+            let combos = combinations();
+            let names = combos.iter().map(|&(h, e)| format!("{} hair {} eyes", HAIR_COLORS[h], EYE_COLORS[e])).collect();
+            let index = move |s: &FaceSpec| combos.iter().position(|&c| c == (s.hair, s.eye)).into_iter().collect();
+            (N_COMBINATIONS, names, Box::new(index))
+        }
+        FaceLabels::Tags => {
+            let names = HAIR_COLORS.iter().map(|c| format!("{c} hair")).chain(EYE_COLORS.iter().map(|c| format!("{c} eyes"))).collect();
+            (23, names, Box::new(|s: &FaceSpec| vec![s.hair, 12 + s.eye]))
+        }
+        FaceLabels::Attributes => {
+            let names = ATTRIBUTES.iter().map(|s| s.to_string()).collect();
+            (3, names, Box::new(|s: &FaceSpec| (0..3).filter(|&a| s.attributes()[a]).collect()))
+        }
+    };
+    let mut v = vec![0f32; specs.len() * k];
+    for (i, s) in specs.iter().enumerate() {
+        for j in hot(s) {
+            v[i * k + j] = 1.0;
+        }
+    }
+    (Some(tensor_from_f32(v, &[n, k as i64])), names)
+}
+
+/// Draws faces into a `[N, 3, size, size]` tensor in [−1, 1], in parallel. `seed` only varies
+/// the fringe's fine detail; the spec decides everything else.
+pub fn render_faces(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
+    let per = 3 * size * size;
+    let mut out = vec![0f32; specs.len() * per];
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(specs.len().max(1));
+    let chunk = specs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for (specs, out) in specs.chunks(chunk).zip(out.chunks_mut(chunk * per)) {
+            scope.spawn(move || {
+                let mut canvas = Canvas::new(size);
+                for (s, o) in specs.iter().zip(out.chunks_mut(per)) {
+                    draw_face(&mut canvas, s, seed);
+                    canvas.write_chw(o);
+                }
+            });
+        }
+    });
+    tensor_from_f32(out, &[specs.len() as i64, 3, size as i64, size as i64])
+}
+
+/// An RGB canvas in [0, 1], drawn on in unit coordinates (x right, y down, both in [0, 1]).
+struct Canvas {
+    size: usize,
+    px: Vec<[f32; 3]>,
+}
+
+impl Canvas {
+    fn new(size: usize) -> Self {
+        Canvas { size, px: vec![[0.0; 3]; size * size] }
+    }
+
+    /// Blends `color` over the pixels where `dist` (signed distance in unit coordinates,
+    /// negative inside) says the shape is, with anti-aliased edges, within the box
+    /// [x0, x1] × [y0, y1].
+    fn fill(
+        &mut self,
+        (x0, y0, x1, y1): (f32, f32, f32, f32),
+        alpha: f32,
+        dist: impl Fn(f32, f32) -> f32,
+        color: impl Fn(f32, f32) -> [f32; 3],
+    ) {
+        let n = self.size as f32;
+        let clampi = |v: f32| (v * n).clamp(0.0, n) as usize;
+        let (i0, i1, j0, j1) = (clampi(x0) , clampi(x1 + 1.0 / n), clampi(y0), clampi(y1 + 1.0 / n));
+        for j in j0..j1 {
+            let y = (j as f32 + 0.5) / n;
+            for i in i0..i1 {
+                let x = (i as f32 + 0.5) / n;
+                let cover = (0.5 - dist(x, y) * n).clamp(0.0, 1.0) * alpha;
+                if cover > 0.0 {
+                    let c = color(x, y);
+                    let p = &mut self.px[j * self.size + i];
+                    for k in 0..3 {
+                        p[k] += (c[k] - p[k]) * cover;
+                    }
+                }
+            }
+        }
+    }
+
+    fn write_chw(&self, out: &mut [f32]) {
+        let plane = self.size * self.size;
+        for (idx, p) in self.px.iter().enumerate() {
+            for k in 0..3 {
+                out[k * plane + idx] = p[k].clamp(0.0, 1.0) * 2.0 - 1.0;
+            }
+        }
+    }
+}
+
+/// Signed distance (approximate, exact on the boundary) to an axis-aligned ellipse.
+fn ellipse(cx: f32, cy: f32, rx: f32, ry: f32) -> impl Fn(f32, f32) -> f32 {
+    move |x, y| {
+        let (u, v) = ((x - cx) / rx, (y - cy) / ry);
+        let k = (u * u + v * v).sqrt();
+        if k < 1e-4 {
+            return -rx.min(ry);
+        }
+        let g = ((u / rx).powi(2) + (v / ry).powi(2)).sqrt() / k;
+        (k - 1.0) / g
+    }
+}
+
+fn bbox(cx: f32, cy: f32, rx: f32, ry: f32) -> (f32, f32, f32, f32) {
+    (cx - rx - 0.02, cy - ry - 0.02, cx + rx + 0.02, cy + ry + 0.02)
+}
+
+fn shade(c: [f32; 3], f: f32) -> [f32; 3] {
+    [c[0] * f, c[1] * f, c[2] * f]
+}
+
+fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
+    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+}
+
+fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
+    let g = &s.geometry;
+    let scale = 0.9 + 0.18 * g[0];
+    let (cx, cy) = (0.5 + (g[1] - 0.5) * 0.08, 0.55 + (g[2] - 0.5) * 0.06);
+    let (rx, ry) = (0.25 * scale * (0.92 + 0.14 * g[3]), 0.29 * scale * (0.95 + 0.1 * g[4]));
+    let hair = HAIR_RGB[s.hair];
+    let eye = EYE_RGB[s.eye];
+    let skin = mix([1.0, 0.89, 0.80], [0.93, 0.76, 0.64], g[5]);
+    let bg = mix([0.75, 0.85, 0.95], [0.97, 0.90, 0.75], g[6]);
+    let bg2 = mix(bg, [1.0, 1.0, 1.0], 0.4);
+    let clothes = mix([0.25, 0.30, 0.55], [0.80, 0.35, 0.35], g[7]);
+    let hair_at = move |_x: f32, y: f32| shade(hair, 1.05 - 0.25 * ((y - (cy - ry)) / (2.0 * ry)).clamp(0.0, 1.0));
+
+    // Background: a soft vertical gradient.
+    canvas.fill((0.0, 0.0, 1.0, 1.0), 1.0, |_, _| -1.0, |_, y| mix(bg2, bg, y));
+    // Hair behind the head.
+    match s.style {
+        1 => {
+            let (hx, hy) = (rx * 1.28, ry * 1.55);
+            canvas.fill(bbox(cx, cy + 0.12, hx, hy), 1.0, ellipse(cx, cy + 0.12, hx, hy), hair_at);
+        }
+        _ => {
+            let (hx, hy) = (rx * 1.16, ry * 1.1);
+            canvas.fill(bbox(cx, cy - 0.03, hx, hy), 1.0, ellipse(cx, cy - 0.03, hx, hy), hair_at);
+        }
+    }
+    if s.style == 2 {
+        for side in [-1.0f32, 1.0] {
+            let (tx, ty) = (cx + side * rx * 1.25, cy + ry * 0.55);
+            canvas.fill(bbox(tx, ty, rx * 0.38, ry * 0.8), 1.0, ellipse(tx, ty, rx * 0.38, ry * 0.8), hair_at);
+        }
+    }
+    // Body and neck.
+    canvas.fill(bbox(cx, 1.1, 0.42, 0.24), 1.0, ellipse(cx, 1.1, 0.42, 0.24), |_, _| clothes);
+    let (nx, ny0) = (rx * 0.32, cy + ry * 0.6);
+    canvas.fill((cx - nx, ny0, cx + nx, 0.9), 1.0, move |x, y| ((x - cx).abs() - nx).max(ny0 - y), |_, _| shade(skin, 0.9));
+    // Face.
+    canvas.fill(bbox(cx, cy, rx, ry), 1.0, ellipse(cx, cy, rx, ry), |_, y| shade(skin, 1.0 - 0.06 * ((y - cy) / ry).max(0.0)));
+    // Fringe: hair over the forehead with a zig-zag lower edge.
+    let period = rx * (0.42 + 0.2 * g[8]);
+    let phase = g[9] + (seed % 7) as f32 * 0.01;
+    let base = cy - ry * (0.42 + 0.12 * g[10]);
+    let amp = ry * 0.22;
+    let head = ellipse(cx, cy - 0.01, rx * 1.04, ry * 1.03);
+    canvas.fill(
+        bbox(cx, cy, rx * 1.05, ry * 1.05),
+        1.0,
+        move |x, y| {
+            let t = ((x - cx) / period + phase).rem_euclid(1.0);
+            let edge = base + amp * (1.0 - (2.0 * t - 1.0).abs());
+            head(x, y).max(y - edge)
+        },
+        hair_at,
+    );
+    // Cheeks.
+    let (ex, ey) = (rx * 0.46, cy + ry * 0.1);
+    let (erx, ery) = (0.068 * scale, 0.085 * scale);
+    if s.blush {
+        for side in [-1.0f32, 1.0] {
+            let (bx, by) = (cx + side * ex * 1.05, ey + ery * 1.5);
+            canvas.fill(bbox(bx, by, erx, ery * 0.4), 0.55, ellipse(bx, by, erx, ery * 0.4), |_, _| [0.98, 0.45, 0.5]);
+        }
+    }
+    // Eyes: white, iris darker at the top, pupil, highlight, upper lid.
+    for side in [-1.0f32, 1.0] {
+        let x = cx + side * ex;
+        canvas.fill(bbox(x, ey, erx, ery), 1.0, ellipse(x, ey, erx, ery), |_, _| [0.98, 0.98, 1.0]);
+        let (irx, iry) = (erx * 0.78, ery * 0.9);
+        canvas.fill(bbox(x, ey + ery * 0.08, irx, iry), 1.0, ellipse(x, ey + ery * 0.08, irx, iry), move |_, y| {
+            shade(eye, 0.55 + 0.45 * ((y - (ey - iry)) / (2.0 * iry)).clamp(0.0, 1.0))
+        });
+        canvas.fill(bbox(x, ey + ery * 0.12, irx * 0.45, iry * 0.5), 1.0, ellipse(x, ey + ery * 0.12, irx * 0.45, iry * 0.5), |_, _| shade(eye, 0.25));
+        let (hx, hy) = (x - side * irx * 0.35, ey - iry * 0.35);
+        canvas.fill(bbox(hx, hy, irx * 0.3, irx * 0.3), 1.0, ellipse(hx, hy, irx * 0.3, irx * 0.3), |_, _| [1.0, 1.0, 1.0]);
+        let lid = ellipse(x, ey - ery * 0.9, erx * 1.15, ery * 0.22);
+        canvas.fill(bbox(x, ey - ery * 0.9, erx * 1.15, ery * 0.22), 1.0, lid, |_, _| [0.12, 0.08, 0.08]);
+        if s.glasses {
+            let ring = ellipse(x, ey, erx * 1.45, ery * 1.3);
+            canvas.fill(bbox(x, ey, erx * 1.45, ery * 1.3), 1.0, move |px, py| ring(px, py).abs() - 0.011, |_, _| [0.15, 0.15, 0.2]);
+        }
+    }
+    if s.glasses {
+        let (bx0, bx1) = (cx - ex + erx * 1.45, cx + ex - erx * 1.45);
+        canvas.fill((bx0, ey - 0.02, bx1, ey), 1.0, move |x, y| (x - bx1).max(bx0 - x).max((y - (ey - 0.012)).abs() - 0.007), |_, _| [0.15, 0.15, 0.2]);
+    }
+    // Mouth: a small mark, or a smiling arc.
+    let my = cy + ry * 0.58;
+    if s.smile {
+        let r = 0.05 * scale;
+        let ring = ellipse(cx, my - r * 0.6, r, r * 0.8);
+        canvas.fill(bbox(cx, my, r, r), 1.0, move |x, y| (ring(x, y).abs() - 0.008).max(my - r * 0.4 - y), |_, _| [0.6, 0.15, 0.2]);
+    } else {
+        canvas.fill(bbox(cx, my, 0.03, 0.01), 1.0, ellipse(cx, my, 0.028 * scale, 0.008), |_, _| [0.6, 0.2, 0.22]);
+    }
+    let _ = g[11];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combination_table_matches_the_real_set() {
+        let w = combination_weights();
+        assert_eq!(w.iter().flatten().filter(|&&x| x > 0.0).count(), N_COMBINATIONS);
+        assert!((w.iter().flatten().sum::<f32>() - 1.0).abs() < 1e-5);
+        let nonzero: Vec<f32> = w.iter().flatten().copied().filter(|&x| x > 0.0).collect();
+        let (lo, hi) = nonzero.iter().fold((1f32, 0f32), |(l, h), &x| (l.min(x), h.max(x)));
+        assert!(hi / lo > 5.0, "combinations are far from equally frequent ({lo} … {hi})");
+        assert_eq!(combinations().len(), N_COMBINATIONS);
+    }
+
+    #[test]
+    fn labels_have_the_documented_layout() {
+        let cfg = FacesConfig { n: 50, size: 8, seed: 3, labels: FaceLabels::Tags };
+        let specs = face_specs(&cfg);
+        let (tags, names) = face_labels(&specs, FaceLabels::Tags);
+        let tags = tags.unwrap();
+        assert_eq!(tags.size(), [50, 23]);
+        assert_eq!(names[0], "orange hair");
+        assert_eq!(names[12], "gray eyes");
+        let row = Vec::<f32>::try_from(tags.get(0)).unwrap();
+        assert_eq!(row[specs[0].hair], 1.0);
+        assert_eq!(row[12 + specs[0].eye], 1.0);
+        assert_eq!(row.iter().sum::<f32>(), 2.0);
+        let (one_hot, names) = face_labels(&specs, FaceLabels::HairEye);
+        let one_hot = one_hot.unwrap();
+        assert_eq!(one_hot.size(), [50, N_COMBINATIONS as i64]);
+        assert_eq!(Vec::<f32>::try_from(one_hot.sum_dim_intlist(1, false, tch::Kind::Float)).unwrap(), vec![1.0; 50]);
+        let k = Vec::<f32>::try_from(one_hot.get(0)).unwrap().iter().position(|&x| x == 1.0).unwrap();
+        assert_eq!(names[k], format!("{} hair {} eyes", HAIR_COLORS[specs[0].hair], EYE_COLORS[specs[0].eye]));
+    }
+
+    #[test]
+    fn same_seed_same_faces_and_hair_colour_shows() {
+        let cfg = FacesConfig { n: 16, size: 32, seed: 5, ..Default::default() };
+        let a = faces(&cfg);
+        let b = faces(&cfg);
+        assert!(a.x.equal(&b.x));
+        assert_eq!(a.x.size(), [16, 3, 32, 32]);
+        assert!(a.x.min().double_value(&[]) >= -1.0 && a.x.max().double_value(&[]) <= 1.0);
+        let c = faces(&FacesConfig { seed: 6, ..cfg.clone() });
+        assert!(!a.x.equal(&c.x));
+        // The top centre of the head (the fringe) has the hair colour.
+        let specs = face_specs(&cfg);
+        for (i, s) in specs.iter().enumerate() {
+            let px = Vec::<f32>::try_from(a.x.get(i as i64).narrow(1, 9, 3).narrow(2, 14, 4).mean_dim(&[1i64, 2][..], false, tch::Kind::Float)).unwrap();
+            let want = HAIR_RGB[s.hair];
+            let got: Vec<f32> = px.iter().map(|v| (v + 1.0) / 2.0).collect();
+            let err = (0..3).map(|k| (got[k] - want[k]).abs()).fold(0f32, f32::max);
+            assert!(err < 0.3, "face {i}: fringe {got:?} vs hair {:?} ({})", want, HAIR_COLORS[s.hair]);
+        }
+    }
+}
