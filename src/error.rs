@@ -19,6 +19,10 @@ pub enum Error {
     /// Drawing a figure failed.
     #[error("drawing {figure}: {message}")]
     Draw { figure: String, message: String },
+    /// A data file or folder that cannot be used: names the file and, for text formats, the
+    /// line.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Data { path: PathBuf, line: Option<usize>, message: String },
     /// An error from libtorch, with what gankit was doing at the time.
     #[error("{context}: {source}")]
     Torch { context: String, source: tch::TchError },
@@ -36,6 +40,9 @@ impl Error {
     }
     pub(crate) fn shape(what: impl Into<String>, expected: impl Into<String>, got: &[i64]) -> Self {
         Error::Shape { what: what.into(), expected: expected.into(), got: got.to_vec() }
+    }
+    pub(crate) fn data(path: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Error::Data { path: path.into(), line, message: message.into() }
     }
     pub(crate) fn torch(context: impl Into<String>, source: tch::TchError) -> Self {
         Error::Torch { context: context.into(), source }

@@ -144,6 +144,22 @@ impl FaceSpec {
     pub fn attributes(&self) -> [bool; 3] {
         [self.glasses, self.blush, self.smile]
     }
+
+    /// What the labels of this face are made from.
+    pub fn tags(&self) -> FaceTags {
+        FaceTags { hair: self.hair, eye: self.eye, attributes: self.attributes() }
+    }
+}
+
+/// The labelled facts of a face (generated or loaded from a tagged folder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaceTags {
+    /// Index into [`HAIR_COLORS`].
+    pub hair: usize,
+    /// Index into [`EYE_COLORS`].
+    pub eye: usize,
+    /// [`ATTRIBUTES`] flags.
+    pub attributes: [bool; 3],
 }
 
 /// Which labels a face data set carries.
@@ -188,28 +204,29 @@ pub fn face_specs(cfg: &FacesConfig) -> Vec<FaceSpec> {
 pub fn faces(cfg: &FacesConfig) -> Dataset {
     let specs = face_specs(cfg);
     let x = render_faces(&specs, cfg.size, cfg.seed);
-    let (labels, label_names) = face_labels(&specs, cfg.labels);
+    let tags: Vec<FaceTags> = specs.iter().map(FaceSpec::tags).collect();
+    let (labels, label_names) = face_labels(&tags, cfg.labels);
     Dataset { name: format!("built-in faces {}×{}", cfg.size, cfg.size), x, labels, label_names }
 }
 
-/// Label tensor and column names for `specs`.
-pub fn face_labels(specs: &[FaceSpec], kind: FaceLabels) -> (Option<tch::Tensor>, Vec<String>) {
+/// Label tensor and column names for faces with these tags.
+pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>, Vec<String>) {
     let n = specs.len() as i64;
-    let (k, names, hot): (usize, Vec<String>, Box<dyn Fn(&FaceSpec) -> Vec<usize>>) = match kind {
+    let (k, names, hot): (usize, Vec<String>, Box<dyn Fn(&FaceTags) -> Vec<usize>>) = match kind {
         FaceLabels::None => return (None, Vec::new()),
         FaceLabels::HairEye => {
             let combos = combinations();
             let names = combos.iter().map(|&(h, e)| format!("{} hair {} eyes", HAIR_COLORS[h], EYE_COLORS[e])).collect();
-            let index = move |s: &FaceSpec| combos.iter().position(|&c| c == (s.hair, s.eye)).into_iter().collect();
+            let index = move |s: &FaceTags| combos.iter().position(|&c| c == (s.hair, s.eye)).into_iter().collect();
             (N_COMBINATIONS, names, Box::new(index))
         }
         FaceLabels::Tags => {
             let names = HAIR_COLORS.iter().map(|c| format!("{c} hair")).chain(EYE_COLORS.iter().map(|c| format!("{c} eyes"))).collect();
-            (23, names, Box::new(|s: &FaceSpec| vec![s.hair, 12 + s.eye]))
+            (23, names, Box::new(|s: &FaceTags| vec![s.hair, 12 + s.eye]))
         }
         FaceLabels::Attributes => {
             let names = ATTRIBUTES.iter().map(|s| s.to_string()).collect();
-            (3, names, Box::new(|s: &FaceSpec| (0..3).filter(|&a| s.attributes()[a]).collect()))
+            (3, names, Box::new(|s: &FaceTags| (0..3).filter(|&a| s.attributes[a]).collect()))
         }
     };
     let mut v = vec![0f32; specs.len() * k];
@@ -429,11 +446,15 @@ mod tests {
         assert_eq!(combinations().len(), N_COMBINATIONS);
     }
 
+    fn tags_of(specs: &[FaceSpec]) -> Vec<FaceTags> {
+        specs.iter().map(FaceSpec::tags).collect()
+    }
+
     #[test]
     fn labels_have_the_documented_layout() {
         let cfg = FacesConfig { n: 50, size: 8, seed: 3, labels: FaceLabels::Tags };
         let specs = face_specs(&cfg);
-        let (tags, names) = face_labels(&specs, FaceLabels::Tags);
+        let (tags, names) = face_labels(&tags_of(&specs), FaceLabels::Tags);
         let tags = tags.unwrap();
         assert_eq!(tags.size(), [50, 23]);
         assert_eq!(names[0], "orange hair");
@@ -442,7 +463,7 @@ mod tests {
         assert_eq!(row[specs[0].hair], 1.0);
         assert_eq!(row[12 + specs[0].eye], 1.0);
         assert_eq!(row.iter().sum::<f32>(), 2.0);
-        let (one_hot, names) = face_labels(&specs, FaceLabels::HairEye);
+        let (one_hot, names) = face_labels(&tags_of(&specs), FaceLabels::HairEye);
         let one_hot = one_hot.unwrap();
         assert_eq!(one_hot.size(), [50, N_COMBINATIONS as i64]);
         assert_eq!(Vec::<f32>::try_from(one_hot.sum_dim_intlist(1, false, tch::Kind::Float)).unwrap(), vec![1.0; 50]);

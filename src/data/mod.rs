@@ -2,11 +2,15 @@
 //! from a seed, measurable exactly), all yielding the same [`Dataset`] and [`Batch`] types.
 //!
 //! - [`faces`]: anime-style faces with hair and eye colours (reports 000–003);
-//! - [`mixtures`]: 2-D Gaussian mixtures (ring of 8, grid of 25) and the swiss roll.
+//! - [`mixtures`]: 2-D Gaussian mixtures (ring of 8, grid of 25) and the swiss roll;
+//! - [`folder`]: real image folders (png, jpg), decoded in parallel, cached;
+//! - [`tags`]: the tagged anime-face format (`tags.csv`) of report 001's data set.
 
 pub mod faces;
+pub mod folder;
 pub mod mixtures;
 pub mod rng;
+pub mod tags;
 
 use crate::{Error, Result};
 use rng::Rng;
