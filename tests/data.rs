@@ -135,3 +135,10 @@ mod loaders {
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
+
+#[test]
+fn objects_grid_is_saved_for_a_look() {
+    let data = gankit::data::objects::objects(32, 64, 1);
+    let grid = ImageGrid::new(&data.x).unwrap().columns(8);
+    grid.save(out_dir().join("objects_64.png")).unwrap();
+}

@@ -13,6 +13,7 @@
 //!
 //! Faces are drawn with signed distances and analytic anti-aliasing, in parallel, straight
 //! into a `[N, 3, size, size]` tensor in [−1, 1].
+use super::draw::{bbox, ellipse, mix, render_batch, shade, Canvas};
 use super::rng::Rng;
 use super::{tensor_from_f32, Dataset};
 use std::sync::OnceLock;
@@ -241,97 +242,7 @@ pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>
 /// Draws faces into a `[N, 3, size, size]` tensor in [−1, 1], in parallel. `seed` only varies
 /// the fringe's fine detail; the spec decides everything else.
 pub fn render_faces(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
-    let per = 3 * size * size;
-    let mut out = vec![0f32; specs.len() * per];
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(specs.len().max(1));
-    let chunk = specs.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for (specs, out) in specs.chunks(chunk).zip(out.chunks_mut(chunk * per)) {
-            scope.spawn(move || {
-                let mut canvas = Canvas::new(size);
-                for (s, o) in specs.iter().zip(out.chunks_mut(per)) {
-                    draw_face(&mut canvas, s, seed);
-                    canvas.write_chw(o);
-                }
-            });
-        }
-    });
-    tensor_from_f32(out, &[specs.len() as i64, 3, size as i64, size as i64])
-}
-
-/// An RGB canvas in [0, 1], drawn on in unit coordinates (x right, y down, both in [0, 1]).
-struct Canvas {
-    size: usize,
-    px: Vec<[f32; 3]>,
-}
-
-impl Canvas {
-    fn new(size: usize) -> Self {
-        Canvas { size, px: vec![[0.0; 3]; size * size] }
-    }
-
-    /// Blends `color` over the pixels where `dist` (signed distance in unit coordinates,
-    /// negative inside) says the shape is, with anti-aliased edges, within the box
-    /// [x0, x1] × [y0, y1].
-    fn fill(
-        &mut self,
-        (x0, y0, x1, y1): (f32, f32, f32, f32),
-        alpha: f32,
-        dist: impl Fn(f32, f32) -> f32,
-        color: impl Fn(f32, f32) -> [f32; 3],
-    ) {
-        let n = self.size as f32;
-        let clampi = |v: f32| (v * n).clamp(0.0, n) as usize;
-        let (i0, i1, j0, j1) = (clampi(x0) , clampi(x1 + 1.0 / n), clampi(y0), clampi(y1 + 1.0 / n));
-        for j in j0..j1 {
-            let y = (j as f32 + 0.5) / n;
-            for i in i0..i1 {
-                let x = (i as f32 + 0.5) / n;
-                let cover = (0.5 - dist(x, y) * n).clamp(0.0, 1.0) * alpha;
-                if cover > 0.0 {
-                    let c = color(x, y);
-                    let p = &mut self.px[j * self.size + i];
-                    for k in 0..3 {
-                        p[k] += (c[k] - p[k]) * cover;
-                    }
-                }
-            }
-        }
-    }
-
-    fn write_chw(&self, out: &mut [f32]) {
-        let plane = self.size * self.size;
-        for (idx, p) in self.px.iter().enumerate() {
-            for k in 0..3 {
-                out[k * plane + idx] = p[k].clamp(0.0, 1.0) * 2.0 - 1.0;
-            }
-        }
-    }
-}
-
-/// Signed distance (approximate, exact on the boundary) to an axis-aligned ellipse.
-fn ellipse(cx: f32, cy: f32, rx: f32, ry: f32) -> impl Fn(f32, f32) -> f32 {
-    move |x, y| {
-        let (u, v) = ((x - cx) / rx, (y - cy) / ry);
-        let k = (u * u + v * v).sqrt();
-        if k < 1e-4 {
-            return -rx.min(ry);
-        }
-        let g = ((u / rx).powi(2) + (v / ry).powi(2)).sqrt() / k;
-        (k - 1.0) / g
-    }
-}
-
-fn bbox(cx: f32, cy: f32, rx: f32, ry: f32) -> (f32, f32, f32, f32) {
-    (cx - rx - 0.02, cy - ry - 0.02, cx + rx + 0.02, cy + ry + 0.02)
-}
-
-fn shade(c: [f32; 3], f: f32) -> [f32; 3] {
-    [c[0] * f, c[1] * f, c[2] * f]
-}
-
-fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
-    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+    render_batch(specs.len(), size, |canvas, i| draw_face(canvas, &specs[i], seed))
 }
 
 fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
