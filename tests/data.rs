@@ -142,3 +142,10 @@ fn objects_grid_is_saved_for_a_look() {
     let grid = ImageGrid::new(&data.x).unwrap().columns(8);
     grid.save(out_dir().join("objects_64.png")).unwrap();
 }
+
+#[test]
+fn map_pairs_grid_is_saved_for_a_look() {
+    let p = gankit::data::maps::maps(8, 64, 2);
+    let both = Tensor::cat(&[p.maps, p.aerial], 0);
+    ImageGrid::new(&both).unwrap().columns(8).save(out_dir().join("maps_64.png")).unwrap();
+}

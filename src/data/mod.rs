@@ -3,6 +3,7 @@
 //!
 //! - [`faces`]: anime-style faces with hair and eye colours (reports 000–003);
 //! - [`objects`]: i-CLEVR-like scenes of 1–3 objects, 24 classes (report 004);
+//! - [`maps`]: map ↔ aerial pairs of the same layouts, for CycleGAN (report 001 §5);
 //! - [`mixtures`]: 2-D Gaussian mixtures (ring of 8, grid of 25) and the swiss roll;
 //! - [`folder`]: real image folders (png, jpg), decoded in parallel, cached;
 //! - [`tags`]: the tagged anime-face format (`tags.csv`) of report 001's data set.
@@ -10,6 +11,7 @@
 mod draw;
 pub mod faces;
 pub mod folder;
+pub mod maps;
 pub mod mixtures;
 pub mod objects;
 pub mod rng;
