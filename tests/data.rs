@@ -149,3 +149,75 @@ fn map_pairs_grid_is_saved_for_a_look() {
     let both = Tensor::cat(&[p.maps, p.aerial], 0);
     ImageGrid::new(&both).unwrap().columns(8).save(out_dir().join("maps_64.png")).unwrap();
 }
+
+mod formats {
+    use gankit::data::faces::{face_specs, FacesConfig};
+    use gankit::data::formats::*;
+    use gankit::data::objects::{multi_hot, object_scenes, test_conditions, Scene};
+    use std::path::PathBuf;
+
+    fn scratch(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("gankit-format-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn iclevr_round_trip_and_unknown_labels() {
+        let root = scratch("iclevr");
+        write_iclevr(12, 32, 5, &root).unwrap();
+        let data = load_iclevr(&root, 32, false).unwrap();
+        assert_eq!(data.x.size(), [12, 3, 32, 32]);
+        let want = multi_hot(&object_scenes(12, 5).iter().map(Scene::classes).collect::<Vec<_>>());
+        assert!(data.labels.unwrap().equal(&want));
+        assert_eq!(data.label_names[0], "gray cube");
+        assert!(load_iclevr_test(&root).unwrap().equal(&multi_hot(&test_conditions())));
+        let train = root.join("train.json");
+        let text = std::fs::read_to_string(&train).unwrap().replacen("\"gray cube\"", "\"golden cube\"", 1);
+        let text = if text.contains("golden") { text } else { text.replacen("\"red cube\"", "\"golden cube\"", 1) };
+        std::fs::write(&train, text).unwrap();
+        let e = load_iclevr(&root, 32, false).unwrap_err().to_string();
+        assert!(e.contains("train.json") && e.contains("label \"golden cube\" is not in objects.json"), "{e}");
+        std::fs::write(&train, "{\"a.png\": [\"gray cube\"").unwrap();
+        let e = load_iclevr(&root, 32, false).unwrap_err().to_string();
+        assert!(e.contains("train.json:1: invalid JSON"), "{e}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn cyclegan_folders_keep_the_true_pairs() {
+        let root = scratch("cycle");
+        write_cyclegan(6, 3, 32, 7, &root).unwrap();
+        let data = load_cyclegan(&root, 32, false).unwrap();
+        assert_eq!((data.train_a.size()[0], data.test_b.size()[0]), (6, 3));
+        let pairs = gankit::data::maps::maps(9, 32, 7);
+        // PNG round trip: within one 8-bit step.
+        let diff = (data.test_b - pairs.aerial.narrow(0, 6, 3)).abs().max().double_value(&[]);
+        assert!(diff <= 1.0 / 127.5 + 1e-6, "{diff}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn celeba_attributes_and_bad_lines() {
+        let root = scratch("celeba");
+        write_celeba(10, 32, 3, &root).unwrap();
+        let data = load_celeba(&root, 32, &["smile", "glasses"], false).unwrap();
+        assert_eq!(data.label_names, ["smile", "glasses"]);
+        let specs = face_specs(&FacesConfig { n: 10, size: 32, seed: 3, ..Default::default() });
+        let labels = data.labels.unwrap();
+        for (i, s) in specs.iter().enumerate() {
+            let row = Vec::<f32>::try_from(labels.get(i as i64)).unwrap();
+            assert_eq!(row, [s.smile as u8 as f32, s.glasses as u8 as f32], "face {i}");
+        }
+        let e = load_celeba(&root, 32, &["bangs"], false).unwrap_err().to_string();
+        assert!(e.contains("list_attr_celeba.txt:2: no attribute \"bangs\""), "{e}");
+        let path = root.join("list_attr_celeba.txt");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        lines[4] = lines[4].replacen("-1", "0", 1).replacen(" 1", " 0", 1);
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let e = load_celeba(&root, 32, &[], false).unwrap_err().to_string();
+        assert!(e.contains("list_attr_celeba.txt:5: attribute") && e.contains("expected 1 or -1, got \"0\""), "{e}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

@@ -6,11 +6,13 @@
 //! - [`maps`]: map ↔ aerial pairs of the same layouts, for CycleGAN (report 001 §5);
 //! - [`mixtures`]: 2-D Gaussian mixtures (ring of 8, grid of 25) and the swiss roll;
 //! - [`folder`]: real image folders (png, jpg), decoded in parallel, cached;
-//! - [`tags`]: the tagged anime-face format (`tags.csv`) of report 001's data set.
+//! - [`tags`]: the tagged anime-face format (`tags.csv`) of report 001's data set;
+//! - [`formats`]: i-CLEVR, CycleGAN and CelebA folders.
 
 mod draw;
 pub mod faces;
 pub mod folder;
+pub mod formats;
 pub mod maps;
 pub mod mixtures;
 pub mod objects;
