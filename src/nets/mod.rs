@@ -1,5 +1,179 @@
-//! Networks of the reports, as constructor functions taking an `nn::Path` and a config with
-//! `Default` (the report's sizes). Filled in by the building-blocks issue.
+//! Networks of the reports, as constructor functions taking an `nn::Path` and a config whose
+//! `Default` is the report's sizes:
+//!
+//! ```no_run
+//! use gankit::prelude::*;
+//! let vs = nn::VarStore::new(Device::Cpu);
+//! let g = dcgan_generator(&vs.root() / "g", &DcganConfig::default());
+//! let d = dcgan_discriminator(&vs.root() / "d", &DcganConfig { image_size: 32, ..Default::default() });
+//! let fake = g.forward_t(&Tensor::randn([16, 100], (Kind::Float, Device::Cpu)), false);
+//! println!("{}", d.summary(&[1, 3, 32, 32]));
+//! ```
+//!
+//! | report | constructors | config |
+//! |---|---|---|
+//! | 000 baseline, WGAN-GP | [`baseline_generator`], [`baseline_discriminator`], [`baseline_critic`] | [`BaselineConfig`] |
+//! | 001 DCGAN (and tip b, Dropout in G) | [`dcgan_generator`], [`dcgan_discriminator`] | [`DcganConfig`] |
+//! | 001 text-to-image | [`text_to_image_generator`], [`text_to_image_discriminator`] | [`TextToImageConfig`] |
+//! | 001 CycleGAN | [`cyclegan_generator`], [`patchgan_discriminator`] | [`CycleGanConfig`] |
+//! | 001 StarGAN | [`stargan_generator`], [`stargan_discriminator`] | [`StarGanConfig`] |
+//! | 002 SELU DCGAN | [`selu_generator`], [`selu_discriminator`] | [`DcganConfig`] |
+//! | 003 conditional WGAN-GP | [`cwgan_generator`], [`cwgan_critic`] | [`CwganConfig`] |
+//! | 004 cGAN | [`cgan_generator`], [`cgan_discriminator`] | [`CganConfig`] |
+//! | SNGAN, projection | [`sn_discriminator`], [`projection_discriminator`], [`spectral::spectral_norm`] | [`SnganConfig`] |
+//! | 2-D toys | [`mlp_generator`], [`mlp_discriminator`] | [`MlpConfig`] |
+//!
+//! Conventions:
+//! - unconditional networks implement `nn::ModuleT` (`forward_t(&x, train)`), conditional ones
+//!   [`ConditionalModuleT`] (`forward_ct(&x, &cond, train)`); StarGAN's discriminator returns
+//!   two tensors from its own `forward_t`. Each also has `try_forward_t` / `try_forward_ct`
+//!   returning [`crate::Result`]: an input of a shape the net was not built for is an
+//!   [`crate::Error::Shape`] naming the expected and the given shape, and the panicking
+//!   forwards panic with that same one-line message.
+//! - generators take `z` as `[N, z_dim]` or `[N, z_dim, 1, 1]`; conditions are float rows
+//!   `[N, classes]` (one-hot or multi-hot; integer rows are converted).
+//! - discriminators that score an image return `[N]` (probabilities with `sigmoid: true`,
+//!   logits otherwise); PatchGAN returns its `[N, 1, H', W']` map.
+//! - parameter names are the PyTorch `state_dict` keys ([`Net::variables`]), BatchNorm's
+//!   `num_batches_tracked` counter aside (tch has none).
+//! - image sizes are powers of two from 8 (the reports use 64; 32 suits quick CPU runs): the
+//!   DCGAN-like nets then have one stride-2 stage fewer, dropping the widest layer.
+use crate::Result;
+use std::collections::BTreeMap;
+use tch::Tensor;
+
+pub mod baseline;
+pub mod cgan;
+pub mod cwgan;
+pub mod cyclegan;
+pub mod dcgan;
+pub mod init;
+pub mod layers;
+pub mod mlp;
+pub mod selu;
+pub mod spectral;
+pub mod stargan;
+pub mod text_to_image;
+
+pub use baseline::{baseline_critic, baseline_discriminator, baseline_generator, BaselineConfig, BaselineDiscriminator, BaselineGenerator};
+pub use cgan::{cgan_discriminator, cgan_generator, CganConfig, CganDiscriminator, ConcatGenerator};
+pub use cwgan::{cwgan_critic, cwgan_generator, CwganConfig, CwganCritic};
+pub use cyclegan::{cyclegan_generator, patchgan_discriminator, CycleGanConfig, CycleGanNorm, PatchGanDiscriminator, ResnetGenerator};
+pub use dcgan::{dcgan_discriminator, dcgan_generator, DcganConfig, DcganDiscriminator, DcganGenerator};
+pub use init::{dcgan_init, normal_init};
+pub use layers::{Layer, Layers, NetInfo, NetSummary, SummaryRow};
+pub use mlp::{mlp_discriminator, mlp_generator, MlpConfig, MlpDiscriminator, MlpGenerator};
+pub use selu::{selu_discriminator, selu_generator};
+pub use spectral::{projection_discriminator, sn_discriminator, ProjectionDiscriminator, SnDiscriminator, SnganConfig};
+pub use stargan::{stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator};
+pub use text_to_image::{text_to_image_discriminator, text_to_image_generator, TextToImageConfig, TextToImageDiscriminator, TextToImageGenerator};
+
+/// A network conditioned on a label vector (`forward_t` of `nn::ModuleT`, plus the condition).
+pub trait ConditionalModuleT: std::fmt::Debug + Send {
+    /// `x`: images or noise; `cond`: `[N, classes]`; `train`: BatchNorm and Dropout mode.
+    fn forward_ct(&self, x: &Tensor, cond: &Tensor, train: bool) -> Tensor;
+}
+
+/// What every network here has: a name, its parameters by PyTorch name, and a summary.
+pub trait Net {
+    #[doc(hidden)]
+    fn info(&self) -> &NetInfo;
+    /// Runs the network on `x` in eval mode (a zero condition for conditional ones); the
+    /// summary calls it.
+    #[doc(hidden)]
+    fn probe(&self, x: &Tensor) -> Result<Vec<Tensor>>;
+
+    /// The name used in messages, e.g. "dcgan discriminator".
+    fn name(&self) -> &str {
+        self.info().name()
+    }
+
+    /// Parameters and buffers by their PyTorch `state_dict` names (`main.0.weight`, …),
+    /// sharing storage with the var store.
+    fn variables(&self) -> BTreeMap<String, Tensor> {
+        self.info().variables()
+    }
+
+    /// Number of parameters that take gradients.
+    fn trainable_parameters(&self) -> i64 {
+        self.info().trainable_parameters()
+    }
+
+    /// PyTorch-style table of the layers, their output shapes for a batch of `input_size`
+    /// (e.g. `&[1, 3, 64, 64]`, or `&[1, 100]` for a generator) and parameter counts. Panics
+    /// with a one-line message on an input size the net was not built for.
+    fn summary(&self, input_size: &[i64]) -> NetSummary {
+        self.try_summary(input_size).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Net::summary`], returning the error instead.
+    fn try_summary(&self, input_size: &[i64]) -> Result<NetSummary> {
+        self.info().summary(input_size, |x| self.probe(x))
+    }
+}
+
+/// `nn::ModuleT` and [`Net`] for networks with `info` and
+/// `try_forward_t(&self, &Tensor, bool) -> Result<Tensor>`.
+macro_rules! unconditional_net {
+    ($($t:ty),*) => {$(
+        impl tch::nn::ModuleT for $t {
+            fn forward_t(&self, x: &tch::Tensor, train: bool) -> tch::Tensor {
+                self.try_forward_t(x, train).unwrap_or_else(|e| panic!("{e}"))
+            }
+        }
+        impl $crate::nets::Net for $t {
+            fn info(&self) -> &$crate::nets::NetInfo {
+                &self.info
+            }
+            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+                Ok(vec![self.try_forward_t(x, false)?])
+            }
+        }
+    )*};
+}
+
+/// [`ConditionalModuleT`] and [`Net`] for networks with `info` and
+/// `try_forward_ct(&self, &Tensor, &Tensor, bool) -> Result<Tensor>`.
+macro_rules! conditional_net {
+    ($($t:ty),*) => {$(
+        impl $crate::nets::ConditionalModuleT for $t {
+            fn forward_ct(&self, x: &tch::Tensor, cond: &tch::Tensor, train: bool) -> tch::Tensor {
+                self.try_forward_ct(x, cond, train).unwrap_or_else(|e| panic!("{e}"))
+            }
+        }
+        impl $crate::nets::Net for $t {
+            fn info(&self) -> &$crate::nets::NetInfo {
+                &self.info
+            }
+            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+                let n = x.size().first().copied().unwrap_or(1);
+                let cond = tch::Tensor::zeros([n, self.info.cond_width().unwrap_or(0)], (x.kind(), x.device()));
+                Ok(vec![self.try_forward_ct(x, &cond, false)?])
+            }
+        }
+    )*};
+}
+pub(crate) use {conditional_net, unconditional_net};
+
+/// Accepted noise shapes of a generator: `[z]` and `[z, 1, 1]`.
+pub(crate) fn z_shapes(z_dim: i64) -> Vec<Vec<i64>> {
+    vec![vec![z_dim], vec![z_dim, 1, 1]]
+}
+
+/// Accepted image shape: `[channels, size, size]`.
+pub(crate) fn image_shape(channels: i64, size: i64) -> Vec<Vec<i64>> {
+    vec![vec![channels, size, size]]
+}
 
 /// What a notebook cell needs from this module (re-exported by `gankit::prelude`).
-pub mod prelude {}
+pub mod prelude {
+    pub use super::{
+        baseline_critic, baseline_discriminator, baseline_generator, cgan_discriminator, cgan_generator, cwgan_critic, cwgan_generator, cyclegan_generator, dcgan_discriminator,
+        dcgan_generator, dcgan_init, mlp_discriminator, mlp_generator, normal_init, patchgan_discriminator, projection_discriminator, selu_discriminator, selu_generator,
+        sn_discriminator, stargan_discriminator, stargan_generator, text_to_image_discriminator, text_to_image_generator,
+    };
+    pub use super::{
+        BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm, DcganConfig, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
+        TextToImageConfig,
+    };
+}

@@ -1,0 +1,106 @@
+//! Report 004: cGAN (conditional DCGAN) on a 24-label multi-label data set (i-CLEVR). Also
+//! the generator of report 003's conditional WGAN-GP, which joins z and tags the same way.
+use super::dcgan::{d_head, d_trunk, g_main, stages, GHidden, Trunk};
+use super::layers::{linear, Layer, Layers, NetInfo};
+use super::{conditional_net, image_shape, init, z_shapes};
+use crate::Result;
+use std::borrow::Borrow;
+use tch::nn::{self, ModuleT};
+use tch::Tensor;
+
+/// Sizes of report 004's cGAN.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CganConfig {
+    /// Noise dimension (`nz`, "latent size"): 25.
+    pub z_dim: i64,
+    /// Condition width (multi-hot labels, `nclass`): 24.
+    pub n_classes: i64,
+    /// Generator width (`ngf`): 64.
+    pub ngf: i64,
+    /// Discriminator width (`ndf`): 64.
+    pub ndf: i64,
+    /// Image channels (`nc`): 3.
+    pub channels: i64,
+    /// Image width and height: 64 (or 32).
+    pub image_size: i64,
+    /// Sigmoid on the discriminator's output: false (the report's `main` ends with the Conv2d).
+    pub sigmoid: bool,
+}
+
+impl Default for CganConfig {
+    fn default() -> Self {
+        CganConfig { z_dim: 25, n_classes: 24, ngf: 64, ndf: 64, channels: 3, image_size: 64, sigmoid: false }
+    }
+}
+
+/// A generator taking z and a label vector joined as channels (see [`cgan_generator`]).
+#[derive(Debug)]
+pub struct ConcatGenerator {
+    main: Layers,
+    info: NetInfo,
+}
+
+/// The DCGAN generator on `[z, labels]` (z first), for reports 003 and 004.
+pub(crate) fn concat_generator(p: &nn::Path, name: &'static str, z_dim: i64, n_classes: i64, ngf: i64, channels: i64, image_size: i64) -> ConcatGenerator {
+    stages(name, image_size);
+    let main = Layers::seq(p / "main", |s| g_main(s, z_dim + n_classes, ngf, channels, image_size, GHidden::BatchNorm { dropout: 0.0 }));
+    let info = NetInfo::new(name, p, z_shapes(z_dim), Some(n_classes), main.iter());
+    init::dcgan_init(&info.variables());
+    ConcatGenerator { main, info }
+}
+
+/// Report 004 generator: z (25) and the 24-d label vector concatenated as channels at 1×1,
+/// then the DCGAN generator (`main.0`–`main.13`, ConvTranspose2d(49 → 512, 4) first). DCGAN
+/// init (the PyTorch DCGAN tutorial the report builds on).
+pub fn cgan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CganConfig) -> ConcatGenerator {
+    concat_generator(p.borrow(), "cgan generator", cfg.z_dim, cfg.n_classes, cfg.ngf, cfg.channels, cfg.image_size)
+}
+
+impl ConcatGenerator {
+    /// Images from noise `[N, z_dim]` (or `[N, z_dim, 1, 1]`) and labels `[N, n_classes]`.
+    pub fn try_forward_ct(&self, z: &Tensor, cond: &Tensor, train: bool) -> Result<Tensor> {
+        let cond = self.info.check(z, cond)?;
+        let n = z.size()[0];
+        let zc = Tensor::cat(&[z.view([n, -1, 1, 1]), cond.view([n, -1, 1, 1])], 1);
+        Ok(self.main.forward_t(&zc, train))
+    }
+}
+
+/// Report 004 discriminator (see [`cgan_discriminator`]).
+#[derive(Debug)]
+pub struct CganDiscriminator {
+    feature_input: Layer,
+    main: Layers,
+    size: i64,
+    sigmoid: bool,
+    info: NetInfo,
+}
+
+/// Report 004 discriminator: `feature_input` Linear(24 → 64·64) reshaped to a 4th input
+/// channel after the image, then the DCGAN discriminator (`main.0`–`main.11`, Conv2d(4 → 64)
+/// first, Conv2d(512 → 1, 4) last); scores `[N]` (logits unless `sigmoid`). DCGAN init.
+pub fn cgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CganConfig) -> CganDiscriminator {
+    let p = p.borrow();
+    stages("cgan discriminator", cfg.image_size);
+    let feature_input = linear(&(p / "feature_input"), cfg.n_classes, cfg.image_size * cfg.image_size, true);
+    let main = Layers::seq(p / "main", |s| {
+        let top = d_trunk(s, cfg.channels + 1, cfg.ndf, cfg.image_size, Trunk::BatchNorm);
+        d_head(s, top, Trunk::BatchNorm);
+    });
+    let layers = [&feature_input].into_iter().chain(main.iter());
+    let info = NetInfo::new("cgan discriminator", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_classes), layers);
+    init::dcgan_init(&info.variables());
+    CganDiscriminator { feature_input, main, size: cfg.image_size, sigmoid: cfg.sigmoid, info }
+}
+
+impl CganDiscriminator {
+    /// Scores `[N]` for images `[N, channels, size, size]` and labels `[N, n_classes]`.
+    pub fn try_forward_ct(&self, x: &Tensor, cond: &Tensor, train: bool) -> Result<Tensor> {
+        let cond = self.info.check(x, cond)?;
+        let label_plane = self.feature_input.forward_t(&cond, train).view([-1, 1, self.size, self.size]);
+        let y = self.main.forward_t(&Tensor::cat(&[x.shallow_clone(), label_plane], 1), train).view([-1]);
+        Ok(if self.sigmoid { y.sigmoid() } else { y })
+    }
+}
+
+conditional_net!(ConcatGenerator, CganDiscriminator);

@@ -1,0 +1,208 @@
+//! Report 001 §1: the standard PyTorch DCGAN (4×4 kernels, z = 100, `main.N` names), with the
+//! §4 tip (b) variant (Dropout(0.5) after the BatchNorm of each of G's four hidden layers).
+//! The building blocks here serve the other DCGAN-shaped families too.
+use super::layers::{conv2d, ConvOpts, Layers, NetInfo, Seq};
+use super::{image_shape, init, unconditional_net, z_shapes};
+use crate::Result;
+use std::borrow::Borrow;
+use tch::nn::{self, ModuleT};
+use tch::Tensor;
+
+/// Stride-2 stages between 4×4 and an image of `image_size` (4 at 64, 3 at 32); panics with
+/// a one-line message naming `what` unless `image_size` is a power of two from 8 (each
+/// constructor calls it first, so that the message names the network).
+pub(crate) fn stages(what: &str, image_size: i64) -> i64 {
+    assert!(
+        image_size >= 8 && (image_size as u64).is_power_of_two(),
+        "{what}: image_size must be a power of two from 8 (64 in the reports, 32 for quick runs), got {image_size}"
+    );
+    image_size.trailing_zeros() as i64 - 2
+}
+
+/// What follows each hidden transposed convolution of a DCGAN generator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum GHidden {
+    /// BatchNorm2d [+ Dropout(p) when p > 0] + ReLU (reports 001, 004).
+    BatchNorm { dropout: f64 },
+    /// SELU only (report 002).
+    Selu,
+}
+
+/// The DCGAN generator's `main`: ConvTranspose2d(nz → ngf·2^(n−1), 4, 1, 0) from 1×1 to 4×4,
+/// then ×2 per stage down to ngf channels, ConvTranspose2d(ngf → channels, 4, 2, 1) + Tanh;
+/// all without bias.
+pub(crate) fn g_main(s: &mut Seq, nz: i64, ngf: i64, channels: i64, image_size: i64, hidden: GHidden) {
+    let n = stages("generator", image_size);
+    let mut cin = nz;
+    for k in 0..n {
+        let cout = ngf << (n - 1 - k);
+        let opts = if k == 0 { ConvOpts::new(1, 0) } else { ConvOpts::new(2, 1) };
+        s.conv_transpose2d(cin, cout, 4, opts.no_bias());
+        match hidden {
+            GHidden::Selu => {
+                s.selu();
+            }
+            GHidden::BatchNorm { dropout } => {
+                s.batch_norm2d(cout);
+                if dropout > 0.0 {
+                    s.dropout(dropout);
+                }
+                s.relu();
+            }
+        }
+        cin = cout;
+    }
+    s.conv_transpose2d(ngf, channels, 4, ConvOpts::new(2, 1).no_bias()).tanh();
+}
+
+/// The kind of DCGAN discriminator trunk.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Trunk {
+    /// Conv (no bias) [+ BatchNorm2d from the second] + LeakyReLU(0.2) (reports 001, 004).
+    BatchNorm,
+    /// Conv (no bias) + SELU (report 002).
+    Selu,
+    /// Conv (with bias) + LeakyReLU(0.2), no normalisation (a WGAN-GP critic).
+    Plain,
+    /// Spectrally normalised conv (with bias) + LeakyReLU(0.2) (SNGAN).
+    SpectralNorm,
+}
+
+impl Trunk {
+    fn conv(self, s: &mut Seq, i: i64, o: i64, opts: ConvOpts) {
+        let opts = opts.bias(matches!(self, Trunk::Plain | Trunk::SpectralNorm));
+        if self == Trunk::SpectralNorm {
+            s.spectral_norm(|p| conv2d(p, i, o, 4, opts));
+        } else {
+            s.conv2d(i, o, 4, opts);
+        }
+    }
+}
+
+/// The DCGAN discriminator's convolutions from the image down to 4×4: Conv2d(channels → ndf,
+/// 4, 2, 1), then doubling the width per stage. Returns the last width (ndf·2^(n−1)).
+pub(crate) fn d_trunk(s: &mut Seq, channels: i64, ndf: i64, image_size: i64, trunk: Trunk) -> i64 {
+    let n = stages("discriminator", image_size);
+    let act = |s: &mut Seq| {
+        if trunk == Trunk::Selu {
+            s.selu();
+        } else {
+            s.leaky_relu(0.2);
+        }
+    };
+    trunk.conv(s, channels, ndf, ConvOpts::new(2, 1));
+    act(s);
+    for k in 0..n - 1 {
+        let cout = ndf << (k + 1);
+        trunk.conv(s, ndf << k, cout, ConvOpts::new(2, 1));
+        if trunk == Trunk::BatchNorm {
+            s.batch_norm2d(cout);
+        }
+        act(s);
+    }
+    ndf << (n - 1)
+}
+
+/// The last layer of a DCGAN discriminator: Conv2d(top → 1, 4, 1, 0) from 4×4 to one score.
+pub(crate) fn d_head(s: &mut Seq, top: i64, trunk: Trunk) {
+    trunk.conv(s, top, 1, ConvOpts::new(1, 0));
+}
+
+/// Sizes of the DCGAN of report 001 (also used by report 002's SELU DCGAN).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcganConfig {
+    /// Noise dimension (PyTorch's `nz`): 100.
+    pub z_dim: i64,
+    /// Generator width (`ngf`; the last hidden layer's channels): 64.
+    pub ngf: i64,
+    /// Discriminator width (`ndf`; the first layer's channels): 64.
+    pub ndf: i64,
+    /// Image channels (`nc`): 3.
+    pub channels: i64,
+    /// Image width and height: 64 (32 for quick runs).
+    pub image_size: i64,
+    /// Discriminator ends in a Sigmoid (report 001 applies it in `forward`; false for WGAN
+    /// critics and losses on logits): true.
+    pub sigmoid: bool,
+    /// Dropout probability after each BatchNorm of the generator's hidden layers: 0 (none);
+    /// report 001 §4 tip (b) uses 0.5.
+    pub dropout: f64,
+}
+
+impl Default for DcganConfig {
+    fn default() -> Self {
+        DcganConfig { z_dim: 100, ngf: 64, ndf: 64, channels: 3, image_size: 64, sigmoid: true, dropout: 0.0 }
+    }
+}
+
+/// DCGAN generator (see [`dcgan_generator`]).
+#[derive(Debug)]
+pub struct DcganGenerator {
+    main: Layers,
+    info: NetInfo,
+}
+
+/// Report 001 §1 DCGAN generator (PyTorch DCGAN tutorial): z → ConvTranspose2d 4×4 stages with
+/// BatchNorm + ReLU (`main.0`–`main.11`), ConvTranspose2d to `channels` + Tanh; 3,576,704
+/// parameters at the defaults. With `dropout: 0.5`, tip (b): BatchNorm → Dropout → ReLU. DCGAN
+/// init.
+pub fn dcgan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> DcganGenerator {
+    let hidden = GHidden::BatchNorm { dropout: cfg.dropout };
+    dcgan_like_generator(p.borrow(), "dcgan generator", cfg, hidden)
+}
+
+pub(crate) fn dcgan_like_generator(p: &nn::Path, name: &'static str, cfg: &DcganConfig, hidden: GHidden) -> DcganGenerator {
+    stages(name, cfg.image_size);
+    let main = Layers::seq(p / "main", |s| g_main(s, cfg.z_dim, cfg.ngf, cfg.channels, cfg.image_size, hidden));
+    let info = NetInfo::new(name, p, z_shapes(cfg.z_dim), None, main.iter());
+    init::dcgan_init(&info.variables());
+    DcganGenerator { main, info }
+}
+
+impl DcganGenerator {
+    /// Images `[N, channels, size, size]` in [-1, 1] from noise `[N, z_dim]` or `[N, z_dim, 1, 1]`.
+    pub fn try_forward_t(&self, z: &Tensor, train: bool) -> Result<Tensor> {
+        self.info.check_input(z)?;
+        Ok(self.main.forward_t(&z.view([z.size()[0], -1, 1, 1]), train))
+    }
+}
+
+/// DCGAN discriminator (see [`dcgan_discriminator`]).
+#[derive(Debug)]
+pub struct DcganDiscriminator {
+    main: Layers,
+    sigmoid: bool,
+    info: NetInfo,
+}
+
+/// Report 001 §1 DCGAN discriminator: Conv2d(4, 2, 1) + LeakyReLU(0.2), then Conv2d +
+/// BatchNorm + LeakyReLU per stage (`main.0`–`main.10`), Conv2d(512 → 1, 4) (`main.11`),
+/// Sigmoid in `forward` when `sigmoid`; scores `[N]`. 2,765,568 parameters at the defaults.
+/// DCGAN init.
+pub fn dcgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> DcganDiscriminator {
+    let p = p.borrow();
+    stages("dcgan discriminator", cfg.image_size);
+    let main = Layers::seq(p / "main", |s| {
+        let top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::BatchNorm);
+        d_head(s, top, Trunk::BatchNorm);
+    });
+    let info = NetInfo::new("dcgan discriminator", p, image_shape(cfg.channels, cfg.image_size), None, main.iter());
+    init::dcgan_init(&info.variables());
+    DcganDiscriminator { main, sigmoid: cfg.sigmoid, info }
+}
+
+impl DcganDiscriminator {
+    /// A discriminator whose `main` already ends as it should (report 002's Sigmoid module).
+    pub(crate) fn from_parts(main: Layers, info: NetInfo) -> Self {
+        DcganDiscriminator { main, sigmoid: false, info }
+    }
+
+    /// Scores `[N]` (probabilities with `sigmoid`, else logits) for images `[N, channels, size, size]`.
+    pub fn try_forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
+        self.info.check_input(x)?;
+        let y = self.main.forward_t(x, train).view([-1]);
+        Ok(if self.sigmoid { y.sigmoid() } else { y })
+    }
+}
+
+unconditional_net!(DcganGenerator, DcganDiscriminator);
