@@ -1,0 +1,66 @@
+//! The non-relativistic losses: BCE (minimax and non-saturating, on probabilities or logits),
+//! WGAN, LSGAN and hinge. Formulas: see [`Loss`].
+use super::{bce_logits, DOutput, Loss, Parts, Targets};
+use tch::{Reduction, Tensor};
+
+/// Mean binary cross-entropy of D's output against targets: on logits `BCEWithLogitsLoss`; on
+/// probabilities torch's `BCELoss` (log clamped at −100), written as
+/// t·BCE(p, 1) + (1 − t)·BCE(p, 0) per element so that targets outside [0, 1] work too: report
+/// 001's noisy real labels reach 1.25, which today's `BCELoss` refuses (it checks targets; the
+/// report's PyTorch ran them). Value and gradient, (p − t)/max(p(1 − p), 1e-12), are
+/// BCELoss's for any t.
+fn bce(output: DOutput, d: &Tensor, target: &Tensor, what: &str) -> Tensor {
+    match output {
+        DOutput::Logit => bce_logits(d, target),
+        DOutput::Probability => {
+            check_probability(d, what);
+            let each = |t: &Tensor| d.binary_cross_entropy::<Tensor>(t, None, Reduction::None);
+            (target * each(&d.ones_like()) + (1f64 - target) * each(&d.zeros_like())).mean(None)
+        }
+    }
+}
+
+/// Panics with one line when a "probability" is not one (a D without its Sigmoid). Checked
+/// here rather than left to libtorch, whose CUDA kernel would abort the whole process.
+fn check_probability(d: &Tensor, what: &str) {
+    let (lo, hi) = d.detach().aminmax(None, false);
+    let (lo, hi) = (lo.double_value(&[]), hi.double_value(&[]));
+    assert!(
+        (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi),
+        "BCE on probabilities: {what} ranges over [{lo:.4}, {hi:.4}], outside [0, 1]; for a D without Sigmoid use DOutput::Logit"
+    );
+}
+
+/// D's probabilities: the output itself, or σ of the logits.
+fn probability(output: DOutput, d: &Tensor) -> Tensor {
+    match output {
+        DOutput::Probability => d.detach(),
+        DOutput::Logit => d.detach().sigmoid(),
+    }
+}
+
+pub(super) fn d_parts(loss: Loss, r: &Tensor, f: &Tensor, t: Option<&Targets>) -> Parts {
+    let (real, fake) = match (loss, t) {
+        (Loss::Minimax(o) | Loss::NonSaturating(o), Some(t)) => {
+            let (real, fake) = (bce(o, r, &t.real, "D(x_r)"), bce(o, f, &t.fake, "D(x_f)"));
+            let (prob_real, prob_fake) = (Some(probability(o, r)), Some(probability(o, f)));
+            return Parts { real: Some(real), fake: Some(fake), prob_real, prob_fake, ..Parts::default() };
+        }
+        (Loss::Wgan, _) => (-r.mean(None), f.mean(None)),
+        (Loss::Lsgan, Some(t)) => (0.5 * (r - &t.real).square().mean(None), 0.5 * (f - &t.fake).square().mean(None)),
+        (Loss::Hinge, _) => ((1f64 - r).relu().mean(None), (1f64 + f).relu().mean(None)),
+        _ => unreachable!("{loss}: not a plain adversarial loss, or targets missing"),
+    };
+    Parts { real: Some(real), fake: Some(fake), ..Parts::default() }
+}
+
+pub(super) fn g_parts(loss: Loss, f: &Tensor) -> Parts {
+    let (fake, prob_fake) = match loss {
+        Loss::Minimax(o) => (-bce(o, f, &f.zeros_like(), "D(x_f)"), Some(probability(o, f))),
+        Loss::NonSaturating(o) => (bce(o, f, &f.ones_like(), "D(x_f)"), Some(probability(o, f))),
+        Loss::Wgan | Loss::Hinge => (-f.mean(None), None),
+        Loss::Lsgan => (0.5 * (f - 1.0).square().mean(None), None),
+        _ => unreachable!("{loss}: not a plain adversarial loss"),
+    };
+    Parts { fake: Some(fake), prob_fake, ..Parts::default() }
+}
