@@ -204,3 +204,25 @@ fn weight_clipping_clamps_every_parameter() {
         assert!(a.abs().max().double_value(&[]) <= 0.01 + 1e-9);
     }
 }
+
+/// What a notebook shows (`cargo test --lib display -- --nocapture` prints it).
+#[test]
+fn display_examples() {
+    let (r, f) = (t(&[2.1, 0.3, 1.2]), t(&[-1.0, 0.4, -0.2]));
+    let shown = [
+        Loss::Rsgan.d_terms(&r, &f).to_string(),
+        Loss::Rasgan.g_terms(&r, &f).to_string(),
+        Loss::BCE.ratio(3.0, 7.0).labels(Labels::noisy()).d_terms(&r.sigmoid(), &f.sigmoid()).to_string(),
+        Loss::BCE_WITH_LOGITS.g_terms(&r, &f).to_string(),
+        Loss::Wgan.d_terms(&r, &f).to_string(),
+        Loss::RaHinge.d_terms(&r, &f).to_string(),
+    ];
+    for s in shown {
+        println!("{s}\n");
+    }
+    let vs = nn::VarStore::new(tch::Device::Cpu);
+    let lin = nn::linear(vs.root(), 3, 1, Default::default());
+    let x = Tensor::randn([4, 3], tch::kind::FLOAT_CPU);
+    println!("{}", GradientPenalty::default().penalty(&|x| lin.forward(x), &x, &x.randn_like()).unwrap());
+    println!("{}", R1::default().penalty(&|x| lin.forward(x), &x).unwrap());
+}
