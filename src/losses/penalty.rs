@@ -196,7 +196,7 @@ pub struct PenaltyTerms {
     pub alpha: Option<Tensor>,
     /// C at the points.
     pub critic_out: Tensor,
-    /// ‖∇ C‖₂ per sample, [N], detached.
+    /// ‖∇ C‖₂ per sample, shape `[N]`, detached.
     pub grad_norms: Tensor,
 }
 
