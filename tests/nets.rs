@@ -8,6 +8,7 @@ use gankit::nets::layers::{conv2d, conv_transpose2d, linear, ConvOpts, Layer};
 use gankit::nets::spectral::spectral_norm;
 use gankit::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
 
 type Fixture = HashMap<String, Tensor>;
 
@@ -65,8 +66,12 @@ fn compare(fx: &Fixture, vs: &nn::VarStore, key: &str, input: &str, train_seed: 
     check_buffers_after_train(fx, vs, key);
 }
 
-fn vs() -> nn::VarStore {
-    nn::VarStore::new(Device::Cpu)
+/// A var store, and the lock every test here holds: libtorch's random generator is global, and
+/// the Dropout comparisons need no other test drawing from it between `manual_seed` and the call.
+fn vs() -> (nn::VarStore, MutexGuard<'static, ()>) {
+    static RNG: Mutex<()> = Mutex::new(());
+    let guard = RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    (nn::VarStore::new(Device::Cpu), guard)
 }
 
 // ---------------------------------------------------------------- same outputs as PyTorch
@@ -74,7 +79,7 @@ fn vs() -> nn::VarStore {
 #[test]
 fn baseline_matches_pytorch() {
     let fx = load("nets_baseline");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     let small = BaselineConfig { z_dim: 8, dim: 2, ..Default::default() };
     let small32 = BaselineConfig { z_dim: 8, dim: 4, image_size: 32, ..Default::default() };
@@ -88,7 +93,7 @@ fn baseline_matches_pytorch() {
 #[test]
 fn dcgan_matches_pytorch() {
     let fx = load("nets_dcgan");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     let small = DcganConfig { z_dim: 8, ngf: 2, ndf: 2, ..Default::default() };
     let small32 = DcganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 32, ..Default::default() };
@@ -105,7 +110,7 @@ fn dcgan_matches_pytorch() {
 #[test]
 fn text_to_image_matches_pytorch() {
     let fx = load("nets_text_to_image");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let cfg = TextToImageConfig { z_dim: 8, n_classes: 5, ngf: 2, ndf: 2, ..Default::default() };
     compare(&fx, &vs, "g", "g", None, conditional(&text_to_image_generator(&vs.root() / "g", &cfg)));
     compare(&fx, &vs, "d", "d", None, conditional(&text_to_image_discriminator(&vs.root() / "d", &cfg)));
@@ -114,7 +119,7 @@ fn text_to_image_matches_pytorch() {
 #[test]
 fn selu_dcgan_matches_pytorch() {
     let fx = load("nets_selu");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let cfg = DcganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 32, ..Default::default() };
     compare(&fx, &vs, "g", "g", None, unconditional(&selu_generator(&vs.root() / "g", &cfg)));
     compare(&fx, &vs, "d", "d", None, unconditional(&selu_discriminator(&vs.root() / "d", &cfg)));
@@ -123,7 +128,7 @@ fn selu_dcgan_matches_pytorch() {
 #[test]
 fn cgan_matches_pytorch() {
     let fx = load("nets_cgan");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let cfg = CganConfig { z_dim: 5, n_classes: 3, ngf: 2, ndf: 2, ..Default::default() };
     compare(&fx, &vs, "g", "g", None, conditional(&cgan_generator(&vs.root() / "g", &cfg)));
     compare(&fx, &vs, "d", "d", None, conditional(&cgan_discriminator(&vs.root() / "d", &cfg)));
@@ -132,7 +137,7 @@ fn cgan_matches_pytorch() {
 #[test]
 fn conditional_wgan_matches_pytorch() {
     let fx = load("nets_cwgan");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let cfg = CwganConfig { z_dim: 8, n_tags: 6, ngf: 4, ndf: 4, image_size: 32, ..Default::default() };
     compare(&fx, &vs, "g", "g", None, conditional(&cwgan_generator(&vs.root() / "g", &cfg)));
     compare(&fx, &vs, "critic", "critic", None, conditional(&cwgan_critic(&vs.root() / "critic", &cfg)));
@@ -141,7 +146,7 @@ fn conditional_wgan_matches_pytorch() {
 #[test]
 fn mlp_matches_pytorch() {
     let fx = load("nets_mlp");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let cfg = MlpConfig { z_dim: 3, hidden: vec![16, 16], ..Default::default() };
     compare(&fx, &vs, "g", "g", None, unconditional(&mlp_generator(&vs.root() / "g", &cfg)));
     compare(&fx, &vs, "d", "d", None, unconditional(&mlp_discriminator(&vs.root() / "d", &cfg)));
@@ -150,7 +155,7 @@ fn mlp_matches_pytorch() {
 #[test]
 fn cyclegan_matches_pytorch() {
     let fx = load("nets_cyclegan");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     let cfg = CycleGanConfig { ngf: 4, ndf: 4, n_blocks: 2, image_size: 32, ..Default::default() };
     let bn = CycleGanConfig { ndf: 2, norm: CycleGanNorm::Batch, dropout: true, sigmoid: true, ..cfg.clone() };
@@ -163,7 +168,7 @@ fn cyclegan_matches_pytorch() {
 #[test]
 fn stargan_matches_pytorch() {
     let fx = load("nets_stargan");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let cfg = StarGanConfig { image_size: 32, conv_dim: 4, c_dim: 3, g_repeat: 2, d_repeat: 3, ..Default::default() };
     compare(&fx, &vs, "g", "g", None, conditional(&stargan_generator(&vs.root() / "g", &cfg)));
     let d = stargan_discriminator(&vs.root() / "d", &cfg);
@@ -178,7 +183,7 @@ fn stargan_matches_pytorch() {
 #[test]
 fn spectral_norm_power_iteration_matches_pytorch() {
     let fx = load("nets_spectral");
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     let layers: [(&str, Layer); 3] = [
         ("conv", spectral_norm(&(&r / "conv"), |p| conv2d(p, 3, 5, 3, ConvOpts::new(2, 1)))),
@@ -198,7 +203,7 @@ fn spectral_norm_power_iteration_matches_pytorch() {
 fn spectral_norm_keeps_gradients_through_two_train_calls() {
     // A WGAN-GP step calls D on real and fake before one backward: the second call's in-place
     // update of u, v must not break the first call's graph.
-    let vs = vs();
+    let (vs, _serial) = vs();
     let d = sn_discriminator(&vs.root() / "d", &SnganConfig { ndf: 4, image_size: 32, ..Default::default() });
     let x = Tensor::randn([2, 3, 32, 32], (Kind::Float, Device::Cpu));
     let loss = d.forward_t(&x, true).mean(Kind::Float) - d.forward_t(&(-&x), true).mean(Kind::Float);
@@ -223,7 +228,7 @@ fn check_size(net: &dyn Net, input: &[i64], params: i64, outputs: &[&[i64]]) {
 
 #[test]
 fn dcgan_family_sizes_match_pytorch_at_64_and_32() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     // (image size, [parameter counts from tests/reference/nets.py --counts])
     for (s, n) in [
@@ -246,7 +251,7 @@ fn dcgan_family_sizes_match_pytorch_at_64_and_32() {
 
 #[test]
 fn conditional_and_sn_sizes_match_pytorch_at_64_and_32() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     for (s, n) in [
         (64, [4_565_832, 8_168_921, 3_158_912, 2_868_992, 3_765_120, 2_788_289, 2_764_737, 2_817_985]),
@@ -270,7 +275,7 @@ fn conditional_and_sn_sizes_match_pytorch_at_64_and_32() {
 
 #[test]
 fn mlp_cyclegan_stargan_sizes_match_pytorch() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let r = vs.root();
     check_size(&mlp_generator(&r / "mg", &MlpConfig::default()), &[5, 2], 17_154, &[&[5, 2]]);
     check_size(&mlp_discriminator(&r / "md", &MlpConfig::default()), &[5, 2], 17_025, &[&[5]]);
@@ -296,7 +301,7 @@ fn mlp_cyclegan_stargan_sizes_match_pytorch() {
 
 #[test]
 fn variables_are_the_var_store_names_below_the_net() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let g = baseline_generator(&vs.root() / "gen", &BaselineConfig::default());
     let mine: Vec<String> = g.variables().into_keys().map(|k| format!("gen.{k}")).collect();
     let mut store: Vec<String> = vs.variables().into_keys().collect();
@@ -307,8 +312,8 @@ fn variables_are_the_var_store_names_below_the_net() {
 
 #[test]
 fn dcgan_init_is_applied_where_the_reports_apply_it() {
+    let (vs, _serial) = vs();
     tch::manual_seed(1);
-    let vs = vs();
     let g = dcgan_generator(&vs.root() / "g", &DcganConfig::default());
     let v = g.variables();
     let (std, mean) = v["main.3.weight"].std_mean(true);
@@ -325,7 +330,7 @@ fn dcgan_init_is_applied_where_the_reports_apply_it() {
 
 #[test]
 fn summary_reads_like_pytorch() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let d = dcgan_discriminator(&vs.root() / "netD", &DcganConfig::default());
     let s = d.summary(&[1, 3, 64, 64]);
     assert_eq!(s.rows.len(), 12);
@@ -353,7 +358,7 @@ fn summary_reads_like_pytorch() {
 
 #[test]
 fn summary_leaves_running_statistics_alone() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let g = dcgan_generator(&vs.root() / "g", &DcganConfig { image_size: 32, ..Default::default() });
     let before = g.variables()["main.1.running_mean"].copy();
     let _ = g.summary(&[4, 100]);
@@ -376,7 +381,7 @@ fn zeros(shape: &[i64]) -> Tensor {
 
 #[test]
 fn wrong_image_size_is_one_line_naming_both_shapes() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let d = dcgan_discriminator(&vs.root() / "d", &DcganConfig::default());
     let x = zeros(&[8, 3, 32, 32]);
     let want = "dcgan discriminator input: expected shape [N, 3, 64, 64], got [8, 3, 32, 32]";
@@ -397,7 +402,7 @@ fn wrong_image_size_is_one_line_naming_both_shapes() {
 
 #[test]
 fn wrong_condition_width_is_one_line_naming_both_shapes() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let d = cgan_discriminator(&vs.root() / "d", &CganConfig::default());
     let x = zeros(&[8, 3, 64, 64]);
     let want = "cgan discriminator condition: expected shape [8, 24], got [8, 23]";
@@ -420,7 +425,7 @@ fn wrong_condition_width_is_one_line_naming_both_shapes() {
 
 #[test]
 fn unsupported_image_size_is_refused_when_building() {
-    let vs = vs();
+    let (vs, _serial) = vs();
     let msg = panic_message(|| drop(dcgan_generator(&vs.root() / "g", &DcganConfig { image_size: 48, ..Default::default() })));
     assert_eq!(msg, "dcgan generator: image_size must be a power of two from 8 (64 in the reports, 32 for quick runs), got 48");
     let msg = panic_message(|| drop(stargan_discriminator(&vs.root() / "d", &StarGanConfig { image_size: 32, ..Default::default() })));

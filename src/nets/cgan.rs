@@ -1,6 +1,6 @@
 //! Report 004: cGAN (conditional DCGAN) on a 24-label multi-label data set (i-CLEVR). Also
 //! the generator of report 003's conditional WGAN-GP, which joins z and tags the same way.
-use super::dcgan::{d_head, d_trunk, g_main, stages, GHidden, Trunk};
+use super::dcgan::{d_main, g_main, stages, GHidden, Trunk};
 use super::layers::{linear, Layer, Layers, NetInfo};
 use super::{conditional_net, image_shape, init, z_shapes};
 use crate::Result;
@@ -83,10 +83,7 @@ pub fn cgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CganConfig) -
     let p = p.borrow();
     stages("cgan discriminator", cfg.image_size);
     let feature_input = linear(&(p / "feature_input"), cfg.n_classes, cfg.image_size * cfg.image_size, true);
-    let main = Layers::seq(p / "main", |s| {
-        let top = d_trunk(s, cfg.channels + 1, cfg.ndf, cfg.image_size, Trunk::BatchNorm);
-        d_head(s, top, Trunk::BatchNorm);
-    });
+    let main = d_main(p, cfg.channels + 1, cfg.ndf, cfg.image_size, Trunk::BatchNorm, false);
     let layers = [&feature_input].into_iter().chain(main.iter());
     let info = NetInfo::new("cgan discriminator", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_classes), layers);
     init::dcgan_init(&info.variables());

@@ -5,7 +5,7 @@
 //! does), followed by the DCGAN discriminator without BatchNorm (the WGAN-GP paper advises
 //! against it in the critic; convs keep their bias) and without Sigmoid.
 use super::cgan::{concat_generator, ConcatGenerator};
-use super::dcgan::{d_head, d_trunk, stages, Trunk};
+use super::dcgan::{d_main, stages, Trunk};
 use super::layers::{Layers, NetInfo};
 use super::{conditional_net, image_shape, init};
 use crate::Result;
@@ -55,10 +55,7 @@ pub struct CwganCritic {
 pub fn cwgan_critic<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CwganConfig) -> CwganCritic {
     let p = p.borrow();
     stages("cwgan critic", cfg.image_size);
-    let main = Layers::seq(p / "main", |s| {
-        let top = d_trunk(s, cfg.channels + cfg.n_tags, cfg.ndf, cfg.image_size, Trunk::Plain);
-        d_head(s, top, Trunk::Plain);
-    });
+    let main = d_main(p, cfg.channels + cfg.n_tags, cfg.ndf, cfg.image_size, Trunk::Plain, false);
     let info = NetInfo::new("cwgan critic", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_tags), main.iter());
     init::dcgan_init(&info.variables());
     CwganCritic { main, info }

@@ -103,9 +103,16 @@ pub(crate) fn d_trunk(s: &mut Seq, channels: i64, ndf: i64, image_size: i64, tru
     ndf << (n - 1)
 }
 
-/// The last layer of a DCGAN discriminator: Conv2d(top → 1, 4, 1, 0) from 4×4 to one score.
-pub(crate) fn d_head(s: &mut Seq, top: i64, trunk: Trunk) {
-    trunk.conv(s, top, 1, ConvOpts::new(1, 0));
+/// A DCGAN discriminator's `main` at `p.main`: [`d_trunk`] from `in_channels`, then
+/// Conv2d(top → 1, 4, 1, 0) from 4×4 to one score [and the Sigmoid module].
+pub(crate) fn d_main(p: &nn::Path, in_channels: i64, ndf: i64, image_size: i64, trunk: Trunk, sigmoid_module: bool) -> Layers {
+    Layers::seq(p / "main", |s| {
+        let top = d_trunk(s, in_channels, ndf, image_size, trunk);
+        trunk.conv(s, top, 1, ConvOpts::new(1, 0));
+        if sigmoid_module {
+            s.sigmoid();
+        }
+    })
 }
 
 /// Sizes of the DCGAN of report 001 (also used by report 002's SELU DCGAN).
@@ -167,7 +174,8 @@ impl DcganGenerator {
     }
 }
 
-/// DCGAN discriminator (see [`dcgan_discriminator`]).
+/// A discriminator of the DCGAN shape: [`dcgan_discriminator`], [`super::selu_discriminator`],
+/// [`super::sn_discriminator`].
 #[derive(Debug)]
 pub struct DcganDiscriminator {
     main: Layers,
@@ -175,28 +183,39 @@ pub struct DcganDiscriminator {
     info: NetInfo,
 }
 
+/// Where a DCGAN-shaped discriminator's Sigmoid is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Sigmoid {
+    /// None: logits.
+    None,
+    /// Applied in `forward`, outside `main` (report 001).
+    InForward,
+    /// The last module of `main` (report 002).
+    Module,
+}
+
+/// A discriminator of the DCGAN shape on `channels`-channel images (DCGAN init, except with
+/// spectral norm, whose SNGAN keeps PyTorch's defaults).
+pub(crate) fn dcgan_like_discriminator(p: &nn::Path, name: &'static str, channels: i64, ndf: i64, image_size: i64, trunk: Trunk, sigmoid: Sigmoid) -> DcganDiscriminator {
+    stages(name, image_size);
+    let main = d_main(p, channels, ndf, image_size, trunk, sigmoid == Sigmoid::Module);
+    let info = NetInfo::new(name, p, image_shape(channels, image_size), None, main.iter());
+    if trunk != Trunk::SpectralNorm {
+        init::dcgan_init(&info.variables());
+    }
+    DcganDiscriminator { main, sigmoid: sigmoid == Sigmoid::InForward, info }
+}
+
 /// Report 001 §1 DCGAN discriminator: Conv2d(4, 2, 1) + LeakyReLU(0.2), then Conv2d +
 /// BatchNorm + LeakyReLU per stage (`main.0`–`main.10`), Conv2d(512 → 1, 4) (`main.11`),
 /// Sigmoid in `forward` when `sigmoid`; scores `[N]`. 2,765,568 parameters at the defaults.
 /// DCGAN init.
 pub fn dcgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> DcganDiscriminator {
-    let p = p.borrow();
-    stages("dcgan discriminator", cfg.image_size);
-    let main = Layers::seq(p / "main", |s| {
-        let top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::BatchNorm);
-        d_head(s, top, Trunk::BatchNorm);
-    });
-    let info = NetInfo::new("dcgan discriminator", p, image_shape(cfg.channels, cfg.image_size), None, main.iter());
-    init::dcgan_init(&info.variables());
-    DcganDiscriminator { main, sigmoid: cfg.sigmoid, info }
+    let sigmoid = if cfg.sigmoid { Sigmoid::InForward } else { Sigmoid::None };
+    dcgan_like_discriminator(p.borrow(), "dcgan discriminator", cfg.channels, cfg.ndf, cfg.image_size, Trunk::BatchNorm, sigmoid)
 }
 
 impl DcganDiscriminator {
-    /// A discriminator whose `main` already ends as it should (report 002's Sigmoid module).
-    pub(crate) fn from_parts(main: Layers, info: NetInfo) -> Self {
-        DcganDiscriminator { main, sigmoid: false, info }
-    }
-
     /// Scores `[N]` (probabilities with `sigmoid`, else logits) for images `[N, channels, size, size]`.
     pub fn try_forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         self.info.check_input(x)?;

@@ -102,7 +102,7 @@ mod tests {
     fn normal_init_also_sets_linear_and_biases() {
         tch::manual_seed(0);
         let vs = nn::VarStore::new(tch::Device::Cpu);
-        let _l = Layers::seq(&vs.root(), |s| {
+        let _l = Layers::seq(vs.root(), |s| {
             s.conv2d(64, 128, 4, ConvOpts::new(2, 1)).linear(400, 300, true);
         });
         normal_init(&vs.variables(), 0.02);

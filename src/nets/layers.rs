@@ -672,10 +672,17 @@ impl NetInfo {
     pub(crate) fn summary(&self, input_size: &[i64], probe: impl FnOnce(&Tensor) -> Result<Vec<Tensor>>) -> Result<NetSummary> {
         let device = self.vars.first().map(|v| v.tensor.device()).unwrap_or(tch::Device::Cpu);
         let x = Tensor::zeros(input_size, (tch::Kind::Float, device));
+        /// Stops the recording when dropped, also if `probe` panics.
+        struct Recording;
+        impl Drop for Recording {
+            fn drop(&mut self) {
+                ROWS.with(|r| r.borrow_mut().take());
+            }
+        }
+        let _recording = Recording;
         ROWS.with(|r| *r.borrow_mut() = Some(vec![]));
-        let outputs = tch::no_grad(|| probe(&x));
+        let outputs = tch::no_grad(|| probe(&x))?;
         let mut rows = ROWS.with(|r| r.borrow_mut().take()).unwrap_or_default();
-        let outputs = outputs?;
         for r in &mut rows {
             r.name = self.relative(&r.name).to_string();
         }

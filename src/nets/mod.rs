@@ -20,7 +20,7 @@
 //! | 002 SELU DCGAN | [`selu_generator`], [`selu_discriminator`] | [`DcganConfig`] |
 //! | 003 conditional WGAN-GP | [`cwgan_generator`], [`cwgan_critic`] | [`CwganConfig`] |
 //! | 004 cGAN | [`cgan_generator`], [`cgan_discriminator`] | [`CganConfig`] |
-//! | SNGAN, projection | [`sn_discriminator`], [`projection_discriminator`], [`spectral::spectral_norm`] | [`SnganConfig`] |
+//! | SNGAN, projection | [`sn_discriminator`], [`projection_discriminator`], [`projection_head`], [`spectral::spectral_norm`] | [`SnganConfig`] |
 //! | 2-D toys | [`mlp_generator`], [`mlp_discriminator`] | [`MlpConfig`] |
 //!
 //! Conventions:
@@ -64,7 +64,7 @@ pub use init::{dcgan_init, normal_init};
 pub use layers::{Layer, Layers, NetInfo, NetSummary, SummaryRow};
 pub use mlp::{mlp_discriminator, mlp_generator, MlpConfig, MlpDiscriminator, MlpGenerator};
 pub use selu::{selu_discriminator, selu_generator};
-pub use spectral::{projection_discriminator, sn_discriminator, ProjectionDiscriminator, SnDiscriminator, SnganConfig};
+pub use spectral::{projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator, ProjectionHead, SnganConfig};
 pub use stargan::{stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator};
 pub use text_to_image::{text_to_image_discriminator, text_to_image_generator, TextToImageConfig, TextToImageDiscriminator, TextToImageGenerator};
 

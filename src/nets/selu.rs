@@ -2,9 +2,7 @@
 //! LeakyReLU (D). The report prints `nn.Conv2d(3, d_hidden, 4, 2, 1, bias=False), nn.SELU()`
 //! and a `main` ending in `Conv2d(d_hidden·8, 1, 4, 1, 0, bias=False), nn.Sigmoid()` (the
 //! Sigmoid commented out for its WGAN runs); the rest follows the DCGAN of report 001.
-use super::dcgan::{d_head, d_trunk, dcgan_like_generator, stages, DcganConfig, DcganDiscriminator, DcganGenerator, GHidden, Trunk};
-use super::layers::{Layers, NetInfo};
-use super::{image_shape, init};
+use super::dcgan::{dcgan_like_discriminator, dcgan_like_generator, DcganConfig, DcganDiscriminator, DcganGenerator, GHidden, Sigmoid, Trunk};
 use std::borrow::Borrow;
 use tch::nn;
 
@@ -20,16 +18,6 @@ pub fn selu_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> D
 /// (`main.0`–`main.7`), Conv2d(ndf·8 → 1, 4) (`main.8`) and, with `sigmoid`, the module
 /// Sigmoid (`main.9`); scores `[N]`. (`sigmoid: false` is its WGAN critic.) DCGAN init.
 pub fn selu_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> DcganDiscriminator {
-    let p = p.borrow();
-    stages("selu discriminator", cfg.image_size);
-    let main = Layers::seq(p / "main", |s| {
-        let top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::Selu);
-        d_head(s, top, Trunk::Selu);
-        if cfg.sigmoid {
-            s.sigmoid();
-        }
-    });
-    let info = NetInfo::new("selu discriminator", p, image_shape(cfg.channels, cfg.image_size), None, main.iter());
-    init::dcgan_init(&info.variables());
-    DcganDiscriminator::from_parts(main, info)
+    let sigmoid = if cfg.sigmoid { Sigmoid::Module } else { Sigmoid::None };
+    dcgan_like_discriminator(p.borrow(), "selu discriminator", cfg.channels, cfg.ndf, cfg.image_size, Trunk::Selu, sigmoid)
 }

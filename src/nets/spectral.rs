@@ -1,8 +1,8 @@
 //! Spectral normalisation (SNGAN, Miyato et al. 2018) as a wrapper for any layer with a weight,
 //! a discriminator built from it, and the projection discriminator (Miyato & Koyama 2018).
-use super::dcgan::{d_head, d_trunk, stages, Trunk};
+use super::dcgan::{d_trunk, dcgan_like_discriminator, stages, DcganDiscriminator, Sigmoid, Trunk};
 use super::layers::{embedding, linear, Layer, Layers, NetInfo};
-use super::{conditional_net, image_shape, unconditional_net};
+use super::{conditional_net, image_shape};
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
@@ -104,32 +104,39 @@ impl Default for SnganConfig {
     }
 }
 
-/// SNGAN-style discriminator on the DCGAN architecture (see [`sn_discriminator`]).
-#[derive(Debug)]
-pub struct SnDiscriminator {
-    main: Layers,
-    info: NetInfo,
-}
-
 /// SNGAN (Miyato et al. 2018) with the DCGAN discriminator: every conv spectrally normalised
 /// (with bias), no BatchNorm, LeakyReLU 0.2, last Conv2d(…→1, 4) gives a logit `[N]`. Names
 /// `main.0.weight_orig`, … PyTorch default init.
-pub fn sn_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &SnganConfig) -> SnDiscriminator {
-    let p = p.borrow();
-    stages("sn discriminator", cfg.image_size);
-    let main = Layers::seq(p / "main", |s| {
-        let top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::SpectralNorm);
-        d_head(s, top, Trunk::SpectralNorm);
-    });
-    let info = NetInfo::new("sn discriminator", p, image_shape(cfg.channels, cfg.image_size), None, main.iter());
-    SnDiscriminator { main, info }
+pub fn sn_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &SnganConfig) -> DcganDiscriminator {
+    dcgan_like_discriminator(p.borrow(), "sn discriminator", cfg.channels, cfg.ndf, cfg.image_size, Trunk::SpectralNorm, Sigmoid::None)
 }
 
-impl SnDiscriminator {
-    /// Logits `[N]` for images `[N, channels, size, size]`.
-    pub fn try_forward_t(&self, x: &Tensor, train: bool) -> Result<Tensor> {
-        self.info.check_input(x)?;
-        Ok(self.main.forward_t(x, train).view([-1]))
+/// The projection head of Miyato & Koyama 2018 (see [`projection_head`]).
+#[derive(Debug)]
+pub struct ProjectionHead {
+    psi: Layer,
+    embed: Layer,
+}
+
+/// Projection discriminator head (Miyato & Koyama 2018) on features φ(x) `[N, features]`:
+/// ψ(φ(x)) + ⟨embed(y), φ(x)⟩, with ψ = SN Linear(features → 1) at `p.psi` and embed = SN
+/// Embedding(n_classes, features) at `p.embed`, applied to one-hot (or multi-hot) rows y.
+pub fn projection_head(p: &nn::Path, features: i64, n_classes: i64) -> ProjectionHead {
+    let psi = spectral_norm(&(p / "psi"), |q| linear(q, features, 1, true));
+    let embed = spectral_norm(&(p / "embed"), |q| embedding(q, n_classes, features));
+    ProjectionHead { psi, embed }
+}
+
+impl ProjectionHead {
+    /// Logits `[N]` for features `[N, features]` and classes `[N, n_classes]`.
+    pub fn forward_t(&self, phi: &Tensor, y: &Tensor, train: bool) -> Tensor {
+        let score = self.psi.forward_t(phi, train).view([-1]);
+        score + (self.embed.forward_t(y, train) * phi).sum_dim_intlist(&[1i64][..], false, Kind::Float)
+    }
+
+    /// The head's two layers (for parameter bookkeeping).
+    pub fn layers(&self) -> [&Layer; 2] {
+        [&self.psi, &self.embed]
     }
 }
 
@@ -137,25 +144,22 @@ impl SnDiscriminator {
 #[derive(Debug)]
 pub struct ProjectionDiscriminator {
     main: Layers,
-    psi: Layer,
-    embed: Layer,
+    head: ProjectionHead,
     info: NetInfo,
 }
 
 /// Projection discriminator (Miyato & Koyama 2018): features φ(x) = the SN DCGAN trunk
-/// (`main`, to ndf·8 channels at 4×4) summed over space; output ψ(φ(x)) + ⟨embed(y), φ(x)⟩
-/// with ψ = SN Linear(ndf·8 → 1) (`psi`) and embed = SN Embedding(n_classes, ndf·8)
-/// (`embed`, applied to the one-hot y). Logits `[N]`.
+/// (`main`, to ndf·8 channels at 4×4) summed over space, then the [`projection_head`]
+/// ψ(φ(x)) + ⟨embed(y), φ(x)⟩ (`psi`, `embed`). Logits `[N]`. PyTorch default init.
 pub fn projection_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &SnganConfig) -> ProjectionDiscriminator {
     let p = p.borrow();
     stages("projection discriminator", cfg.image_size);
     let mut top = 0;
     let main = Layers::seq(p / "main", |s| top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::SpectralNorm));
-    let psi = spectral_norm(&(p / "psi"), |q| linear(q, top, 1, true));
-    let embed = spectral_norm(&(p / "embed"), |q| embedding(q, cfg.n_classes, top));
-    let layers = main.iter().chain([&psi, &embed]);
+    let head = projection_head(p, top, cfg.n_classes);
+    let layers = main.iter().chain(head.layers());
     let info = NetInfo::new("projection discriminator", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_classes), layers);
-    ProjectionDiscriminator { main, psi, embed, info }
+    ProjectionDiscriminator { main, head, info }
 }
 
 impl ProjectionDiscriminator {
@@ -163,10 +167,8 @@ impl ProjectionDiscriminator {
     pub fn try_forward_ct(&self, x: &Tensor, y: &Tensor, train: bool) -> Result<Tensor> {
         let y = self.info.check(x, y)?;
         let phi = self.main.forward_t(x, train).sum_dim_intlist(&[2i64, 3][..], false, Kind::Float);
-        let projection = (self.embed.forward_t(&y, train) * &phi).sum_dim_intlist(&[1i64][..], false, Kind::Float);
-        Ok(self.psi.forward_t(&phi, train).view([-1]) + projection)
+        Ok(self.head.forward_t(&phi, &y, train))
     }
 }
 
-unconditional_net!(SnDiscriminator);
 conditional_net!(ProjectionDiscriminator);
