@@ -1,7 +1,9 @@
 //! Evaluators: numbers for what the reports judged by eye.
 //!
 //! - [`modes`]: modes captured and high-quality samples on 2-D mixtures (VEEGAN, PacGAN);
-//! - [`pairs`]: L1 and PSNR of translations against true pairs (CycleGAN).
+//! - [`pairs`]: L1 and PSNR of translations against true pairs (CycleGAN);
+//! - [`evaluators`]: networks trained on the built-in data: face / hair / eye, objects.
 
 pub mod modes;
+pub mod evaluators;
 pub mod pairs;
