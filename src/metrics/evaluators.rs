@@ -32,6 +32,38 @@ fn trunk_and_head(p: &nn::Path, outputs: i64) -> nn::Sequential {
         .add(nn::linear(p / "head", 128, outputs, Default::default()))
 }
 
+/// The CNN of an evaluator with its variables: built, loaded from the committed weights, saved.
+#[derive(Debug)]
+struct Cnn {
+    vs: nn::VarStore,
+    net: nn::Sequential,
+}
+
+impl Cnn {
+    fn new(device: Device, outputs: i64) -> Self {
+        let vs = nn::VarStore::new(device);
+        let net = trunk_and_head(&vs.root(), outputs);
+        Cnn { vs, net }
+    }
+
+    fn builtin(device: Device, outputs: i64, file: &str) -> Result<Self> {
+        let mut c = Self::new(device, outputs);
+        let path = weights_path(file);
+        c.vs.load(&path).map_err(|err| Error::torch(format!("loading {}", path.display()), err))?;
+        Ok(c)
+    }
+
+    fn save(&self, path: &std::path::Path) -> Result<()> {
+        self.vs.save(path).map_err(|e| Error::torch(format!("saving {}", path.display()), e))
+    }
+
+    /// Logits for images prepared to 32×32, without gradients.
+    fn logits(&self, images: &Tensor, what: &str) -> Result<Tensor> {
+        let x = prepare(images, self.vs.device(), what)?;
+        Ok(batched(&x, |b| self.net.forward(b)))
+    }
+}
+
 /// Brings `[N, 3, H, W]` in [−1, 1] to 32×32 on the evaluator's device.
 fn prepare(images: &Tensor, device: Device, what: &str) -> Result<Tensor> {
     let s = images.size();
@@ -53,10 +85,7 @@ fn batched(x: &Tensor, f: impl Fn(&Tensor) -> Tensor) -> Tensor {
 
 /// Face / hair / eye evaluator.
 #[derive(Debug)]
-pub struct FaceEvaluator {
-    vs: nn::VarStore,
-    net: nn::Sequential,
-}
+pub struct FaceEvaluator(Cnn);
 
 /// What [`FaceEvaluator::judge`] says about each image.
 #[derive(Debug)]
@@ -95,25 +124,17 @@ impl std::fmt::Display for FaceDiversity {
     }
 }
 
-impl FaceEvaluator {
-    fn new(device: Device) -> Self {
-        let vs = nn::VarStore::new(device);
-        let net = trunk_and_head(&vs.root(), 1 + 12 + 11);
-        FaceEvaluator { vs, net }
-    }
+const FACE_OUTPUTS: i64 = 1 + 12 + 11;
 
+impl FaceEvaluator {
     /// The evaluator trained by gankit (committed weights).
     pub fn builtin(device: Device) -> Result<Self> {
-        let mut e = Self::new(device);
-        let path = weights_path("faces.safetensors");
-        e.vs.load(&path).map_err(|err| Error::torch(format!("loading {}", path.display()), err))?;
-        Ok(e)
+        Cnn::builtin(device, FACE_OUTPUTS, "faces.safetensors").map(FaceEvaluator)
     }
 
     /// Judges images `[N, 3, S, S]` in [−1, 1].
     pub fn judge(&self, images: &Tensor) -> Result<FaceJudgement> {
-        let x = prepare(images, self.vs.device(), "face evaluator input")?;
-        let out = batched(&x, |b| self.net.forward(b));
+        let out = self.0.logits(images, "face evaluator input")?;
         Ok(FaceJudgement {
             face: out.narrow(1, 0, 1).squeeze_dim(1).sigmoid(),
             hair: out.narrow(1, 1, 12).argmax(1, false),
@@ -171,7 +192,7 @@ impl FaceEvaluator {
     /// Negatives for the face head: noise, smooth random colour fields, faces with shuffled
     /// patches, flat colours, and faces blended half-way with noise.
     pub fn train(steps: usize, seed: u64, device: Device) -> Self {
-        let e = Self::new(device);
+        let e = Cnn::new(device, FACE_OUTPUTS);
         tch::manual_seed(seed as i64);
         let mut opt = nn::Adam::default().build(&e.vs, 2e-3).expect("Adam");
         let mut rng = Rng::new(seed);
@@ -190,12 +211,12 @@ impl FaceEvaluator {
             let loss = face_loss + pos.narrow(1, 1, 12).cross_entropy_for_logits(&hair) + pos.narrow(1, 13, 11).cross_entropy_for_logits(&eye);
             opt.backward_step(&loss);
         }
-        e
+        FaceEvaluator(e)
     }
 
     /// Saves the weights (safetensors).
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
-        self.vs.save(path.as_ref()).map_err(|e| Error::torch(format!("saving {}", path.as_ref().display()), e))
+        self.0.save(path.as_ref())
     }
 }
 
@@ -225,30 +246,17 @@ fn negatives(faces: &Tensor, rng: &mut Rng) -> Tensor {
 
 /// Object evaluator: 24 independent "is this class in the scene" outputs.
 #[derive(Debug)]
-pub struct ObjectEvaluator {
-    vs: nn::VarStore,
-    net: nn::Sequential,
-}
+pub struct ObjectEvaluator(Cnn);
 
 impl ObjectEvaluator {
-    fn new(device: Device) -> Self {
-        let vs = nn::VarStore::new(device);
-        let net = trunk_and_head(&vs.root(), N_CLASSES as i64);
-        ObjectEvaluator { vs, net }
-    }
-
     /// The evaluator trained by gankit (committed weights).
     pub fn builtin(device: Device) -> Result<Self> {
-        let mut e = Self::new(device);
-        let path = weights_path("objects.safetensors");
-        e.vs.load(&path).map_err(|err| Error::torch(format!("loading {}", path.display()), err))?;
-        Ok(e)
+        Cnn::builtin(device, N_CLASSES as i64, "objects.safetensors").map(ObjectEvaluator)
     }
 
     /// Class logits `[N, 24]`.
     pub fn logits(&self, images: &Tensor) -> Result<Tensor> {
-        let x = prepare(images, self.vs.device(), "object evaluator input")?;
-        Ok(batched(&x, |b| self.net.forward(b)))
+        self.0.logits(images, "object evaluator input")
     }
 
     /// The i-CLEVR accuracy: per image, of the k requested objects (`labels`: multi-hot
@@ -268,7 +276,7 @@ impl ObjectEvaluator {
 
     /// Trains an object evaluator on built-in scenes.
     pub fn train(steps: usize, seed: u64, device: Device) -> Self {
-        let e = Self::new(device);
+        let e = Cnn::new(device, N_CLASSES as i64);
         tch::manual_seed(seed as i64);
         let mut opt = nn::Adam::default().build(&e.vs, 2e-3).expect("Adam");
         for step in 0..steps {
@@ -278,12 +286,12 @@ impl ObjectEvaluator {
             let loss = e.net.forward(&x).binary_cross_entropy_with_logits::<Tensor>(&y, None, None, tch::Reduction::Mean);
             opt.backward_step(&loss);
         }
-        e
+        ObjectEvaluator(e)
     }
 
     /// Saves the weights (safetensors).
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
-        self.vs.save(path.as_ref()).map_err(|e| Error::torch(format!("saving {}", path.as_ref().display()), e))
+        self.0.save(path.as_ref())
     }
 }
 
