@@ -17,33 +17,37 @@ use std::path::PathBuf;
 use tch::nn::{self, Module, OptimizerConfig};
 use tch::{Device, Kind, Tensor};
 
+/// Width of the evaluators' pooled features (what FID compares).
+pub const FEATURES: i64 = 128;
+
 /// The small CNN both evaluators use: three stride-2 convolutions and global average pooling
-/// at 32×32, then a linear head with `outputs` logits.
-fn trunk_and_head(p: &nn::Path, outputs: i64) -> nn::Sequential {
+/// at 32×32 (the features), then a linear head with `outputs` logits.
+fn trunk_and_head(p: &nn::Path, outputs: i64) -> (nn::Sequential, nn::Linear) {
     let conv = |i, o, name: &str| nn::conv2d(p / name, i, o, 3, nn::ConvConfig { stride: 2, padding: 1, ..Default::default() });
-    nn::seq()
+    let trunk = nn::seq()
         .add(conv(3, 32, "c1"))
         .add_fn(|x| x.leaky_relu())
         .add(conv(32, 64, "c2"))
         .add_fn(|x| x.leaky_relu())
-        .add(conv(64, 128, "c3"))
+        .add(conv(64, FEATURES, "c3"))
         .add_fn(|x| x.leaky_relu())
-        .add_fn(|x| x.mean_dim(&[2i64, 3][..], false, Kind::Float))
-        .add(nn::linear(p / "head", 128, outputs, Default::default()))
+        .add_fn(|x| x.mean_dim(&[2i64, 3][..], false, Kind::Float));
+    (trunk, nn::linear(p / "head", FEATURES, outputs, Default::default()))
 }
 
 /// The CNN of an evaluator with its variables: built, loaded from the committed weights, saved.
 #[derive(Debug)]
 struct Cnn {
     vs: nn::VarStore,
-    net: nn::Sequential,
+    trunk: nn::Sequential,
+    head: nn::Linear,
 }
 
 impl Cnn {
     fn new(device: Device, outputs: i64) -> Self {
         let vs = nn::VarStore::new(device);
-        let net = trunk_and_head(&vs.root(), outputs);
-        Cnn { vs, net }
+        let (trunk, head) = trunk_and_head(&vs.root(), outputs);
+        Cnn { vs, trunk, head }
     }
 
     fn builtin(device: Device, outputs: i64, file: &str) -> Result<Self> {
@@ -57,10 +61,20 @@ impl Cnn {
         self.vs.save(path).map_err(|e| Error::torch(format!("saving {}", path.display()), e))
     }
 
+    fn forward(&self, x: &Tensor) -> Tensor {
+        self.head.forward(&self.trunk.forward(x))
+    }
+
     /// Logits for images prepared to 32×32, without gradients.
     fn logits(&self, images: &Tensor, what: &str) -> Result<Tensor> {
         let x = prepare(images, self.vs.device(), what)?;
-        Ok(batched(&x, |b| self.net.forward(b)))
+        Ok(batched(&x, |b| self.forward(b)))
+    }
+
+    /// The pooled trunk features `[N, 128]`, without gradients.
+    fn features(&self, images: &Tensor, what: &str) -> Result<Tensor> {
+        let x = prepare(images, self.vs.device(), what)?;
+        Ok(batched(&x, |b| self.trunk.forward(b)))
     }
 }
 
@@ -202,7 +216,7 @@ impl FaceEvaluator {
             let faces = render_faces(&specs, 32, cfg.seed).to_device(device);
             let neg = negatives(&faces, &mut rng);
             let x = Tensor::cat(&[&faces, &neg], 0);
-            let out = e.net.forward(&x);
+            let out = e.forward(&x);
             let is_face = Tensor::cat(&[Tensor::ones([128], (Kind::Float, device)), Tensor::zeros([neg.size()[0]], (Kind::Float, device))], 0);
             let face_loss = out.narrow(1, 0, 1).squeeze_dim(1).binary_cross_entropy_with_logits::<Tensor>(&is_face, None, None, tch::Reduction::Mean);
             let hair = Tensor::from_slice(&specs.iter().map(|s| s.hair as i64).collect::<Vec<_>>()).to_device(device);
@@ -217,6 +231,11 @@ impl FaceEvaluator {
     /// Saves the weights (safetensors).
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         self.0.save(path.as_ref())
+    }
+
+    /// Pooled features `[N, 128]` (FID's built-in feature extractor for faces).
+    pub fn features(&self, images: &Tensor) -> Result<Tensor> {
+        self.0.features(images, "face evaluator input")
     }
 }
 
@@ -259,6 +278,11 @@ impl ObjectEvaluator {
         self.0.logits(images, "object evaluator input")
     }
 
+    /// Pooled features `[N, 128]` (FID's built-in feature extractor for objects).
+    pub fn features(&self, images: &Tensor) -> Result<Tensor> {
+        self.0.features(images, "object evaluator input")
+    }
+
     /// The i-CLEVR accuracy: per image, of the k requested objects (`labels`: multi-hot
     /// `[N, 24]`), the share among the evaluator's top-k classes; averaged over images.
     pub fn accuracy(&self, images: &Tensor, labels: &Tensor) -> Result<f64> {
@@ -283,7 +307,7 @@ impl ObjectEvaluator {
             let scenes = object_scenes(128, seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
             let x = render_scenes(&scenes, 32).to_device(device);
             let y = crate::data::objects::multi_hot(&scenes.iter().map(Scene::classes).collect::<Vec<_>>()).to_device(device);
-            let loss = e.net.forward(&x).binary_cross_entropy_with_logits::<Tensor>(&y, None, None, tch::Reduction::Mean);
+            let loss = e.forward(&x).binary_cross_entropy_with_logits::<Tensor>(&y, None, None, tch::Reduction::Mean);
             opt.backward_step(&loss);
         }
         ObjectEvaluator(e)

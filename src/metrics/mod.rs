@@ -2,8 +2,10 @@
 //!
 //! - [`modes`]: modes captured and high-quality samples on 2-D mixtures (VEEGAN, PacGAN);
 //! - [`pairs`]: L1 and PSNR of translations against true pairs (CycleGAN);
-//! - [`evaluators`]: networks trained on the built-in data: face / hair / eye, objects.
+//! - [`evaluators`]: networks trained on the built-in data: face / hair / eye, objects;
+//! - [`fid`]: Fréchet distance over the evaluators' features or a TorchScript model.
 
 pub mod modes;
 pub mod evaluators;
+pub mod fid;
 pub mod pairs;

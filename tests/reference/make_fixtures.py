@@ -10,7 +10,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-SCRIPTS = ["losses", "nets"]
+SCRIPTS = ["losses", "nets", "fid"]
 
 
 def main():
