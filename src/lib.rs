@@ -20,6 +20,7 @@
 //! - [`nets`]: the reports' generators and discriminators;
 //! - [`losses`]: adversarial losses, penalties and constraints;
 //! - [`optim`]: optimizer settings per network;
+//! - [`train`]: the step-by-step trainer and the record of a run;
 //! - [`viz`]: image grids and line plots, shown inline in Jupyter or saved as PNG/SVG.
 
 pub mod data;
@@ -30,6 +31,7 @@ pub mod metrics;
 pub mod nets;
 pub mod notebook;
 pub mod optim;
+pub mod train;
 pub mod viz;
 
 pub use error::{Error, Result};
@@ -54,6 +56,7 @@ pub mod prelude {
     pub use crate::manual_seed;
     pub use crate::nets::prelude::*;
     pub use crate::optim::prelude::*;
+    pub use crate::train::{Gan, History, Penalty, StepRecord, TrainConfig, UpdateOrder};
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::viz::{Figure, Html, ImageGrid, LinePlot};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};

@@ -14,16 +14,20 @@ fn bce(output: DOutput, d: &Tensor, target: &Tensor, what: &str) -> Tensor {
         DOutput::Logit => bce_logits(d, target),
         DOutput::Probability => {
             check_probability(d, what);
-            let each = |t: &Tensor| d.binary_cross_entropy::<Tensor>(t, None, Reduction::None);
-            (target * each(&d.ones_like()) + (1f64 - target) * each(&d.zeros_like())).mean(None)
+            // torch's BCE rejects NaN inputs; a diverged D's NaN must reach the loss value
+            // instead (the trainer reports it with its step): 0·Σd is NaN exactly then.
+            let clean = d.nan_to_num(0.5, None, None);
+            let each = |t: &Tensor| clean.binary_cross_entropy::<Tensor>(t, None, Reduction::None);
+            (target * each(&d.ones_like()) + (1f64 - target) * each(&d.zeros_like())).mean(None) + d.sum(None) * 0.0
         }
     }
 }
 
 /// Panics with one line when a "probability" is not one (a D without its Sigmoid). Checked
-/// here rather than left to libtorch, whose CUDA kernel would abort the whole process.
+/// here rather than left to libtorch, whose CUDA kernel would abort the whole process. NaN
+/// (a diverged D) passes, to surface as a NaN loss.
 fn check_probability(d: &Tensor, what: &str) {
-    let (lo, hi) = d.detach().aminmax(None, false);
+    let (lo, hi) = d.detach().nan_to_num(0.5, None, None).aminmax(None, false);
     let (lo, hi) = (lo.double_value(&[]), hi.double_value(&[]));
     assert!(
         (0.0..=1.0).contains(&lo) && (0.0..=1.0).contains(&hi),

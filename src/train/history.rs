@@ -1,0 +1,111 @@
+//! What happened at every step, for curves and CSV.
+use crate::viz::display::write_atomically;
+use crate::viz::LinePlot;
+use crate::Result;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One training step (values are batch means; `None` where that part did not run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRecord {
+    /// 1-based step number.
+    pub step: usize,
+    /// D's loss (the last D update of the step), penalty included.
+    pub d_loss: Option<f64>,
+    /// G's loss (the last G update of the step).
+    pub g_loss: Option<f64>,
+    /// D(x) on real data (report 001's "score"), before D's update.
+    pub d_real: Option<f64>,
+    /// D(G(z)) when D was updated (before its update).
+    pub d_fake_before: Option<f64>,
+    /// D(G(z)) when G was updated (after D's update in a D-first step).
+    pub d_fake_after: Option<f64>,
+    /// E C(x_r) − E C(x_f): the Wasserstein estimate of a critic.
+    pub wasserstein: Option<f64>,
+    /// The penalty's value, when there is one.
+    pub penalty: Option<f64>,
+    /// L2 norm of D's gradient (all parameters) at its last update.
+    pub d_grad_norm: Option<f64>,
+    /// L2 norm of G's gradient at its last update.
+    pub g_grad_norm: Option<f64>,
+    /// Wall time of the step in seconds.
+    pub seconds: f64,
+}
+
+/// Every step of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub steps: Vec<StepRecord>,
+}
+
+const COLUMNS: &str = "step,d_loss,g_loss,d_real,d_fake_before,d_fake_after,wasserstein,penalty,d_grad_norm,g_grad_norm,seconds";
+
+impl History {
+    /// Number of recorded steps.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// (step, value) pairs of one column, skipping steps where it did not run.
+    pub fn series(&self, f: impl Fn(&StepRecord) -> Option<f64>) -> Vec<(f64, f64)> {
+        self.steps.iter().filter_map(|r| f(r).map(|v| (r.step as f64, v))).collect()
+    }
+
+    /// D and G losses against steps.
+    pub fn loss_plot(&self, title: &str) -> LinePlot {
+        LinePlot::new(title)
+            .x_label("step")
+            .y_label("loss")
+            .line_xy("D loss", self.series(|r| r.d_loss))
+            .line_xy("G loss", self.series(|r| r.g_loss))
+    }
+
+    /// Report 001's score curves: D(x) and D(G(z)) against steps.
+    pub fn score_plot(&self, title: &str) -> LinePlot {
+        LinePlot::new(title)
+            .x_label("step")
+            .y_label("D output")
+            .line_xy("D(x)", self.series(|r| r.d_real))
+            .line_xy("D(G(z)) at D's update", self.series(|r| r.d_fake_before))
+            .line_xy("D(G(z)) at G's update", self.series(|r| r.d_fake_after))
+    }
+
+    /// The CSV text (one line per step; empty cells where a part did not run).
+    pub fn to_csv(&self) -> String {
+        let cell = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+        let mut out = String::from(COLUMNS);
+        out.push('\n');
+        for r in &self.steps {
+            let cells = [r.d_loss, r.g_loss, r.d_real, r.d_fake_before, r.d_fake_after, r.wasserstein, r.penalty, r.d_grad_norm, r.g_grad_norm];
+            out.push_str(&format!("{},{},{}\n", r.step, cells.map(cell).join(","), r.seconds));
+        }
+        out
+    }
+
+    /// Writes the CSV (atomically); returns the path.
+    pub fn save_csv(&self, path: impl AsRef<Path>) -> Result<PathBuf> {
+        write_atomically(path.as_ref(), self.to_csv().as_bytes())?;
+        Ok(path.as_ref().to_path_buf())
+    }
+}
+
+impl fmt::Display for StepRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "step {}", self.step)?;
+        let mut put = |name: &str, v: Option<f64>| match v {
+            Some(v) => write!(f, "  {name} {v:.4}"),
+            None => Ok(()),
+        };
+        put("D", self.d_loss)?;
+        put("G", self.g_loss)?;
+        put("D(x)", self.d_real)?;
+        put("D(G(z))", self.d_fake_before)?;
+        put("W", self.wasserstein)?;
+        put("penalty", self.penalty)
+    }
+}

@@ -1,0 +1,11 @@
+//! Training: a typed configuration ([`TrainConfig`]), the step-by-step trainer ([`Gan`]:
+//! `update_d`, `update_g`, `step`, `train`), and the record of a run ([`History`], CSV and
+//! curves).
+
+pub mod config;
+pub mod history;
+pub mod trainer;
+
+pub use config::{Penalty, TrainConfig, UpdateOrder};
+pub use history::{History, StepRecord};
+pub use trainer::{DUpdate, GUpdate, Gan};

@@ -1,0 +1,101 @@
+//! The trainer: determinism, divergence, scheduling, config errors, CSV, and that it learns.
+use gankit::losses::DOutput;
+use gankit::prelude::*;
+
+/// libtorch's random generator is global to the process: tests that compare seeded runs must
+/// not run while another test draws from it.
+static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl nn::ModuleT, impl nn::ModuleT> {
+    let net = MlpConfig { sigmoid, ..Default::default() };
+    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    manual_seed(seed);
+    let g = mlp_generator(&vs_g.root(), &net);
+    let d = mlp_discriminator(&vs_d.root(), &net);
+    Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: net.z_dim, batch_size: 128, seed, ..cfg }).unwrap()
+}
+
+fn without_time(h: &History) -> Vec<StepRecord> {
+    h.steps.iter().map(|r| StepRecord { seconds: 0.0, ..r.clone() }).collect()
+}
+
+#[test]
+fn same_seed_same_losses_step_for_step() {
+    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let data = Mixture::ring8().sample(4000, 1);
+    let run = || {
+        let mut gan = mlp_gan(3, TrainConfig { d_steps: 2, ..Default::default() }, true);
+        gan.train(&mut data.batches(128, 3).unwrap(), 15, 0).unwrap();
+        without_time(&gan.history)
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a.len(), 15);
+    assert_eq!(a, b, "identical losses, scores and gradient norms");
+}
+
+#[test]
+fn a_non_finite_loss_stops_with_its_step_and_keeps_the_weights() {
+    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let data = Mixture::ring8().sample(1000, 1);
+    let mut gan = mlp_gan(1, TrainConfig::default(), true);
+    gan.train(&mut data.batches(128, 0).unwrap(), 3, 0).unwrap();
+    let before: Vec<Tensor> = gan.vs_d.trainable_variables().iter().map(|v| v.copy()).collect();
+    let nan = Batch { x: Tensor::full([128, 2], f64::NAN, (Kind::Float, Device::Cpu)), labels: None };
+    let e = gan.step(&mut std::iter::once(nan)).unwrap_err().to_string();
+    assert!(e.contains("D loss is NaN at step 4: training diverged"), "{e}");
+    for (v, b) in gan.vs_d.trainable_variables().iter().zip(&before) {
+        assert!(v.equal(b), "D's weights are the last good ones");
+    }
+    assert_eq!(gan.history.len(), 3, "the failed step is not recorded");
+}
+
+#[test]
+fn wgan_gp_records_penalty_and_distance_and_g_every_skips_g() {
+    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let data = Mixture::ring8().sample(2000, 2);
+    let cfg = TrainConfig {
+        loss: Loss::Wgan.into(),
+        penalty: Penalty::Gradient(GradientPenalty::default()),
+        optimizers: GanOptimizers::same(Optimizer::adam(1e-4).betas(0.5, 0.9)),
+        g_every: 3,
+        ..Default::default()
+    };
+    let mut gan = mlp_gan(2, cfg, false);
+    gan.train(&mut data.batches(128, 2).unwrap(), 6, 0).unwrap();
+    let h = &gan.history.steps;
+    assert!(h.iter().all(|r| r.penalty.is_some() && r.wasserstein.is_some()));
+    let g_steps: Vec<usize> = h.iter().filter(|r| r.g_loss.is_some()).map(|r| r.step).collect();
+    assert_eq!(g_steps, [1, 4]);
+    let csv = gan.history.to_csv();
+    assert_eq!(csv.lines().count(), 7);
+    assert!(csv.starts_with("step,d_loss,g_loss,d_real,"));
+    assert_eq!(csv.lines().nth(2).unwrap().split(',').nth(2), Some(""), "no G loss at step 2");
+}
+
+#[test]
+fn bad_settings_name_the_key() {
+    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let net = MlpConfig::default();
+    let g = mlp_generator(&vs_g.root(), &net);
+    let d = mlp_discriminator(&vs_d.root(), &net);
+    let cfg = TrainConfig { batch_size: 0, ..Default::default() };
+    let e = Gan::new(g, vs_g, d, vs_d, cfg).unwrap_err().to_string();
+    assert_eq!(e, "TrainConfig.batch_size: must be at least 1");
+    let cfg = TrainConfig { optimizers: GanOptimizers::same(Optimizer::adam(-1.0)), ..Default::default() };
+    let e = cfg.validate().unwrap_err().to_string();
+    assert!(e.starts_with("TrainConfig.optimizers.g: ") && e.contains("lr"), "{e}");
+}
+
+#[test]
+fn training_learns_the_ring() {
+    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let ring = Mixture::ring(8, 2.0, 0.05);
+    let data = ring.sample(20_000, 4);
+    let cfg = TrainConfig { loss: Loss::NonSaturating(DOutput::Logit).into(), optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)), ..Default::default() };
+    let mut gan = mlp_gan(4, cfg, false);
+    let before = mode_coverage(&gan.sample(2500), &ring).unwrap();
+    gan.train(&mut data.batches(128, 4).unwrap(), 1000, 0).unwrap();
+    let after = mode_coverage(&gan.sample(2500), &ring).unwrap();
+    println!("before: {before}\nafter 1000 steps: {after}");
+    assert!(after.high_quality > before.high_quality + 0.2 && after.captured >= 3, "{before} → {after}");
+}
