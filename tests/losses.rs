@@ -55,6 +55,7 @@ fn check(fx: &HashMap<String, Tensor>, key: &str, terms: LossTerms, real: &Tenso
 
 #[test]
 fn every_d_and_g_loss_matches_pytorch() {
+    let _rng = common::torch_rng();
     let fx = load("losses");
     for name in NAMES {
         for side in [Side::D, Side::G] {
@@ -70,6 +71,7 @@ fn every_d_and_g_loss_matches_pytorch() {
 
 #[test]
 fn loss_weights_and_labels_match_pytorch() {
+    let _rng = common::torch_rng();
     let fx = load("losses");
     // The cases of losses.py's OPTION_CASES.
     let cases: [(&str, f64, f64, &str); 19] = [
@@ -115,6 +117,7 @@ fn loss_weights_and_labels_match_pytorch() {
 
 #[test]
 fn noisy_labels_are_torchs_draws_after_manual_seed() {
+    let _rng = common::torch_rng();
     let fx = load("losses");
     let (r, f) = inputs(&fx, "ns_prob");
     gankit::manual_seed(123);
@@ -126,6 +129,7 @@ fn noisy_labels_are_torchs_draws_after_manual_seed() {
 /// Report 002 §2: P(x_r is bread | C̄(x_f)) = σ(C(x_r) − E C(x_f)) is 1, .73, .88.
 #[test]
 fn bread_and_corgi_match_pytorch_and_the_report() {
+    let _rng = common::torch_rng();
     let fx = load("losses");
     for (i, report) in [1.0, 0.73, 0.88].into_iter().enumerate() {
         let (r, f) = (&fx[&format!("corgi.{i}.real")], &fx[&format!("corgi.{i}.fake")]);
@@ -188,6 +192,7 @@ fn check_penalty(fx: &HashMap<String, Tensor>, critic: &Critic, kind: &str, term
 
 #[test]
 fn gradient_penalties_match_pytorch() {
+    let _rng = common::torch_rng();
     let fx = load("losses");
     let (real, fake, alpha, noise) = (&fx["pen.real"], &fx["pen.fake"], &fx["pen.alpha"], &fx["pen.noise"]);
     for kind in ["gp", "gp_one_sided", "dragan", "r1"] {
@@ -207,6 +212,7 @@ fn gradient_penalties_match_pytorch() {
 
 #[test]
 fn weight_clipping_matches_pytorch() {
+    let _rng = common::torch_rng();
     let fx = load("losses");
     let critic = Critic::new(&fx);
     WeightClip::new(0.1).apply(&critic.vs);
@@ -217,6 +223,7 @@ fn weight_clipping_matches_pytorch() {
 
 #[test]
 fn wgan_gp_reads_like_the_report() {
+    let _rng = common::torch_rng();
     // err_d = err_d_fake − err_d_real + gradient_penalty (report 002 §4)
     let fx = load("losses");
     let critic = Critic::new(&fx);

@@ -8,7 +8,7 @@ use gankit::nets::layers::{conv2d, conv_transpose2d, linear, ConvOpts, Layer};
 use gankit::nets::spectral::spectral_norm;
 use gankit::prelude::*;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::MutexGuard;
 
 type Fixture = HashMap<String, Tensor>;
 
@@ -69,8 +69,7 @@ fn compare(fx: &Fixture, vs: &nn::VarStore, key: &str, input: &str, train_seed: 
 /// A var store, and the lock every test here holds: libtorch's random generator is global, and
 /// the Dropout comparisons need no other test drawing from it between `manual_seed` and the call.
 fn vs() -> (nn::VarStore, MutexGuard<'static, ()>) {
-    static RNG: Mutex<()> = Mutex::new(());
-    let guard = RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let guard = common::torch_rng();
     (nn::VarStore::new(Device::Cpu), guard)
 }
 

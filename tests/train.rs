@@ -1,10 +1,8 @@
 //! The trainer: determinism, divergence, scheduling, config errors, CSV, and that it learns.
+mod common;
+
 use gankit::losses::DOutput;
 use gankit::prelude::*;
-
-/// libtorch's random generator is global to the process: tests that compare seeded runs must
-/// not run while another test draws from it.
-static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl nn::ModuleT, impl nn::ModuleT> {
     let net = MlpConfig { sigmoid, ..Default::default() };
@@ -21,7 +19,7 @@ fn without_time(h: &History) -> Vec<StepRecord> {
 
 #[test]
 fn same_seed_same_losses_step_for_step() {
-    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(4000, 1);
     let run = || {
         let mut gan = mlp_gan(3, TrainConfig { d_steps: 2, ..Default::default() }, true);
@@ -35,7 +33,7 @@ fn same_seed_same_losses_step_for_step() {
 
 #[test]
 fn a_non_finite_loss_stops_with_its_step_and_keeps_the_weights() {
-    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(1000, 1);
     let mut gan = mlp_gan(1, TrainConfig::default(), true);
     gan.train(&mut data.batches(128, 0).unwrap(), 3, 0).unwrap();
@@ -51,7 +49,7 @@ fn a_non_finite_loss_stops_with_its_step_and_keeps_the_weights() {
 
 #[test]
 fn wgan_gp_records_penalty_and_distance_and_g_every_skips_g() {
-    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(2000, 2);
     let cfg = TrainConfig {
         loss: Loss::Wgan.into(),
@@ -74,6 +72,7 @@ fn wgan_gp_records_penalty_and_distance_and_g_every_skips_g() {
 
 #[test]
 fn bad_settings_name_the_key() {
+    let _rng = common::torch_rng();
     let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
     let net = MlpConfig::default();
     let g = mlp_generator(&vs_g.root(), &net);
@@ -88,7 +87,7 @@ fn bad_settings_name_the_key() {
 
 #[test]
 fn training_learns_the_ring() {
-    let _rng = TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner());
+    let _rng = common::torch_rng();
     let ring = Mixture::ring(8, 2.0, 0.05);
     let data = ring.sample(20_000, 4);
     let cfg = TrainConfig { loss: Loss::NonSaturating(DOutput::Logit).into(), optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)), ..Default::default() };

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 use tch::Tensor;
 
 /// The folder of the fixtures written by `tests/reference/*.py`.
@@ -26,4 +27,12 @@ pub fn assert_close(a: &Tensor, b: &Tensor, atol: f64, rtol: f64, what: &str) {
     let excess = ((&a - &b).abs() - tol).max().double_value(&[]);
     let worst = (&a - &b).abs().max().double_value(&[]);
     assert!(excess <= 0.0, "{what}: differs from PyTorch by up to {worst:e} (atol {atol:e}, rtol {rtol:e})");
+}
+
+/// libtorch's random generator is global to the process, and the tests of one file run in
+/// parallel threads: a test that draws random numbers holds this lock, so seeded comparisons
+/// are never raced.
+pub fn torch_rng() -> MutexGuard<'static, ()> {
+    static RNG: Mutex<()> = Mutex::new(());
+    RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
