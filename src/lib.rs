@@ -58,6 +58,6 @@ pub mod prelude {
     pub use crate::optim::prelude::*;
     pub use crate::train::{Gan, History, Penalty, StepRecord, TrainConfig, UpdateOrder};
     pub use crate::notebook::{output_dir, Mode};
-    pub use crate::viz::{Figure, Html, ImageGrid, LinePlot};
+    pub use crate::viz::{FieldPlot, Figure, Html, ImageGrid, LinePlot};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};
 }

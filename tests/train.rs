@@ -98,3 +98,30 @@ fn training_learns_the_ring() {
     println!("before: {before}\nafter 1000 steps: {after}");
     assert!(after.high_quality > before.high_quality + 0.2 && after.captured >= 3, "{before} → {after}");
 }
+
+#[test]
+fn gan_lab_field_shows_d_the_samples_and_gs_push() {
+    let _rng = common::torch_rng();
+    let ring = Mixture::ring(8, 2.0, 0.05);
+    let data = ring.sample(5000, 5);
+    let cfg = TrainConfig { loss: Loss::NonSaturating(DOutput::Logit).into(), optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)), ..Default::default() };
+    let mut gan = mlp_gan(5, cfg, false);
+    gan.train(&mut data.batches(128, 5).unwrap(), 300, 0).unwrap();
+    let real = data.head(256).x;
+    let (fake, push) = gan.generator_push(256, &real);
+    assert_eq!((fake.size(), push.size()), (vec![256, 2], vec![256, 2]));
+    // Moving a little along the push lowers G's loss (it is a descent direction).
+    let g_loss = |x: &Tensor| gan.config.loss.g_loss(&gan.d.forward_t(&real, false), &gan.d.forward_t(x, false)).double_value(&[]);
+    assert!(g_loss(&(&fake + &push * 0.001)) < g_loss(&fake));
+    let d = |x: &Tensor| gan.d.forward_t(x, false).sigmoid();
+    let plot = FieldPlot::new("ring of 8 after 300 steps", (-3.0, 3.0), (-3.0, 3.0))
+        .heatmap(&d, 60).unwrap()
+        .real(&real).unwrap()
+        .fake(&fake).unwrap()
+        .arrows(&fake, &push, 0.3).unwrap();
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-output");
+    std::fs::create_dir_all(&dir).unwrap();
+    plot.save(dir.join("field_ring.png")).unwrap();
+    let e = FieldPlot::new("t", (0.0, 1.0), (0.0, 1.0)).real(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu))).unwrap_err();
+    assert_eq!(e.to_string(), "field plot real samples: expected shape [N, 2], got [4, 3]");
+}

@@ -235,6 +235,18 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
     pub fn sample(&self, n: i64) -> Tensor {
         tch::no_grad(|| self.g.forward_t(&self.noise(n), true))
     }
+
+    /// `n` new fake samples x = G(z) and, at each, −∇ₓ of its own term of L_G (the batch
+    /// mean's gradient times n): the direction G's loss pushes every sample (GAN Lab's
+    /// arrows). `real` feeds the relativistic losses' D(x_r).
+    pub fn generator_push(&self, n: i64, real: &Tensor) -> (Tensor, Tensor) {
+        let fake = self.sample(n).detach().set_requires_grad(true);
+        let d_fake = self.d.forward_t(&fake, false);
+        let d_real = tch::no_grad(|| self.d.forward_t(&real.to_device(self.device), false));
+        let loss = self.config.loss.g_loss(&d_real, &d_fake);
+        let grad = Tensor::run_backward(&[&loss], &[&fake], false, false).remove(0);
+        (fake.detach(), grad * (-(n as f64)))
+    }
 }
 
 fn finite(v: f64, step: usize, what: &str) -> Result<f64> {
