@@ -15,7 +15,7 @@
 //! into a `[N, 3, size, size]` tensor in [−1, 1].
 use super::draw::{bbox, ellipse, mix, render_batch, shade, Canvas};
 use super::rng::Rng;
-use super::{tensor_from_f32, Dataset};
+use super::Dataset;
 use std::sync::OnceLock;
 
 /// The real set's hair colours, in report 003's tag order.
@@ -212,7 +212,6 @@ pub fn faces(cfg: &FacesConfig) -> Dataset {
 
 /// Label tensor and column names for faces with these tags.
 pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>, Vec<String>) {
-    let n = specs.len() as i64;
     let (k, names, hot): (usize, Vec<String>, Box<dyn Fn(&FaceTags) -> Vec<usize>>) = match kind {
         FaceLabels::None => return (None, Vec::new()),
         FaceLabels::HairEye => {
@@ -230,13 +229,8 @@ pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>
             (3, names, Box::new(|s: &FaceTags| (0..3).filter(|&a| s.attributes[a]).collect()))
         }
     };
-    let mut v = vec![0f32; specs.len() * k];
-    for (i, s) in specs.iter().enumerate() {
-        for j in hot(s) {
-            v[i * k + j] = 1.0;
-        }
-    }
-    (Some(tensor_from_f32(v, &[n, k as i64])), names)
+    let rows: Vec<Vec<usize>> = specs.iter().map(|s| hot(s)).collect();
+    (Some(super::multi_hot(&rows, k)), names)
 }
 
 /// Draws faces into a `[N, 3, size, size]` tensor in [−1, 1], in parallel. `seed` only varies

@@ -8,12 +8,12 @@
 //! Errors name the file and the line or key at fault; loaders never write into the data
 //! folder.
 use super::folder::{load_image_folder, load_images};
-use super::Dataset;
+use super::{multi_hot, new_folder, save_images, Dataset};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use serde_json::Value;
-use tch::{Kind, Tensor};
+use tch::Tensor;
 
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
@@ -48,16 +48,6 @@ fn names_to_multi_hot(names: &[Value], classes: &BTreeMap<String, usize>, path: 
             _ => Err(Error::data(path, None, format!("{key}: labels must be strings"))),
         })
         .collect()
-}
-
-fn multi_hot(rows: &[Vec<usize>], k: usize) -> Tensor {
-    let mut v = vec![0f32; rows.len() * k];
-    for (i, r) in rows.iter().enumerate() {
-        for &c in r {
-            v[i * k + c] = 1.0;
-        }
-    }
-    Tensor::from_slice(&v).view([rows.len() as i64, k as i64]).to_kind(Kind::Float)
 }
 
 /// Loads an i-CLEVR folder: the training images with multi-hot labels.
@@ -119,7 +109,7 @@ pub fn write_iclevr(n: usize, size: usize, seed: u64, dir: impl AsRef<Path>) -> 
     let images_dir = new_folder(dir)?.join("images");
     std::fs::create_dir_all(&images_dir).map_err(|e| Error::io(&images_dir, e))?;
     let scenes = object_scenes(n, seed);
-    save_pngs(&render_scenes(&scenes, size), &images_dir, |i| format!("CLEVR_train_{i:06}.png"))?;
+    save_images(&render_scenes(&scenes, size), &images_dir, |i| format!("CLEVR_train_{i:06}.png"))?;
     let quote = |s: String| format!("\"{s}\"");
     let objects = (0..N_CLASSES).map(|k| format!("{}: {k}", quote(class_name(k)))).collect::<Vec<_>>().join(", ");
     let train = scenes
@@ -164,7 +154,7 @@ pub fn write_cyclegan(n_train: usize, n_test: usize, size: usize, seed: u64, dir
     ] {
         let d = dir.join(name);
         std::fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
-        save_pngs(&t.narrow(0, from as i64, len as i64), &d, |i| format!("{i}.png"))?;
+        save_images(&t.narrow(0, from as i64, len as i64), &d, |i| format!("{i}.png"))?;
     }
     Ok(dir)
 }
@@ -228,7 +218,7 @@ pub fn write_celeba(n: usize, size: usize, seed: u64, dir: impl AsRef<Path>) -> 
     std::fs::create_dir_all(&img_dir).map_err(|e| Error::io(&img_dir, e))?;
     let cfg = FacesConfig { n, size, seed, ..Default::default() };
     let specs = face_specs(&cfg);
-    save_pngs(&render_faces(&specs, size, seed), &img_dir, |i| format!("{:06}.png", i + 1))?;
+    save_images(&render_faces(&specs, size, seed), &img_dir, |i| format!("{:06}.png", i + 1))?;
     let mut text = format!("{n}\n{}\n", ATTRIBUTES.map(|a| a.replace(' ', "_")).join(" "));
     for (i, s) in specs.iter().enumerate() {
         let v: Vec<&str> = s.attributes().iter().map(|&b| if b { " 1" } else { "-1" }).collect();
@@ -237,29 +227,4 @@ pub fn write_celeba(n: usize, size: usize, seed: u64, dir: impl AsRef<Path>) -> 
     let path = dir.join("list_attr_celeba.txt");
     std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     Ok(dir)
-}
-
-/// Creates `dir` if needed and refuses it when it already holds files.
-fn new_folder(dir: &Path) -> Result<PathBuf> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
-        return Err(Error::data(dir, None, "folder is not empty; gankit writes only into a new or empty folder"));
-    }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    Ok(dir.to_path_buf())
-}
-
-/// Saves `[N, 3, H, W]` images in [−1, 1] as PNG files named by `name(i)`.
-fn save_pngs(images: &Tensor, dir: &Path, name: impl Fn(usize) -> String) -> Result<()> {
-    let size = images.size();
-    let (h, w) = (size[2] as u32, size[3] as u32);
-    let px = Vec::<u8>::try_from(((images + 1.0) * 127.5).round().clamp(0.0, 255.0).to_kind(Kind::Uint8).permute([0, 2, 3, 1]).contiguous().view([-1]))
-        .map_err(|e| Error::torch("saving images", e))?;
-    for (i, chunk) in px.chunks((h * w * 3) as usize).enumerate() {
-        let path = dir.join(name(i));
-        image::RgbImage::from_raw(w, h, chunk.to_vec())
-            .expect("sizes match")
-            .save(&path)
-            .map_err(|source| Error::Image { path: path.clone(), source })?;
-    }
-    Ok(())
 }

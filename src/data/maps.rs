@@ -161,9 +161,7 @@ impl MapPairs {
     pub fn aerial_unpaired(&self, seed: u64) -> Tensor {
         let mut rng = Rng::new(seed);
         let mut order: Vec<i64> = (0..self.len() as i64).collect();
-        for i in (1..order.len()).rev() {
-            order.swap(i, rng.below(i + 1));
-        }
+        rng.shuffle(&mut order);
         self.aerial.index_select(0, &Tensor::from_slice(&order))
     }
 }

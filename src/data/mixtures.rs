@@ -56,18 +56,18 @@ impl Mixture {
         let mut rng = Rng::new(seed);
         let k = self.centers.len();
         let mut xy = Vec::with_capacity(2 * n);
-        let mut labels = vec![0f32; n * k];
-        for i in 0..n {
+        let mut modes = Vec::with_capacity(n);
+        for _ in 0..n {
             let m = rng.below(k);
             let (cx, cy) = self.centers[m];
             xy.push(cx + self.std * rng.normal());
             xy.push(cy + self.std * rng.normal());
-            labels[i * k + m] = 1.0;
+            modes.push(vec![m]);
         }
         Dataset {
             name: self.name.clone(),
             x: tensor_from_f32(xy, &[n as i64, 2]),
-            labels: Some(tensor_from_f32(labels, &[n as i64, k as i64])),
+            labels: Some(super::multi_hot(&modes, k)),
             label_names: (0..k).map(|m| format!("mode {m}")).collect(),
         }
     }

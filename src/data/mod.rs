@@ -21,6 +21,7 @@ pub mod tags;
 
 use crate::{Error, Result};
 use rng::Rng;
+use std::path::{Path, PathBuf};
 use tch::{Device, Kind, Tensor};
 
 /// A data set held in memory: samples and, for conditional models, their labels.
@@ -125,10 +126,7 @@ impl Iterator for Batches<'_> {
     fn next(&mut self) -> Option<Batch> {
         if self.order.is_empty() || self.pos + self.batch_size > self.order.len() {
             self.order = (0..self.data.len() as i64).collect();
-            for i in (1..self.order.len()).rev() {
-                let j = self.rng.below(i + 1);
-                self.order.swap(i, j);
-            }
+            self.rng.shuffle(&mut self.order);
             self.pos = 0;
             self.epoch += 1;
         }
@@ -141,6 +139,44 @@ impl Iterator for Batches<'_> {
 /// Packs per-item f32 buffers (`item_len` values each) into one tensor of shape `shape`.
 pub(crate) fn tensor_from_f32(values: Vec<f32>, shape: &[i64]) -> Tensor {
     Tensor::from_slice(&values).view(shape).to_kind(Kind::Float)
+}
+
+/// Multi-hot (or one-hot) rows `[N, k]`: row i has 1 at each index in `rows[i]`.
+pub(crate) fn multi_hot(rows: &[Vec<usize>], k: usize) -> Tensor {
+    let mut v = vec![0f32; rows.len() * k];
+    for (i, r) in rows.iter().enumerate() {
+        for &c in r {
+            v[i * k + c] = 1.0;
+        }
+    }
+    tensor_from_f32(v, &[rows.len() as i64, k as i64])
+}
+
+/// Creates `dir` if needed and refuses it when it already holds files: the writers of the
+/// built-in sets never mix their files with a user's.
+pub(crate) fn new_folder(dir: &Path) -> Result<PathBuf> {
+    if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
+        return Err(Error::data(dir, None, "folder is not empty; gankit writes only into a new or empty folder"));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(dir.to_path_buf())
+}
+
+/// Saves `[N, 3, H, W]` images in [−1, 1] as files named by `name(i)` in `dir`; the
+/// extension picks the format (`.png`, `.jpg`).
+pub(crate) fn save_images(images: &Tensor, dir: &Path, name: impl Fn(usize) -> String) -> Result<()> {
+    let size = images.size();
+    let (h, w) = (size[2] as u32, size[3] as u32);
+    let px = Vec::<u8>::try_from(((images + 1.0) * 127.5).round().clamp(0.0, 255.0).to_kind(Kind::Uint8).permute([0, 2, 3, 1]).contiguous().view([-1]))
+        .map_err(|e| Error::torch("saving images", e))?;
+    for (i, chunk) in px.chunks((h * w * 3) as usize).enumerate() {
+        let path = dir.join(name(i));
+        image::RgbImage::from_raw(w, h, chunk.to_vec())
+            .expect("sizes match")
+            .save(&path)
+            .map_err(|source| Error::Image { path: path.clone(), source })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! conditional generator is scored on.
 use super::draw::{mix, points_bbox, polygon, render_batch, shade, Canvas};
 use super::rng::Rng;
-use super::{tensor_from_f32, Dataset};
+use super::Dataset;
 
 /// The shapes, in i-CLEVR's order.
 pub const SHAPES: [&str; 3] = ["cube", "sphere", "cylinder"];
@@ -93,13 +93,7 @@ pub fn test_conditions() -> Vec<Vec<usize>> {
 
 /// Multi-hot `[N, 24]` labels for lists of classes.
 pub fn multi_hot(conditions: &[Vec<usize>]) -> tch::Tensor {
-    let mut v = vec![0f32; conditions.len() * N_CLASSES];
-    for (i, c) in conditions.iter().enumerate() {
-        for &k in c {
-            v[i * N_CLASSES + k] = 1.0;
-        }
-    }
-    tensor_from_f32(v, &[conditions.len() as i64, N_CLASSES as i64])
+    super::multi_hot(conditions, N_CLASSES)
 }
 
 /// The scenes [`objects`] draws for `n` and `seed`.

@@ -54,6 +54,14 @@ impl Rng {
         self.uniform() < p
     }
 
+    /// Shuffles `items` in place (Fisher–Yates, from the end).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+
     /// An index drawn with probability proportional to `weights` (which must not all be 0).
     pub fn weighted(&mut self, weights: &[f32]) -> usize {
         let total: f32 = weights.iter().sum();

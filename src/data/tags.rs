@@ -4,7 +4,7 @@
 //! loader is tested on real files.
 use super::faces::{face_labels, face_specs, render_faces, FaceLabels, FaceTags, FacesConfig, EYE_COLORS, HAIR_COLORS};
 use super::folder::load_images;
-use super::Dataset;
+use super::{new_folder, save_images, Dataset};
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -84,25 +84,13 @@ pub fn load_tagged_faces(root: impl AsRef<Path>, size: usize, labels: FaceLabels
 /// Writes the built-in faces of `cfg` as a tagged face folder: `dir/images/<id>.jpg` and
 /// `dir/tags.csv`. Refuses a folder that already has files in it.
 pub fn write_tagged_faces(cfg: &FacesConfig, dir: impl AsRef<Path>) -> Result<PathBuf> {
-    let dir = dir.as_ref();
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
-        return Err(Error::data(dir, None, "folder is not empty; gankit writes only into a new or empty folder"));
-    }
+    let dir = new_folder(dir.as_ref())?;
     let images = dir.join("images");
     std::fs::create_dir_all(&images).map_err(|e| Error::io(&images, e))?;
     let specs = face_specs(cfg);
-    let x = render_faces(&specs, cfg.size, cfg.seed);
-    let pixels = Vec::<u8>::try_from(((x + 1.0) * 127.5).round().clamp(0.0, 255.0).to_kind(tch::Kind::Uint8).permute([0, 2, 3, 1]).contiguous().view([-1]))
-        .map_err(|e| Error::torch("writing faces", e))?;
-    let per = cfg.size * cfg.size * 3;
-    let mut csv = String::new();
-    for (i, (s, px)) in specs.iter().zip(pixels.chunks(per)).enumerate() {
-        let path = images.join(format!("{i}.jpg"));
-        let img = image::RgbImage::from_raw(cfg.size as u32, cfg.size as u32, px.to_vec()).expect("sizes match");
-        img.save(&path).map_err(|source| Error::Image { path: path.clone(), source })?;
-        csv.push_str(&format!("{i},{} hair {} eyes\n", HAIR_COLORS[s.hair], EYE_COLORS[s.eye]));
-    }
+    save_images(&render_faces(&specs, cfg.size, cfg.seed), &images, |i| format!("{i}.jpg"))?;
+    let csv: String = specs.iter().enumerate().map(|(i, s)| format!("{i},{} hair {} eyes\n", HAIR_COLORS[s.hair], EYE_COLORS[s.eye])).collect();
     let tags = dir.join("tags.csv");
     std::fs::write(&tags, csv).map_err(|e| Error::io(&tags, e))?;
-    Ok(dir.to_path_buf())
+    Ok(dir)
 }

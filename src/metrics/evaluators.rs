@@ -249,13 +249,8 @@ fn negatives(faces: &Tensor, rng: &mut Rng) -> Tensor {
     let smooth = Tensor::randn([k, 3, 4, 4], opts).upsample_bilinear2d([32, 32], false, None, None).tanh();
     let flat = (Tensor::rand([k, 3, 1, 1], opts) * 2 - 1).expand([k, 3, 32, 32], false).contiguous();
     // Faces cut into 4×4 patches of 8×8 pixels, shuffled.
-    let perm: Vec<i64> = {
-        let mut p: Vec<i64> = (0..16).collect();
-        for i in (1..16).rev() {
-            p.swap(i, rng.below(i + 1));
-        }
-        p
-    };
+    let mut perm: Vec<i64> = (0..16).collect();
+    rng.shuffle(&mut perm);
     let f = faces.narrow(0, 0, k);
     let patches = f.view([k, 3, 4, 8, 4, 8]).permute([0, 1, 2, 4, 3, 5]).reshape([k, 3, 16, 8, 8]);
     let shuffled = patches.index_select(2, &Tensor::from_slice(&perm).to_device(dev)).view([k, 3, 4, 4, 8, 8]).permute([0, 1, 2, 4, 3, 5]).reshape([k, 3, 32, 32]);
