@@ -28,8 +28,18 @@ pub struct StepRecord {
     pub d_grad_norm: Option<f64>,
     /// L2 norm of G's gradient at its last update.
     pub g_grad_norm: Option<f64>,
+    /// Other named terms of the losses (CycleGAN's `cycle_a`, StarGAN's `d_cls`, …), in a
+    /// fixed order per trainer; each becomes a CSV column.
+    pub terms: Vec<(&'static str, f64)>,
     /// Wall time of the step in seconds.
     pub seconds: f64,
+}
+
+impl StepRecord {
+    /// The value of a named extra term, if this step recorded it.
+    pub fn term(&self, name: &str) -> Option<f64> {
+        self.terms.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
 }
 
 /// Every step of a run.
@@ -56,6 +66,27 @@ impl History {
         self.steps.iter().filter_map(|r| f(r).map(|v| (r.step as f64, v))).collect()
     }
 
+    /// (step, value) pairs of a named extra term (see [`StepRecord::terms`]).
+    pub fn term(&self, name: &str) -> Vec<(f64, f64)> {
+        self.series(|r| r.term(name))
+    }
+
+    /// The names of the extra terms, in the order they first appear.
+    pub fn term_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for (n, _) in self.steps.iter().flat_map(|r| &r.terms) {
+            if !names.contains(n) {
+                names.push(n);
+            }
+        }
+        names
+    }
+
+    /// Named extra terms against steps, one line each (e.g. `&["cycle_a", "cycle_b"]`).
+    pub fn term_plot(&self, title: &str, names: &[&str]) -> LinePlot {
+        names.iter().fold(LinePlot::new(title).x_label("step").y_label("loss"), |p, &n| p.line_xy(n, self.term(n)))
+    }
+
     /// D and G losses against steps.
     pub fn loss_plot(&self, title: &str) -> LinePlot {
         LinePlot::new(title)
@@ -78,11 +109,21 @@ impl History {
     /// The CSV text (one line per step; empty cells where a part did not run).
     pub fn to_csv(&self) -> String {
         let cell = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+        let names = self.term_names();
         let mut out = String::from(COLUMNS);
+        for n in &names {
+            out.push(',');
+            out.push_str(n);
+        }
         out.push('\n');
         for r in &self.steps {
             let cells = [r.d_loss, r.g_loss, r.d_real, r.d_fake_before, r.d_fake_after, r.wasserstein, r.penalty, r.d_grad_norm, r.g_grad_norm];
-            out.push_str(&format!("{},{},{}\n", r.step, cells.map(cell).join(","), r.seconds));
+            out.push_str(&format!("{},{},{}", r.step, cells.map(cell).join(","), r.seconds));
+            for n in &names {
+                out.push(',');
+                out.push_str(&cell(r.term(n)));
+            }
+            out.push('\n');
         }
         out
     }
@@ -106,6 +147,10 @@ impl fmt::Display for StepRecord {
         put("D(x)", self.d_real)?;
         put("D(G(z))", self.d_fake_before)?;
         put("W", self.wasserstein)?;
-        put("penalty", self.penalty)
+        put("penalty", self.penalty)?;
+        for &(name, v) in &self.terms {
+            put(name, Some(v))?;
+        }
+        Ok(())
     }
 }

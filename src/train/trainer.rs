@@ -187,6 +187,7 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
             penalty: d.and_then(|u| u.penalty),
             d_grad_norm: d.map(|u| u.grad_norm),
             g_grad_norm: g.map(|u| u.grad_norm),
+            terms: Vec::new(),
             seconds: t0.elapsed().as_secs_f64(),
         };
         self.history.steps.push(record.clone());
