@@ -250,7 +250,7 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
     }
 }
 
-fn finite(v: f64, step: usize, what: &str) -> Result<f64> {
+pub(crate) fn finite(v: f64, step: usize, what: &str) -> Result<f64> {
     if v.is_finite() {
         Ok(v)
     } else {
@@ -262,7 +262,7 @@ fn finite(v: f64, step: usize, what: &str) -> Result<f64> {
 }
 
 /// L2 norm of all gradients in a var store.
-fn grad_norm(vs: &nn::VarStore) -> f64 {
+pub(crate) fn grad_norm(vs: &nn::VarStore) -> f64 {
     let sq: f64 = vs
         .trainable_variables()
         .iter()
@@ -276,4 +276,15 @@ fn grad_norm(vs: &nn::VarStore) -> f64 {
         })
         .sum();
     sq.sqrt()
+}
+
+/// Seeds libtorch's generators for one step: a hash of (run seed, step). Every step's noise,
+/// dropout masks and penalty interpolates then depend only on the seed and the step number,
+/// so a run resumed from a checkpoint at step k draws exactly what the uninterrupted run drew.
+pub(crate) fn seed_step(seed: u64, step: usize) {
+    let mut z = seed ^ (step as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    tch::manual_seed((z >> 1) as i64);
 }
