@@ -16,6 +16,10 @@ use crate::{Error, Result};
 use std::fmt;
 use tch::nn::{self, OptimizerConfig};
 
+/// An optimizer bound to one network's variables (being replaced by gankit's own, whose
+/// state a checkpoint can save).
+pub type OptimizerState = nn::Optimizer;
+
 /// What a notebook cell needs from this module (re-exported by `gankit::prelude`).
 pub mod prelude {
     pub use super::{GanOptimizers, Optimizer};
@@ -160,7 +164,7 @@ impl Optimizer {
     }
 
     /// A libtorch optimizer over the trainable variables of `vs` (one network's).
-    pub fn build(&self, vs: &nn::VarStore) -> Result<nn::Optimizer> {
+    pub fn build(&self, vs: &nn::VarStore) -> Result<OptimizerState> {
         self.validate()?;
         let built = match *self {
             Optimizer::Adam { lr, betas, eps, weight_decay, amsgrad } => {
@@ -229,7 +233,7 @@ impl GanOptimizers {
     }
 
     /// `(opt_g, opt_d)` over G's and D's variables.
-    pub fn build(&self, g_vs: &nn::VarStore, d_vs: &nn::VarStore) -> Result<(nn::Optimizer, nn::Optimizer)> {
+    pub fn build(&self, g_vs: &nn::VarStore, d_vs: &nn::VarStore) -> Result<(OptimizerState, OptimizerState)> {
         let g = self.g.build(g_vs).map_err(|e| context("G", e))?;
         let d = self.d.build(d_vs).map_err(|e| context("D", e))?;
         Ok((g, d))
