@@ -50,14 +50,15 @@ pub mod prelude {
     pub use crate::error::{Error, Result};
     pub use crate::data::faces::{faces, FaceLabels, FacesConfig, EYE_COLORS, HAIR_COLORS};
     pub use crate::data::mixtures::{swiss_roll, Mixture};
-    pub use crate::data::{Batch, Dataset};
+    pub use crate::data::objects::objects;
+    pub use crate::data::{Batch, Batches, Dataset};
     pub use crate::losses::prelude::*;
     pub use crate::metrics::modes::{mode_coverage, ModeCoverage};
     pub use crate::manual_seed;
     pub use crate::nets::prelude::*;
     pub use crate::optim::prelude::*;
-    pub use crate::train::{Gan, History, Penalty, StepRecord, TrainConfig, UpdateOrder};
+    pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, UpdateOrder};
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::viz::{FieldPlot, Figure, Html, ImageGrid, LinePlot};
-    pub use tch::{self, nn, nn::Module, nn::ModuleT, nn::OptimizerConfig, Device, Kind, Tensor};
+    pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

@@ -4,7 +4,7 @@ mod common;
 use gankit::losses::DOutput;
 use gankit::prelude::*;
 
-fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl nn::ModuleT, impl nn::ModuleT> {
+fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl GanNet, impl GanNet> {
     let net = MlpConfig { sigmoid, ..Default::default() };
     let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
     manual_seed(seed);
@@ -38,8 +38,8 @@ fn a_non_finite_loss_stops_with_its_step_and_keeps_the_weights() {
     let mut gan = mlp_gan(1, TrainConfig::default(), true);
     gan.train(&mut data.batches(128, 0).unwrap(), 3, 0).unwrap();
     let before: Vec<Tensor> = gan.vs_d.trainable_variables().iter().map(|v| v.copy()).collect();
-    let nan = Batch { x: Tensor::full([128, 2], f64::NAN, (Kind::Float, Device::Cpu)), labels: None };
-    let e = gan.step(&mut std::iter::once(nan)).unwrap_err().to_string();
+    let nan = || Batch { x: Tensor::full([128, 2], f64::NAN, (Kind::Float, Device::Cpu)), labels: None };
+    let e = gan.step(&mut std::iter::repeat_with(nan)).unwrap_err().to_string();
     assert!(e.contains("D loss is NaN at step 4: training diverged"), "{e}");
     for (v, b) in gan.vs_d.trainable_variables().iter().zip(&before) {
         assert!(v.equal(b), "D's weights are the last good ones");
@@ -111,9 +111,9 @@ fn gan_lab_field_shows_d_the_samples_and_gs_push() {
     let (fake, push) = gan.generator_push(256, &real);
     assert_eq!((fake.size(), push.size()), (vec![256, 2], vec![256, 2]));
     // Moving a little along the push lowers G's loss (it is a descent direction).
-    let g_loss = |x: &Tensor| gan.config.loss.g_loss(&gan.d.forward_t(&real, false), &gan.d.forward_t(x, false)).double_value(&[]);
+    let g_loss = |x: &Tensor| gan.config.loss.g_loss(&gan.d.forward_gan(&real, None, false), &gan.d.forward_gan(x, None, false)).double_value(&[]);
     assert!(g_loss(&(&fake + &push * 0.001)) < g_loss(&fake));
-    let d = |x: &Tensor| gan.d.forward_t(x, false).sigmoid();
+    let d = |x: &Tensor| gan.d.forward_gan(x, None, false).sigmoid();
     let plot = FieldPlot::new("ring of 8 after 300 steps", (-3.0, 3.0), (-3.0, 3.0))
         .heatmap(&d, 60).unwrap()
         .real(&real).unwrap()

@@ -118,21 +118,34 @@ impl Batches<'_> {
     pub fn per_epoch(&self) -> usize {
         self.data.len() / self.batch_size
     }
-}
 
-impl Iterator for Batches<'_> {
-    type Item = Batch;
+    /// Skips `n` batches without building them: the stream then continues exactly where one
+    /// that yielded `n` batches would (a resumed run's data position).
+    pub fn skip_batches(&mut self, n: usize) {
+        for _ in 0..n {
+            self.advance();
+        }
+    }
 
-    fn next(&mut self) -> Option<Batch> {
+    /// The index range of the next batch in `order`, reshuffling at each epoch's start.
+    fn advance(&mut self) -> std::ops::Range<usize> {
         if self.order.is_empty() || self.pos + self.batch_size > self.order.len() {
             self.order = (0..self.data.len() as i64).collect();
             self.rng.shuffle(&mut self.order);
             self.pos = 0;
             self.epoch += 1;
         }
-        let batch = self.data.select(&self.order[self.pos..self.pos + self.batch_size]);
         self.pos += self.batch_size;
-        Some(batch)
+        self.pos - self.batch_size..self.pos
+    }
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Batch;
+
+    fn next(&mut self) -> Option<Batch> {
+        let range = self.advance();
+        Some(self.data.select(&self.order[range]))
     }
 }
 
@@ -210,6 +223,18 @@ mod tests {
         assert_eq!(seen.len(), 9, "9 distinct samples in one epoch of 3 batches of 3");
         let _ = it.next();
         assert_eq!(it.epoch(), 1);
+    }
+
+    #[test]
+    fn skipping_batches_continues_where_the_stream_would() {
+        let data = toy(10);
+        let mut full = data.batches(3, 7).unwrap();
+        let after_five: Vec<Tensor> = full.by_ref().take(5).map(|b| b.x).collect();
+        let mut skipped = data.batches(3, 7).unwrap();
+        skipped.skip_batches(4);
+        assert!(skipped.next().unwrap().x.equal(&after_five[4]));
+        assert!(skipped.next().unwrap().x.equal(&full.next().unwrap().x));
+        assert_eq!(skipped.epoch(), full.epoch());
     }
 
     #[test]

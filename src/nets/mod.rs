@@ -74,6 +74,31 @@ pub trait ConditionalModuleT: std::fmt::Debug + Send {
     fn forward_ct(&self, x: &Tensor, cond: &Tensor, train: bool) -> Tensor;
 }
 
+/// A network as the trainer runs it: `x` (noise for a generator, samples for a
+/// discriminator) and, for a conditional network, the condition rows `[N, classes]`.
+/// gankit's networks implement it; so do `nn::Sequential`, `nn::SequentialT` and
+/// `nn::FuncT`, for networks built in a notebook cell.
+pub trait GanNet: std::fmt::Debug {
+    /// Runs the network. A plain network ignores `cond`; a conditional one panics without it
+    /// (the trainer checks first and returns an error instead).
+    fn forward_gan(&self, x: &Tensor, cond: Option<&Tensor>, train: bool) -> Tensor;
+    /// The condition width of a conditional network; `None` for a plain one.
+    fn condition_width(&self) -> Option<i64> {
+        None
+    }
+}
+
+macro_rules! plain_gan_net {
+    ($($t:ty),*) => {$(
+        impl GanNet for $t {
+            fn forward_gan(&self, x: &Tensor, _cond: Option<&Tensor>, train: bool) -> Tensor {
+                tch::nn::ModuleT::forward_t(self, x, train)
+            }
+        }
+    )*};
+}
+plain_gan_net!(tch::nn::Sequential, tch::nn::SequentialT, tch::nn::FuncT<'_>, tch::nn::Func<'_>);
+
 /// What every network here has: a name, its parameters by PyTorch name, and a summary.
 pub trait Net {
     #[doc(hidden)]
@@ -129,6 +154,11 @@ macro_rules! unconditional_net {
                 Ok(vec![self.try_forward_t(x, false)?])
             }
         }
+        impl $crate::nets::GanNet for $t {
+            fn forward_gan(&self, x: &tch::Tensor, _cond: Option<&tch::Tensor>, train: bool) -> tch::Tensor {
+                tch::nn::ModuleT::forward_t(self, x, train)
+            }
+        }
     )*};
 }
 
@@ -149,6 +179,16 @@ macro_rules! conditional_net {
                 let n = x.size().first().copied().unwrap_or(1);
                 let cond = tch::Tensor::zeros([n, self.info.cond_width().unwrap_or(0)], (x.kind(), x.device()));
                 Ok(vec![self.try_forward_ct(x, &cond, false)?])
+            }
+        }
+        impl $crate::nets::GanNet for $t {
+            fn forward_gan(&self, x: &tch::Tensor, cond: Option<&tch::Tensor>, train: bool) -> tch::Tensor {
+                let name = $crate::nets::Net::name(self);
+                let cond = cond.unwrap_or_else(|| panic!("{name}: a conditional network needs conditions (labelled batches)"));
+                $crate::nets::ConditionalModuleT::forward_ct(self, x, cond, train)
+            }
+            fn condition_width(&self) -> Option<i64> {
+                self.info.cond_width()
             }
         }
     )*};
@@ -173,7 +213,7 @@ pub mod prelude {
         sn_discriminator, stargan_discriminator, stargan_generator, text_to_image_discriminator, text_to_image_generator,
     };
     pub use super::{
-        BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm, DcganConfig, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
+        BaselineConfig, CganConfig, ConditionalModuleT, GanNet, CwganConfig, CycleGanConfig, CycleGanNorm, DcganConfig, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
         TextToImageConfig,
     };
 }

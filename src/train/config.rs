@@ -76,6 +76,26 @@ impl Default for TrainConfig {
 }
 
 impl TrainConfig {
+    /// Every field as (name, value as Rust prints it): the config in a checkpoint's JSON, and
+    /// what [`crate::train::Gan::load_checkpoint`] compares.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let TrainConfig { loss, optimizers, d_steps, g_steps, g_every, order, penalty, clip, batch_size, z_dim, seed, fixed_samples } = self;
+        vec![
+            ("loss", format!("{loss:?}")),
+            ("optimizers", format!("{optimizers}")),
+            ("d_steps", d_steps.to_string()),
+            ("g_steps", g_steps.to_string()),
+            ("g_every", g_every.to_string()),
+            ("order", format!("{order:?}")),
+            ("penalty", format!("{penalty:?}")),
+            ("clip", format!("{clip:?}")),
+            ("batch_size", batch_size.to_string()),
+            ("z_dim", z_dim.to_string()),
+            ("seed", seed.to_string()),
+            ("fixed_samples", fixed_samples.to_string()),
+        ]
+    }
+
     /// Checks every value; the error names the key.
     pub fn validate(&self) -> Result<()> {
         let bad = |key: &str, msg: String| Err(Error::setting(format!("TrainConfig.{key}"), msg));

@@ -1,7 +1,7 @@
 //! What happened at every step, for curves and CSV.
 use crate::viz::display::write_atomically;
 use crate::viz::LinePlot;
-use crate::Result;
+use crate::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -128,11 +128,72 @@ impl History {
         out
     }
 
+    /// Reads what [`History::to_csv`] wrote (a checkpoint's `history.csv`); `path` names the
+    /// file in errors, which give the line.
+    pub fn from_csv(text: &str, path: &Path) -> Result<History> {
+        let bad = |line: usize, msg: String| Error::data(path, Some(line), msg);
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        let Some(rest) = header.strip_prefix(COLUMNS) else {
+            return Err(bad(1, format!("expected the header to start with \"{COLUMNS}\"")));
+        };
+        let names: Vec<&'static str> = rest.split(',').skip(1).map(intern).collect();
+        let mut steps = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let n = i + 2;
+            let cells: Vec<&str> = line.split(',').collect();
+            if cells.len() != 11 + names.len() {
+                return Err(bad(n, format!("{} cells, the header has {}", cells.len(), 11 + names.len())));
+            }
+            let num = |j: usize| -> Result<Option<f64>> {
+                match cells[j] {
+                    "" => Ok(None),
+                    c => c.parse::<f64>().map(Some).map_err(|_| bad(n, format!("column {}: not a number: \"{c}\"", j + 1))),
+                }
+            };
+            let step = cells[0].parse::<usize>().map_err(|_| bad(n, format!("step: not a whole number: \"{}\"", cells[0])))?;
+            let mut terms = Vec::new();
+            for (k, name) in names.iter().enumerate() {
+                if let Some(v) = num(11 + k)? {
+                    terms.push((*name, v));
+                }
+            }
+            steps.push(StepRecord {
+                step,
+                d_loss: num(1)?,
+                g_loss: num(2)?,
+                d_real: num(3)?,
+                d_fake_before: num(4)?,
+                d_fake_after: num(5)?,
+                wasserstein: num(6)?,
+                penalty: num(7)?,
+                d_grad_norm: num(8)?,
+                g_grad_norm: num(9)?,
+                terms,
+                seconds: num(10)?.unwrap_or(0.0),
+            });
+        }
+        Ok(History { steps })
+    }
+
     /// Writes the CSV (atomically); returns the path.
     pub fn save_csv(&self, path: impl AsRef<Path>) -> Result<PathBuf> {
         write_atomically(path.as_ref(), self.to_csv().as_bytes())?;
         Ok(path.as_ref().to_path_buf())
     }
+}
+
+/// A term name read from a file, as the `&'static str` that [`StepRecord::terms`] holds
+/// (each distinct name is allocated once).
+fn intern(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.iter().find(|n| **n == name) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.push(leaked);
+    leaked
 }
 
 impl fmt::Display for StepRecord {

@@ -2,10 +2,12 @@
 //! `update_d`, `update_g`, `step`, `train`), and the record of a run ([`History`], CSV and
 //! curves).
 
+pub mod checkpoint;
 pub mod config;
 pub mod history;
 pub mod trainer;
 
+pub use checkpoint::latest_checkpoint;
 pub use config::{Penalty, TrainConfig, UpdateOrder};
 pub use history::{History, StepRecord};
 pub use trainer::{DUpdate, GUpdate, Gan};

@@ -4,10 +4,12 @@ use super::config::{Penalty, TrainConfig, UpdateOrder};
 use super::history::{History, StepRecord};
 use crate::data::Batch;
 use crate::losses::Loss;
+use crate::optim::OptimizerState;
 use crate::viz::ImageGrid;
 use crate::{Error, Result};
 use std::time::Instant;
-use tch::nn::{self, ModuleT};
+use crate::nets::GanNet;
+use tch::nn;
 use tch::{Device, Kind, Tensor};
 
 /// What one D update measured.
@@ -44,7 +46,7 @@ pub struct GUpdate {
 /// # Ok::<(), gankit::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Gan<G: ModuleT, D: ModuleT> {
+pub struct Gan<G: GanNet, D: GanNet> {
     /// The generator: z `[N, z_dim]` → samples.
     pub g: G,
     /// The discriminator (critic): samples → outputs.
@@ -53,20 +55,27 @@ pub struct Gan<G: ModuleT, D: ModuleT> {
     pub vs_g: nn::VarStore,
     /// D's variables.
     pub vs_d: nn::VarStore,
-    opt_g: nn::Optimizer,
-    opt_d: nn::Optimizer,
+    /// G's optimizer and its state.
+    pub opt_g: OptimizerState,
+    /// D's optimizer and its state.
+    pub opt_d: OptimizerState,
     /// The run's settings.
     pub config: TrainConfig,
     /// Every step so far.
     pub history: History,
     /// The same noise throughout the run, for comparable grids (report 002's noise evolution).
     pub fixed_z: Tensor,
+    /// The conditions that go with `fixed_z` for a conditional G (set with
+    /// [`Gan::with_fixed_conditions`], else taken from the first batch's labels).
+    pub fixed_c: Option<Tensor>,
+    /// Batches drawn so far (a resumed run skips as many: [`Gan::batches`]).
+    pub batches_drawn: usize,
     /// Grids of the fixed noise kept by [`Gan::train`] (every `grid_every` steps).
     pub snapshots: Vec<(usize, ImageGrid)>,
     device: Device,
 }
 
-impl<G: ModuleT, D: ModuleT> Gan<G, D> {
+impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// Builds the optimizers (checking the config first) and seeds the run.
     pub fn new(g: G, vs_g: nn::VarStore, d: D, vs_d: nn::VarStore, config: TrainConfig) -> Result<Self> {
         config.validate()?;
@@ -74,7 +83,51 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
         let device = vs_g.device();
         tch::manual_seed(config.seed as i64);
         let fixed_z = Tensor::randn([config.fixed_samples, config.z_dim], (Kind::Float, device));
-        Ok(Gan { g, d, vs_g, vs_d, opt_g, opt_d, config, history: History::default(), fixed_z, snapshots: Vec::new(), device })
+        Ok(Gan { g, d, vs_g, vs_d, opt_g, opt_d, config, history: History::default(), fixed_z, fixed_c: None, batches_drawn: 0, snapshots: Vec::new(), device })
+    }
+
+    /// Sets the conditions shown with the fixed noise (one row per fixed sample, e.g. one row
+    /// per tag combination); the fixed noise is cut or repeated to as many rows.
+    pub fn with_fixed_conditions(mut self, conditions: &Tensor) -> Result<Self> {
+        self.set_fixed_conditions(conditions)?;
+        Ok(self)
+    }
+
+    fn set_fixed_conditions(&mut self, c: &Tensor) -> Result<()> {
+        let width = self.g.condition_width();
+        let size = c.size();
+        if size.len() != 2 || size[0] == 0 || width.is_some_and(|w| w != size[1]) {
+            return Err(Error::shape("fixed conditions", format!("[N, {}]", width.map_or("classes".into(), |w| w.to_string())), &size));
+        }
+        let n = size[0];
+        self.fixed_z = repeat_rows(&self.fixed_z, n);
+        self.fixed_c = Some(c.to_kind(Kind::Float).to_device(self.device));
+        Ok(())
+    }
+
+    /// The data set's batch stream for this run: batch size and seed from the config,
+    /// continuing after the batches already drawn (so a resumed run sees what the
+    /// uninterrupted one would have).
+    pub fn batches<'a>(&self, data: &'a crate::data::Dataset) -> Result<crate::data::Batches<'a>> {
+        let mut b = data.batches(self.config.batch_size, self.config.seed)?;
+        b.skip_batches(self.batches_drawn);
+        Ok(b)
+    }
+
+    /// Whether G takes conditions.
+    pub fn is_conditional(&self) -> bool {
+        self.g.condition_width().is_some()
+    }
+
+    /// The conditions for a batch: its labels on the device, when G or D is conditional.
+    fn conditions(&self, batch: &Batch) -> Result<Option<Tensor>> {
+        let needs = self.g.condition_width().or(self.d.condition_width());
+        match (needs, &batch.labels) {
+            (None, _) => Ok(None),
+            (Some(w), Some(l)) if l.size().len() == 2 && l.size()[1] == w => Ok(Some(l.to_kind(Kind::Float).to_device(self.device))),
+            (Some(w), Some(l)) => Err(Error::shape("batch labels", format!("[N, {w}]"), &l.size())),
+            (Some(w), None) => Err(Error::setting("batches", format!("the networks are conditional ({w} classes) but the batches have no labels"))),
+        }
     }
 
     /// The device the networks live on.
@@ -94,16 +147,18 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
     /// One D update on a real batch: the loss (plus penalty) on D(x) and D(G(z)) with G's
     /// output detached, then an optimizer step and the clipping, if any. A non-finite loss
     /// stops before the update, leaving the last good weights in place.
-    pub fn update_d(&mut self, real: &Tensor) -> Result<DUpdate> {
-        let real = real.to_device(self.device);
+    pub fn update_d(&mut self, batch: &Batch) -> Result<DUpdate> {
+        let real = batch.x.to_device(self.device);
+        let c = self.conditions(batch)?;
+        let c = c.as_ref();
         let n = real.size()[0];
-        let fake = tch::no_grad(|| self.g.forward_t(&self.noise(n), true));
-        let d_real = self.d.forward_t(&real, true);
-        let d_fake = self.d.forward_t(&fake, true);
+        let fake = tch::no_grad(|| self.g.forward_gan(&self.noise(n), c, true));
+        let d_real = self.d.forward_gan(&real, c, true);
+        let d_fake = self.d.forward_gan(&fake, c, true);
         let terms = self.config.loss.d_terms(&d_real, &d_fake);
         let mut loss = terms.value.shallow_clone();
         let d = &self.d;
-        let critic = |x: &Tensor| d.forward_t(x, true);
+        let critic = |x: &Tensor| d.forward_gan(x, c, true);
         let penalty = match self.config.penalty {
             Penalty::None => None,
             Penalty::Gradient(gp) => Some(gp.penalty(&critic, &real, &fake)?),
@@ -133,15 +188,17 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
 
     /// One G update: G's loss on D(G(z)) (and D(x) for the relativistic losses), then an
     /// optimizer step on G only.
-    pub fn update_g(&mut self, real: &Tensor) -> Result<GUpdate> {
-        let real = real.to_device(self.device);
+    pub fn update_g(&mut self, batch: &Batch) -> Result<GUpdate> {
+        let real = batch.x.to_device(self.device);
+        let c = self.conditions(batch)?;
+        let c = c.as_ref();
         let n = real.size()[0];
-        let fake = self.g.forward_t(&self.noise(n), true);
-        let d_fake = self.d.forward_t(&fake, true);
+        let fake = self.g.forward_gan(&self.noise(n), c, true);
+        let d_fake = self.d.forward_gan(&fake, c, true);
         let d_real = if self.config.loss.loss.is_relativistic() {
-            self.d.forward_t(&real, true).detach()
+            self.d.forward_gan(&real, c, true).detach()
         } else {
-            tch::no_grad(|| self.d.forward_t(&real, true))
+            tch::no_grad(|| self.d.forward_gan(&real, c, true))
         };
         let terms = self.config.loss.g_terms(&d_real, &d_fake);
         let value = finite(terms.value.double_value(&[]), self.steps_done() + 1, "G loss")?;
@@ -155,24 +212,46 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
 
     /// One step: `d_steps` D updates (each on the next batch) and, every `g_every`-th step,
     /// `g_steps` G updates, in the configured order. Returns (and records) what happened.
+    ///
+    /// Each step first seeds libtorch's generator from (seed, step), so a run's randomness
+    /// depends only on its seed and a resumed run continues exactly.
     pub fn step(&mut self, batches: &mut impl Iterator<Item = Batch>) -> Result<StepRecord> {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
-        let mut next = || batches.next().map(|b| b.x).ok_or_else(|| Error::setting("batches", "the batch stream ended"));
+        seed_step(self.config.seed, step);
+        let drawn = &mut self.batches_drawn;
+        let mut next = || {
+            *drawn += 1;
+            batches.next().ok_or_else(|| Error::setting("batches", "the batch stream ended"))
+        };
         let (mut d, mut g) = (None, None);
         let do_g = (step - 1) % self.config.g_every == 0;
         let order = match self.config.order {
             UpdateOrder::DFirst => [true, false],
             UpdateOrder::GFirst => [false, true],
         };
+        let mut drawn = Vec::new();
+        for is_d in order {
+            let k = if is_d { self.config.d_steps } else if do_g { self.config.g_steps } else { 0 };
+            for _ in 0..k {
+                drawn.push(next()?);
+            }
+        }
+        if self.fixed_c.is_none() && self.is_conditional() {
+            if let Some(labels) = &drawn.first().and_then(|b| b.labels.as_ref()) {
+                let c = repeat_rows(labels, self.config.fixed_samples);
+                self.set_fixed_conditions(&c)?;
+            }
+        }
+        let mut drawn = drawn.iter();
         for is_d in order {
             if is_d {
                 for _ in 0..self.config.d_steps {
-                    d = Some(self.update_d(&next()?)?);
+                    d = Some(self.update_d(drawn.next().expect("drawn above"))?);
                 }
             } else if do_g {
                 for _ in 0..self.config.g_steps {
-                    g = Some(self.update_g(&next()?)?);
+                    g = Some(self.update_g(drawn.next().expect("drawn above"))?);
                 }
             }
         }
@@ -229,12 +308,19 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
     /// G's output for the fixed noise (G in training mode, as the PyTorch DCGAN tutorial
     /// samples it; no gradients).
     pub fn fixed_samples(&self) -> Tensor {
-        tch::no_grad(|| self.g.forward_t(&self.fixed_z, true))
+        tch::no_grad(|| self.g.forward_gan(&self.fixed_z, self.fixed_c.as_ref(), true))
     }
 
-    /// `n` new samples from G.
+    /// `n` new samples from G (a conditional G cycles through the fixed conditions).
     pub fn sample(&self, n: i64) -> Tensor {
-        tch::no_grad(|| self.g.forward_t(&self.noise(n), true))
+        let c = self.fixed_c.as_ref().map(|c| repeat_rows(c, n));
+        tch::no_grad(|| self.g.forward_gan(&self.noise(n), c.as_ref(), true))
+    }
+
+    /// One new sample per row of `conditions` from a conditional G.
+    pub fn sample_with(&self, conditions: &Tensor) -> Tensor {
+        let c = conditions.to_kind(Kind::Float).to_device(self.device);
+        tch::no_grad(|| self.g.forward_gan(&self.noise(c.size()[0]), Some(&c), true))
     }
 
     /// `n` new fake samples x = G(z) and, at each, −∇ₓ of its own term of L_G (the batch
@@ -242,12 +328,19 @@ impl<G: ModuleT, D: ModuleT> Gan<G, D> {
     /// arrows). `real` feeds the relativistic losses' D(x_r).
     pub fn generator_push(&self, n: i64, real: &Tensor) -> (Tensor, Tensor) {
         let fake = self.sample(n).detach().set_requires_grad(true);
-        let d_fake = self.d.forward_t(&fake, false);
-        let d_real = tch::no_grad(|| self.d.forward_t(&real.to_device(self.device), false));
+        let d_fake = self.d.forward_gan(&fake, None, false);
+        let d_real = tch::no_grad(|| self.d.forward_gan(&real.to_device(self.device), None, false));
         let loss = self.config.loss.g_loss(&d_real, &d_fake);
         let grad = Tensor::run_backward(&[&loss], &[&fake], false, false).remove(0);
         (fake.detach(), grad * (-(n as f64)))
     }
+}
+
+/// The first `n` rows of `t`, repeating its rows in turn when it has fewer.
+pub(crate) fn repeat_rows(t: &Tensor, n: i64) -> Tensor {
+    let rows = t.size()[0];
+    let index = Tensor::arange(n, (Kind::Int64, t.device())).remainder(rows);
+    t.index_select(0, &index)
 }
 
 pub(crate) fn finite(v: f64, step: usize, what: &str) -> Result<f64> {

@@ -7,6 +7,23 @@ import struct
 import torch
 
 _DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32", torch.uint8: "U8"}
+_BY_NAME = {v: k for k, v in _DTYPES.items()}
+
+
+def load(path):
+    """Reads a safetensors file (as tch writes it) into {name: tensor}."""
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = info["data_offsets"]
+        raw = torch.tensor(list(data[start:end]), dtype=torch.uint8)
+        out[name] = raw.view(_BY_NAME[info["dtype"]]).reshape(info["shape"]).clone()
+    return out
 
 
 def save(path, tensors, metadata=None):

@@ -14,15 +14,14 @@
 //! step.
 use crate::{Error, Result};
 use std::fmt;
-use tch::nn::{self, OptimizerConfig};
+use tch::nn;
 
-/// An optimizer bound to one network's variables (being replaced by gankit's own, whose
-/// state a checkpoint can save).
-pub type OptimizerState = nn::Optimizer;
+mod state;
+pub use state::OptimizerState;
 
 /// What a notebook cell needs from this module (re-exported by `gankit::prelude`).
 pub mod prelude {
-    pub use super::{GanOptimizers, Optimizer};
+    pub use super::{GanOptimizers, Optimizer, OptimizerState};
 }
 
 /// An optimizer and all its settings.
@@ -163,24 +162,10 @@ impl Optimizer {
         }
     }
 
-    /// A libtorch optimizer over the trainable variables of `vs` (one network's).
+    /// This optimizer bound to the trainable variables of `vs` (one network's), with fresh
+    /// state.
     pub fn build(&self, vs: &nn::VarStore) -> Result<OptimizerState> {
-        self.validate()?;
-        let built = match *self {
-            Optimizer::Adam { lr, betas, eps, weight_decay, amsgrad } => {
-                nn::Adam { beta1: betas.0, beta2: betas.1, wd: weight_decay, eps, amsgrad }.build(vs, lr)
-            }
-            Optimizer::AdamW { lr, betas, eps, weight_decay, amsgrad } => {
-                nn::AdamW { beta1: betas.0, beta2: betas.1, wd: weight_decay, eps, amsgrad }.build(vs, lr)
-            }
-            Optimizer::RmsProp { lr, alpha, eps, weight_decay, momentum, centered } => {
-                nn::RmsProp { alpha, eps, wd: weight_decay, momentum, centered }.build(vs, lr)
-            }
-            Optimizer::Sgd { lr, momentum, dampening, weight_decay, nesterov } => {
-                nn::Sgd { momentum, dampening, wd: weight_decay, nesterov }.build(vs, lr)
-            }
-        };
-        built.map_err(|e| Error::torch(format!("building {self}"), e))
+        OptimizerState::new(*self, vs)
     }
 }
 
