@@ -88,6 +88,17 @@ pub trait GanNet: std::fmt::Debug {
     }
 }
 
+/// A boxed network (e.g. `Box<dyn GanNet>` when the family is chosen at run time, as the
+/// command line does).
+impl<T: GanNet + ?Sized> GanNet for Box<T> {
+    fn forward_gan(&self, x: &Tensor, cond: Option<&Tensor>, train: bool) -> Tensor {
+        (**self).forward_gan(x, cond, train)
+    }
+    fn condition_width(&self) -> Option<i64> {
+        (**self).condition_width()
+    }
+}
+
 macro_rules! plain_gan_net {
     ($($t:ty),*) => {$(
         impl GanNet for $t {

@@ -58,6 +58,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
                 "seed": self.config.seed,
                 "device": format!("{:?}", self.device()),
                 "config": config,
+                "notes": self.notes,
             });
             let text = serde_json::to_string_pretty(&json).expect("JSON of strings and numbers");
             std::fs::write(partial.join("checkpoint.json"), text).map_err(|e| Error::io(partial.join("checkpoint.json"), e))?;
@@ -105,6 +106,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             return Err(Error::data(&csv_path, None, format!("{} steps, checkpoint.json says {step}", self.history.len())));
         }
         self.batches_drawn = drawn;
+        self.notes = info.get("notes").and_then(|n| n.as_object()).map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect()).unwrap_or_default();
         self.snapshots.clear();
         Ok(())
     }

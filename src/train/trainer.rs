@@ -70,6 +70,9 @@ pub struct Gan<G: GanNet, D: GanNet> {
     pub fixed_c: Option<Tensor>,
     /// Batches drawn so far (a resumed run skips as many: [`Gan::batches`]).
     pub batches_drawn: usize,
+    /// Free-form notes saved in checkpoints' `checkpoint.json` under "notes" (the command line
+    /// keeps the experiment's TOML there, so `gankit sample` can rebuild G).
+    pub notes: std::collections::BTreeMap<String, String>,
     /// Grids of the fixed noise kept by [`Gan::train`] (every `grid_every` steps).
     pub snapshots: Vec<(usize, ImageGrid)>,
     device: Device,
@@ -83,7 +86,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let device = vs_g.device();
         tch::manual_seed(config.seed as i64);
         let fixed_z = Tensor::randn([config.fixed_samples, config.z_dim], (Kind::Float, device));
-        Ok(Gan { g, d, vs_g, vs_d, opt_g, opt_d, config, history: History::default(), fixed_z, fixed_c: None, batches_drawn: 0, snapshots: Vec::new(), device })
+        Ok(Gan { g, d, vs_g, vs_d, opt_g, opt_d, config, history: History::default(), fixed_z, fixed_c: None, batches_drawn: 0, notes: Default::default(), snapshots: Vec::new(), device })
     }
 
     /// Sets the conditions shown with the fixed noise (one row per fixed sample, e.g. one row
