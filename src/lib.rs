@@ -57,7 +57,7 @@ pub mod prelude {
     pub use crate::manual_seed;
     pub use crate::nets::prelude::*;
     pub use crate::optim::prelude::*;
-    pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, UpdateOrder};
+    pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions, UpdateOrder};
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::viz::{FieldPlot, Figure, Html, ImageGrid, LinePlot};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};

@@ -166,3 +166,28 @@ fn unfinished_writes_are_ignored_and_bad_checkpoints_name_file_and_key() {
     assert!(e.contains("checkpoint.json") && e.contains("key \"format\""), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn train_with_keeps_grids_and_checkpoints_on_schedule() {
+    let _rng = common::torch_rng();
+    let net = DcganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 16, ..Default::default() };
+    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let g = dcgan_generator(&vs_g.root(), &net);
+    let d = dcgan_discriminator(&vs_d.root(), &net);
+    let mut gan = Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: 8, batch_size: 8, fixed_samples: 9, ..Default::default() }).unwrap();
+    let data = Dataset { name: "noise".into(), x: Tensor::rand([32, 3, 16, 16], (Kind::Float, Device::Cpu)) * 2 - 1, labels: None, label_names: vec![] };
+    let dir = scratch("schedule");
+    let options = TrainOptions { grid_every: 2, grid_dir: Some(dir.join("grids")), checkpoint_every: 3, checkpoint_dir: Some(dir.join("ckpt")), ..Default::default() };
+    gan.train_with(&mut gan.batches(&data).unwrap(), 5, &options).unwrap();
+    let steps: Vec<usize> = gan.snapshots.iter().map(|(s, _)| *s).collect();
+    assert_eq!(steps, [0, 2, 4], "the untrained G, then every 2 steps");
+    assert_eq!(gan.snapshots[0].1.len(), 9);
+    let list = |d: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(dir.join(d)).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(list("grids"), ["step-000000.png", "step-000002.png", "step-000004.png"]);
+    assert_eq!(list("ckpt"), ["step-000003", "step-000005"], "every 3 steps and at the end");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -10,4 +10,4 @@ pub mod trainer;
 pub use checkpoint::latest_checkpoint;
 pub use config::{Penalty, TrainConfig, UpdateOrder};
 pub use history::{History, StepRecord};
-pub use trainer::{DUpdate, GUpdate, Gan};
+pub use trainer::{DUpdate, GUpdate, Gan, TrainOptions};

@@ -5,7 +5,7 @@ use super::history::{History, StepRecord};
 use crate::data::Batch;
 use crate::losses::Loss;
 use crate::optim::OptimizerState;
-use crate::viz::ImageGrid;
+use crate::viz::{Figure, ImageGrid};
 use crate::{Error, Result};
 use std::time::Instant;
 use crate::nets::GanNet;
@@ -29,6 +29,21 @@ pub struct GUpdate {
     pub loss: f64,
     pub d_fake: f64,
     pub grad_norm: f64,
+}
+
+/// What [`Gan::train_with`] does besides stepping (every period 0 = never).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrainOptions {
+    /// A progress line (step, losses, scores, steps/s, time left) every this many steps.
+    pub print_every: usize,
+    /// A grid of the fixed noise every this many steps, kept in [`Gan::snapshots`].
+    pub grid_every: usize,
+    /// Also write each grid as `<grid_dir>/step-NNNNNN.png` when it is made.
+    pub grid_dir: Option<std::path::PathBuf>,
+    /// A checkpoint every this many steps, and after the last step.
+    pub checkpoint_every: usize,
+    /// Where the checkpoints go (`<dir>/step-NNNNNN/`); none are written without it.
+    pub checkpoint_dir: Option<std::path::PathBuf>,
 }
 
 /// A generator, a discriminator, their optimizers and the run's record.
@@ -290,21 +305,50 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// Like [`Gan::train`], also keeping a grid of the fixed noise every `grid_every` steps in
     /// [`Gan::snapshots`] (0: none).
     pub fn train_with_grids(&mut self, batches: &mut impl Iterator<Item = Batch>, n: usize, print_every: usize, grid_every: usize) -> Result<()> {
+        self.train_with(batches, n, &TrainOptions { print_every, grid_every, ..Default::default() })
+    }
+
+    /// `n` steps with everything [`TrainOptions`] asks for along the way: progress lines,
+    /// grids of the fixed noise (kept in [`Gan::snapshots`] for the end of the cell, and written
+    /// as PNGs as they are made), checkpoints. Grids and checkpoints fall on whole multiples of
+    /// their period in the run's step count, so a resumed run keeps the same schedule; a run
+    /// that starts at step 0 also keeps the untrained G's grid.
+    pub fn train_with(&mut self, batches: &mut impl Iterator<Item = Batch>, n: usize, options: &TrainOptions) -> Result<()> {
         let t0 = Instant::now();
-        let first = self.steps_done();
+        let every = |period: usize, step: usize| period > 0 && step % period == 0;
+        if options.grid_every > 0 && self.steps_done() == 0 && self.snapshots.is_empty() {
+            self.keep_grid(options)?;
+        }
         for i in 1..=n {
             let r = self.step(batches)?;
-            if grid_every > 0 && i % grid_every == 0 {
-                if let Ok(grid) = ImageGrid::new(&self.fixed_samples()) {
-                    self.snapshots.push((r.step, grid));
+            if every(options.grid_every, r.step) {
+                self.keep_grid(options)?;
+            }
+            if every(options.checkpoint_every, r.step) || (i == n && options.checkpoint_every > 0) {
+                if let Some(dir) = &options.checkpoint_dir {
+                    self.save_checkpoint(dir)?;
                 }
             }
-            if print_every > 0 && (i % print_every == 0 || i == n) {
+            if every(options.print_every, i) || (options.print_every > 0 && i == n) {
                 let rate = i as f64 / t0.elapsed().as_secs_f64().max(1e-9);
                 println!("{r}  {rate:.1} steps/s  ETA {:.0} s", (n - i) as f64 / rate);
             }
         }
-        debug_assert_eq!(self.steps_done(), first + n);
+        Ok(())
+    }
+
+    /// A grid of the fixed samples into the snapshots (and its file); skipped for samples that
+    /// are not images (2-D points).
+    fn keep_grid(&mut self, options: &TrainOptions) -> Result<()> {
+        let samples = self.fixed_samples();
+        if samples.dim() != 4 {
+            return Ok(());
+        }
+        let grid = ImageGrid::new(&samples)?;
+        if let Some(dir) = &options.grid_dir {
+            grid.save(dir.join(format!("step-{:06}.png", self.steps_done())))?;
+        }
+        self.snapshots.push((self.steps_done(), grid));
         Ok(())
     }
 
