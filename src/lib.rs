@@ -59,6 +59,6 @@ pub mod prelude {
     pub use crate::optim::prelude::*;
     pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions, UpdateOrder};
     pub use crate::notebook::{output_dir, Mode};
-    pub use crate::viz::{FieldPlot, Figure, Html, ImageGrid, LinePlot};
+    pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

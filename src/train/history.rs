@@ -106,6 +106,21 @@ impl History {
             .line_xy("D(G(z)) at G's update", self.series(|r| r.d_fake_after))
     }
 
+    /// One quantity of several runs on one plot (report 001's control vs experiment): one line
+    /// per run, named by the run, one palette colour per run in the order given. Add a run's
+    /// second quantity with the same colour, dashed (see [`LinePlot::dashed`]).
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// # let (control, smoothed) = (History::default(), History::default());
+    /// History::compare_plot("D(x)", &[("control", &control), ("label smoothing", &smoothed)], |r| r.d_real)
+    ///     .smooth(0.9)
+    /// # ;
+    /// ```
+    pub fn compare_plot(title: &str, runs: &[(&str, &History)], quantity: impl Fn(&StepRecord) -> Option<f64>) -> LinePlot {
+        runs.iter().enumerate().fold(LinePlot::new(title).x_label("step"), |plot, (i, (name, run))| plot.line_xy(*name, run.series(&quantity)).color(i))
+    }
+
     /// The CSV text (one line per step; empty cells where a part did not run).
     pub fn to_csv(&self) -> String {
         let cell = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();

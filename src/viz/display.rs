@@ -31,6 +31,17 @@ pub trait Figure {
         encode_png(&self.to_rgb()?, Path::new(self.kind()))
     }
 
+    /// The figure as HTML: an `<img>` holding the PNG, to put next to a table with
+    /// [`Html::side_by_side`].
+    fn to_html(&self) -> Result<Html> {
+        let png = self.to_png()?;
+        Ok(Html(format!(
+            r#"<img src="data:image/png;base64,{}" alt="{}"/>"#,
+            base64::engine::general_purpose::STANDARD.encode(png),
+            self.kind()
+        )))
+    }
+
     /// Saves the figure; the extension picks the format (`.png` or `.svg`). The file is
     /// written to a temporary name first and renamed, so a failed save leaves no half file.
     /// Returns the path, for printing.
@@ -88,9 +99,29 @@ pub fn emit(mime: &str, payload: &str) {
 pub struct Html(pub String);
 
 impl Html {
+    /// Pieces of HTML in a row, top-aligned, wrapping when the window is narrow: a tag table
+    /// next to its grid in one output (evcxr keeps only one image and one HTML output per
+    /// cell, so two figures in one cell need this).
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// # let (grid, table) = (ImageGrid::new(&Tensor::zeros([4, 3, 8, 8], (Kind::Float, Device::Cpu)))?, Table::new(["tag"]));
+    /// Html::side_by_side([grid.to_html()?, table.to_html()])
+    /// # ; Ok::<(), gankit::Error>(())
+    /// ```
+    pub fn side_by_side(parts: impl IntoIterator<Item = Html>) -> Html {
+        let cells: String = parts.into_iter().map(|p| format!("<div>{}</div>", p.0)).collect();
+        Html(format!(r#"<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;">{cells}</div>"#))
+    }
+
+    /// Shows the HTML in the notebook.
+    pub fn show(&self) {
+        emit("text/html", &self.0);
+    }
+
     /// Called by evcxr when the value is the last expression of a cell.
     pub fn evcxr_display(&self) {
-        emit("text/html", &self.0);
+        self.show()
     }
 }
 

@@ -143,6 +143,12 @@ impl Figure for FieldPlot {
         self.draw(BitMapBackend::with_buffer(&mut buf, (s, s)).into_drawing_area())?;
         Ok(RgbImage::from_raw(s, s, buf).expect("buffer sized s×s×3"))
     }
+
+    fn to_svg(&self) -> Result<String> {
+        let mut svg = String::new();
+        self.draw(SVGBackend::with_string(&mut svg, (self.size, self.size)).into_drawing_area())?;
+        Ok(svg)
+    }
 }
 
 evcxr_figure!(FieldPlot);

@@ -1,5 +1,6 @@
 //! Image grids: a batch of images as one picture, like torchvision's `make_grid`.
 use super::display::{evcxr_figure, Figure};
+use super::style::text;
 use crate::{Error, Result};
 use image::{Rgb, RgbImage};
 use tch::{Device, Kind, Tensor};
@@ -16,6 +17,21 @@ use tch::{Device, Kind, Tensor};
 ///
 /// Pixels are read once, when the grid is made, so a grid keeps showing the images as they
 /// were even while training goes on.
+///
+/// Rows and columns can be labelled (drawn with the embedded font in a margin left of and
+/// above the images), and the grid can have a title:
+///
+/// ```no_run
+/// # use gankit::prelude::*;
+/// # let out = Tensor::zeros([12, 3, 32, 32], (Kind::Float, Device::Cpu));
+/// let panel = ImageGrid::new(&out)?
+///     .columns(4)
+///     .column_labels(["input", "black hair", "blond hair", "brown hair"])
+///     .row_labels(["face 1", "face 2", "face 3"])
+///     .title("StarGAN: one input, three target hair colours");
+/// panel.save("stargan.png")?;
+/// # Ok::<(), gankit::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct ImageGrid {
     tiles: Vec<RgbImage>,
@@ -24,6 +40,9 @@ pub struct ImageGrid {
     padding: u32,
     scale: Option<u32>,
     background: Rgb<u8>,
+    row_labels: Option<Vec<String>>,
+    column_labels: Option<Vec<String>>,
+    title: Option<String>,
 }
 
 impl ImageGrid {
@@ -51,7 +70,7 @@ impl ImageGrid {
         if !(c == 1 || c == 3) || n == 0 || h == 0 || w == 0 {
             return Err(Error::shape("image grid", "[N, 1 or 3, H, W] with N, H, W > 0", &size));
         }
-        if !(hi > lo) {
+        if hi.is_nan() || lo.is_nan() || hi <= lo {
             return Err(Error::setting("image grid range", format!("[{lo}, {hi}] is empty")));
         }
         let pixels = batch
@@ -74,14 +93,58 @@ impl ImageGrid {
             .chunks_exact(per_image)
             .map(|chunk| RgbImage::from_raw(w as u32, h as u32, chunk.to_vec()).expect("sizes match"))
             .collect();
-        Ok(ImageGrid {
+        Ok(Self::from_tiles(tiles, (w as u32, h as u32)))
+    }
+
+    /// A grid of already decoded tiles, all `tile_size`, with the default layout.
+    fn from_tiles(tiles: Vec<RgbImage>, tile_size: (u32, u32)) -> Self {
+        ImageGrid {
             tiles,
-            tile_size: (w as u32, h as u32),
+            tile_size,
             columns: None,
             padding: 2,
             scale: None,
             background: Rgb([255, 255, 255]),
-        })
+            row_labels: None,
+            column_labels: None,
+            title: None,
+        }
+    }
+
+    /// Report 002's noise-evolution strip: the first `k` images of every snapshot, one row per
+    /// snapshot, labelled "step N". `snapshots` are (step, grid) pairs of the same fixed noise,
+    /// what [`Gan::snapshots`](crate::train::Gan::snapshots) keeps, so each column follows one
+    /// z through training:
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// # fn f(gan: &Gan<nn::Sequential, nn::Sequential>) -> gankit::Result<()> {
+    /// ImageGrid::evolution(&gan.snapshots, 8)?.save("evolution.png")?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// Takes fewer than `k` per row if a snapshot has fewer images. Layout (padding, scale,
+    /// background) is the first snapshot's. Errors on an empty list, `k` = 0, or snapshots
+    /// whose images differ in size.
+    pub fn evolution(snapshots: &[(usize, ImageGrid)], k: usize) -> Result<Self> {
+        let Some((_, first)) = snapshots.first() else {
+            return Err(Error::setting("evolution", "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)"));
+        };
+        if k == 0 {
+            return Err(Error::setting("evolution", "k = 0 images per snapshot; take at least 1"));
+        }
+        let k = snapshots.iter().map(|(_, g)| g.len()).min().unwrap_or(0).min(k);
+        let mut tiles = Vec::with_capacity(k * snapshots.len());
+        for (step, grid) in snapshots {
+            if grid.tile_size != first.tile_size {
+                let ((w, h), (w0, h0)) = (grid.tile_size, first.tile_size);
+                return Err(Error::setting("evolution", format!("the snapshot of step {step} has {w}×{h} images, the first has {w0}×{h0}")));
+            }
+            tiles.extend(grid.tiles.iter().take(k).cloned());
+        }
+        let mut strip = Self::from_tiles(tiles, first.tile_size).columns(k).row_labels(snapshots.iter().map(|(step, _)| format!("step {step}")));
+        (strip.padding, strip.scale, strip.background) = (first.padding, first.scale, first.background);
+        Ok(strip)
     }
 
     /// Images per row (default: a square-ish grid).
@@ -109,6 +172,32 @@ impl ImageGrid {
         self
     }
 
+    /// Labels drawn left of each row, one per row (e.g. one per (hair, eye) tag combination of
+    /// a text-to-image grid). A `\n` in a label starts a new line.
+    ///
+    /// The count is checked when the grid is drawn (`show`, `save`, `to_png`), since
+    /// [`ImageGrid::columns`] may still change the number of rows: a mismatch is the error
+    /// "row_labels: 3 labels for 4 rows".
+    pub fn row_labels<S: Into<String>>(mut self, labels: impl IntoIterator<Item = S>) -> Self {
+        self.row_labels = Some(labels.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Labels drawn above each column, one per column (e.g. "input", "black hair", "blond
+    /// hair", … over a StarGAN panel). Words wrap to the image width and the font shrinks
+    /// a little for long words. Checked when drawn, like [`ImageGrid::row_labels`]:
+    /// "column_labels: 2 labels for 4 columns".
+    pub fn column_labels<S: Into<String>>(mut self, labels: impl IntoIterator<Item = S>) -> Self {
+        self.column_labels = Some(labels.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// A title drawn above the grid.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
     /// Number of images in the grid.
     pub fn len(&self) -> usize {
         self.tiles.len()
@@ -129,6 +218,21 @@ impl ImageGrid {
         let n = self.tiles.len();
         let cols = self.columns.unwrap_or_else(|| (n as f64).sqrt().ceil() as usize).min(n).max(1);
         (cols, n.div_ceil(cols))
+    }
+
+    /// (width, height) of each image, as read from the tensor.
+    pub fn tile_size(&self) -> (u32, u32) {
+        self.tile_size
+    }
+
+    /// The scale set with [`ImageGrid::scale`], if any.
+    pub(crate) fn scale_setting(&self) -> Option<u32> {
+        self.scale
+    }
+
+    /// The colour between images (for frames that must be padded to a common size).
+    pub(crate) fn background_color(&self) -> Rgb<u8> {
+        self.background
     }
 
     fn effective_scale(&self) -> u32 {
@@ -152,22 +256,117 @@ impl Figure for ImageGrid {
 
     fn to_rgb(&self) -> Result<RgbImage> {
         let (cols, rows) = self.shape();
+        let check = |labels: &Option<Vec<String>>, what: &str, unit: &str, n: usize| match labels {
+            Some(l) if l.len() != n => Err(Error::setting(what, format!("{} for {}", count(l.len(), "label"), count(n, unit)))),
+            _ => Ok(()),
+        };
+        check(&self.row_labels, "row_labels", "row", rows)?;
+        check(&self.column_labels, "column_labels", "column", cols)?;
         let k = self.effective_scale();
         let (tw, th) = (self.tile_size.0 * k, self.tile_size.1 * k);
         let pad = self.padding;
-        let width = cols as u32 * (tw + pad) + pad;
-        let height = rows as u32 * (th + pad) + pad;
-        let mut canvas = RgbImage::from_pixel(width, height, self.background);
+        let grid_w = cols as u32 * (tw + pad) + pad;
+        let grid_h = rows as u32 * (th + pad) + pad;
+        let m = Margins::new(self, tw, th);
+        let width = (m.left + grid_w).max(m.title_width);
+        let mut canvas = RgbImage::from_pixel(width, m.top + grid_h, self.background);
         for (i, tile) in self.tiles.iter().enumerate() {
-            let x0 = pad + (i % cols) as u32 * (tw + pad);
-            let y0 = pad + (i / cols) as u32 * (th + pad);
+            let x0 = m.left + pad + (i % cols) as u32 * (tw + pad);
+            let y0 = m.top + pad + (i / cols) as u32 * (th + pad);
             for y in 0..th {
                 for x in 0..tw {
                     canvas.put_pixel(x0 + x, y0 + y, *tile.get_pixel(x / k, y / k));
                 }
             }
         }
+        m.draw(self, &mut canvas, (tw, th), grid_w);
         Ok(canvas)
+    }
+}
+
+/// "1 label", "3 labels".
+pub(crate) fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The margins that labels and the title take, and the font sizes, for one rendering.
+struct Margins {
+    /// Label font size in pixels, from the tile size: legible at 32×32 (scaled ×2) and 64×64.
+    px: f64,
+    /// Column labels' font size (smaller when a word would not fit the column).
+    column_px: f64,
+    title_px: f64,
+    /// Space between text and tiles.
+    gap: u32,
+    column_lines: Vec<Vec<String>>,
+    /// Width of the row-label margin (0 without row labels).
+    left: u32,
+    /// Height of the title and column-label margins together (0 without either).
+    top: u32,
+    /// Width the title needs, margins included.
+    title_width: u32,
+}
+
+impl Margins {
+    fn new(grid: &ImageGrid, tw: u32, th: u32) -> Self {
+        let px = (th as f64 * 0.25).clamp(12.0, 18.0);
+        let title_px = px + 3.0;
+        let gap = (px / 2.0).round() as u32;
+        let left = match &grid.row_labels {
+            Some(labels) => {
+                let widest = labels.iter().flat_map(|l| l.split('\n')).map(|l| text::width(l, px)).max().unwrap_or(0);
+                widest + 2 * gap
+            }
+            None => 0,
+        };
+        let max_w = (tw + grid.padding).saturating_sub(4).max(8);
+        let (mut column_px, mut column_lines, mut column_band) = (px, Vec::new(), 0);
+        if let Some(labels) = &grid.column_labels {
+            let words_fit = |size: f64| labels.iter().flat_map(|l| l.split_whitespace()).all(|w| text::width(w, size) <= max_w);
+            while column_px > 9.0 && !words_fit(column_px) {
+                column_px -= 1.0;
+            }
+            column_lines = labels.iter().map(|l| text::wrap(l, column_px, max_w)).collect();
+            let most = column_lines.iter().map(Vec::len).max().unwrap_or(0) as u32;
+            column_band = most * text::line_height(column_px) + gap;
+        }
+        let (title_band, title_width) = match &grid.title {
+            Some(t) => (text::line_height(title_px) + gap, text::width(t, title_px) + 2 * gap),
+            None => (0, 0),
+        };
+        Margins { px, column_px, title_px, gap, column_lines, left, top: title_band + column_band, title_width }
+    }
+
+    fn draw(&self, grid: &ImageGrid, canvas: &mut RgbImage, (tw, th): (u32, u32), grid_w: u32) {
+        let ink = text::ink(grid.background);
+        let pad = grid.padding;
+        if let Some(title) = &grid.title {
+            let w = text::width(title, self.title_px);
+            let centre = (self.left + grid_w / 2).max(self.gap + w / 2).min(canvas.width().saturating_sub(self.gap + w / 2));
+            text::draw(canvas, title, self.title_px, ((centre - w / 2) as i32, (self.gap / 2) as i32), ink);
+        }
+        let line = text::line_height(self.column_px);
+        let band_bottom = self.top.saturating_sub(self.gap / 2);
+        for (j, lines) in self.column_lines.iter().enumerate() {
+            let centre = self.left + pad + j as u32 * (tw + pad) + tw / 2;
+            let top = band_bottom.saturating_sub(lines.len() as u32 * line);
+            for (n, l) in lines.iter().enumerate() {
+                let w = text::width(l, self.column_px);
+                text::draw(canvas, l, self.column_px, (centre as i32 - w as i32 / 2, (top + n as u32 * line) as i32), ink);
+            }
+        }
+        if let Some(labels) = &grid.row_labels {
+            let line = text::line_height(self.px);
+            for (i, label) in labels.iter().enumerate() {
+                let lines: Vec<&str> = label.split('\n').collect();
+                let centre = self.top + pad + i as u32 * (th + pad) + th / 2;
+                let top = centre as i32 - (lines.len() as u32 * line / 2) as i32;
+                for (n, l) in lines.iter().enumerate() {
+                    let x = self.left - self.gap - text::width(l, self.px);
+                    text::draw(canvas, l, self.px, (x as i32, top + (n as u32 * line) as i32), ink);
+                }
+            }
+        }
     }
 }
 

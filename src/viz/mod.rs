@@ -1,18 +1,26 @@
-//! Seeing it: image grids, line plots and GAN Lab's 2-D field plots, shown inline in Jupyter (evcxr) or saved as PNG/SVG.
+//! Seeing it: image grids (labelled, noise-evolution strips), line plots (several runs), GAN
+//! Lab's 2-D field plots, training animations and small tables, shown inline in Jupyter
+//! (evcxr) or saved to a file.
 //!
 //! Every figure implements [`Figure`]: `save("x.png")`, `save("x.svg")`, `to_png()`, and an
 //! `evcxr_display` method, so a figure as the last expression of a cell draws inline.
+//! [`Animation`] saves `.gif` and [`Table`] `.html`, `.md` or `.csv`, with the same `save`.
+//! Every `save` writes a temporary file and renames it, and names the path in its error.
 //! [`display`] is the one place that speaks evcxr's display protocol and encodes PNGs; the
 //! rest of the crate works without a notebook.
 
+mod animation;
 pub mod display;
 mod field;
 mod grid;
 mod plot;
 mod style;
+mod table;
 
+pub use animation::Animation;
 pub use display::{Figure, Html};
 pub use field::FieldPlot;
 pub use grid::ImageGrid;
 pub use plot::LinePlot;
 pub use style::{color, PALETTE};
+pub use table::{Cell, IntoRow, Table};

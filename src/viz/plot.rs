@@ -5,6 +5,8 @@ use crate::{Error, Result};
 use image::RgbImage;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
+use plotters::chart::SeriesAnno;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 /// A line plot of one or more series.
@@ -15,6 +17,21 @@ use plotters::prelude::*;
 /// let g_loss = vec![0.7, 0.9, 1.2, 1.3];
 /// let plot = LinePlot::new("Losses").x_label("step").line("D", &d_loss).line("G", &g_loss);
 /// plot.save("losses.svg")?;
+/// # Ok::<(), gankit::Error>(())
+/// ```
+///
+/// Several runs on one plot (control vs experiment): give each run one colour with
+/// [`LinePlot::color`], and draw a second quantity of the same run [`LinePlot::dashed`]
+/// ([`History::compare_plot`](crate::train::History::compare_plot) does the first part):
+///
+/// ```no_run
+/// # use gankit::prelude::*;
+/// # let (a, b) = (History::default(), History::default());
+/// let runs = [("control", &a), ("label smoothing", &b)];
+/// let mut plot = History::compare_plot("D(x) solid, D(G(z)) dashed", &runs, |r| r.d_real);
+/// for (i, (name, h)) in runs.iter().enumerate() {
+///     plot = plot.line_xy(format!("{name}: D(G(z))"), h.series(|r| r.d_fake_before)).color(i).dashed();
+/// }
 /// # Ok::<(), gankit::Error>(())
 /// ```
 #[derive(Clone)]
@@ -32,6 +49,9 @@ pub struct LinePlot {
 struct Series {
     name: String,
     points: Vec<(f64, f64)>,
+    /// Palette index; `None`: the series' own index.
+    color: Option<usize>,
+    dashed: bool,
 }
 
 impl LinePlot {
@@ -66,7 +86,25 @@ impl LinePlot {
         Y: AsF64,
     {
         let points = points.into_iter().map(|(x, y)| (x.as_f64(), y.as_f64())).collect();
-        self.series.push(Series { name: name.into(), points });
+        self.series.push(Series { name: name.into(), points, color: None, dashed: false });
+        self
+    }
+
+    /// Gives the last added line the `i`-th palette colour (see [`PALETTE`](crate::viz::PALETTE))
+    /// instead of its own: lines of one run share a colour. Does nothing on an empty plot.
+    pub fn color(mut self, i: usize) -> Self {
+        if let Some(s) = self.series.last_mut() {
+            s.color = Some(i);
+        }
+        self
+    }
+
+    /// Draws the last added line dashed (its legend entry too): a run's second quantity next
+    /// to its first, solid one. Does nothing on an empty plot.
+    pub fn dashed(mut self) -> Self {
+        if let Some(s) = self.series.last_mut() {
+            s.dashed = true;
+        }
         self
     }
 
@@ -190,34 +228,29 @@ impl LinePlot {
             .bold_line_style(RGBColor(215, 215, 215))
             .draw()?;
         for (i, s) in self.series.iter().enumerate() {
-            let c = color(i);
+            let c = color(s.color.unwrap_or(i));
+            let dashed = s.dashed;
+            let mut first = true;
             if let Some(w) = self.smoothing {
                 for run in finite_runs(&s.points) {
-                    chart.draw_series(LineSeries::new(run, c.mix(0.25).stroke_width(1)))?;
+                    draw_line(chart, run, c.mix(0.25).stroke_width(1), dashed)?;
                 }
-                let smoothed = ema(&s.points, w);
-                let mut first = true;
-                for run in finite_runs(&smoothed) {
-                    let series = chart.draw_series(LineSeries::new(run, c.stroke_width(2)))?;
+                for run in finite_runs(&ema(&s.points, w)) {
+                    let series = draw_line(chart, run, c.stroke_width(2), dashed)?;
                     if std::mem::take(&mut first) {
-                        series.label(s.name.as_str()).legend(move |(x, y)| {
-                            PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
-                        });
+                        legend(series.label(s.name.as_str()), c, dashed);
                     }
                 }
             } else {
-                let mut first = true;
                 let single = s.points.len() == 1;
                 for run in finite_runs(&s.points) {
                     let series = if single {
                         chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled())))?
                     } else {
-                        chart.draw_series(LineSeries::new(run, c.stroke_width(2)))?
+                        draw_line(chart, run, c.stroke_width(2), dashed)?
                     };
                     if std::mem::take(&mut first) {
-                        series.label(s.name.as_str()).legend(move |(x, y)| {
-                            PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
-                        });
+                        legend(series.label(s.name.as_str()), c, dashed);
                     }
                 }
             }
@@ -232,6 +265,33 @@ impl LinePlot {
                 .draw()?;
         }
         Ok(())
+    }
+}
+
+/// Draws one unbroken run of a series, solid or dashed.
+fn draw_line<'a, 'c, DB, Y>(
+    chart: &'c mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+    run: Vec<(f64, f64)>,
+    style: ShapeStyle,
+    dashed: bool,
+) -> std::result::Result<&'c mut SeriesAnno<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    Y: Ranged<ValueType = f64>,
+{
+    if dashed {
+        chart.draw_series(DashedLineSeries::new(run, 6, 4, style))
+    } else {
+        chart.draw_series(LineSeries::new(run, style))
+    }
+}
+
+/// A legend entry: a short solid or dashed line in the series' colour.
+fn legend<DB: DrawingBackend>(anno: &mut SeriesAnno<DB>, c: RGBColor, dashed: bool) {
+    if dashed {
+        anno.legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, c.stroke_width(2)));
+    } else {
+        anno.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
     }
 }
 
