@@ -86,21 +86,25 @@ impl Dataset {
     ///
     /// # Errors
     /// When `batch_size` is 0 or larger than the data set.
-    pub fn batches(&self, batch_size: usize, seed: u64) -> Result<Batches<'_>> {
+    ///
+    /// The stream shares the set's tensors (no copy) and does not borrow the set, so it can
+    /// live in a notebook variable of its own.
+    pub fn batches(&self, batch_size: usize, seed: u64) -> Result<Batches> {
         if batch_size == 0 || batch_size > self.len() {
             return Err(Error::setting(
                 "batch size",
                 format!("{batch_size} does not fit a data set of {} samples", self.len()),
             ));
         }
-        Ok(Batches { data: self, batch_size, rng: Rng::new(seed), order: Vec::new(), pos: 0, epoch: 0 })
+        let data = Dataset { name: self.name.clone(), x: self.x.shallow_clone(), labels: self.labels.as_ref().map(Tensor::shallow_clone), label_names: self.label_names.clone() };
+        Ok(Batches { data, batch_size, rng: Rng::new(seed), order: Vec::new(), pos: 0, epoch: 0 })
     }
 }
 
 /// Minibatches drawn endlessly from a [`Dataset`] (see [`Dataset::batches`]).
 #[derive(Debug)]
-pub struct Batches<'a> {
-    data: &'a Dataset,
+pub struct Batches {
+    data: Dataset,
     batch_size: usize,
     rng: Rng,
     order: Vec<i64>,
@@ -108,7 +112,7 @@ pub struct Batches<'a> {
     epoch: usize,
 }
 
-impl Batches<'_> {
+impl Batches {
     /// Completed passes over the data set.
     pub fn epoch(&self) -> usize {
         self.epoch.saturating_sub(1)
@@ -140,7 +144,7 @@ impl Batches<'_> {
     }
 }
 
-impl Iterator for Batches<'_> {
+impl Iterator for Batches {
     type Item = Batch;
 
     fn next(&mut self) -> Option<Batch> {

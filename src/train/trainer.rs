@@ -126,7 +126,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// The data set's batch stream for this run: batch size and seed from the config,
     /// continuing after the batches already drawn (so a resumed run sees what the
     /// uninterrupted one would have).
-    pub fn batches<'a>(&self, data: &'a crate::data::Dataset) -> Result<crate::data::Batches<'a>> {
+    pub fn batches(&self, data: &crate::data::Dataset) -> Result<crate::data::Batches> {
         let mut b = data.batches(self.config.batch_size, self.config.seed)?;
         b.skip_batches(self.batches_drawn);
         Ok(b)
