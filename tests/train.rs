@@ -122,6 +122,8 @@ fn gan_lab_field_shows_d_the_samples_and_gs_push() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-output");
     std::fs::create_dir_all(&dir).unwrap();
     plot.save(dir.join("field_ring.png")).unwrap();
+    let png = gan.field_plot(&real, 128, 3.0).unwrap().to_png().unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "the one-call field plot draws");
     let e = FieldPlot::new("t", (0.0, 1.0), (0.0, 1.0)).real(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu))).unwrap_err();
     assert_eq!(e.to_string(), "field plot real samples: expected shape [N, 2], got [4, 3]");
 }

@@ -370,6 +370,27 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         tch::no_grad(|| self.g.forward_gan(&self.noise(c.size()[0]), Some(&c), true))
     }
 
+    /// GAN Lab's view of a 2-D run over the square [−extent, extent]²: D's output as a
+    /// heatmap (σ applied to logits and critic scores; probabilities as they are), the `real`
+    /// points, `n` new fakes, and arrows of G's push on each (scaled so the longest is a tenth
+    /// of the square's side). Titled with the step.
+    pub fn field_plot(&self, real: &Tensor, n: i64, extent: f64) -> Result<crate::viz::FieldPlot> {
+        let (fake, push) = self.generator_push(n, real);
+        let probabilities = self.uses_probabilities();
+        let device = self.device;
+        let d = |x: &Tensor| {
+            let out = self.d.forward_gan(&x.to_device(device), None, false);
+            if probabilities { out } else { out.sigmoid() }
+        };
+        let longest = push.square().sum_dim_intlist(1, false, Kind::Float).sqrt().max().double_value(&[]);
+        let scale = if longest > 0.0 { 0.2 * extent / longest } else { 0.0 };
+        crate::viz::FieldPlot::new(format!("step {}", self.steps_done()), (-extent, extent), (-extent, extent))
+            .heatmap(&d, 60)?
+            .real(real)?
+            .fake(&fake)?
+            .arrows(&fake, &push, scale)
+    }
+
     /// `n` new fake samples x = G(z) and, at each, −∇ₓ of its own term of L_G (the batch
     /// mean's gradient times n): the direction G's loss pushes every sample (GAN Lab's
     /// arrows). `real` feeds the relativistic losses' D(x_r).
