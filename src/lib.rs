@@ -58,6 +58,7 @@ pub mod prelude {
     pub use crate::nets::prelude::*;
     pub use crate::optim::prelude::*;
     pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions, UpdateOrder};
+    pub use crate::train::{map_domains, CyclePanel, CycleGan, CycleTrainConfig, StarDomains, StarGan, StarTrainConfig};
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};

@@ -1,0 +1,568 @@
+//! CycleGAN (Zhu et al. 2017; report 001 §5): two generators translate between unpaired
+//! domains A and B, two PatchGAN discriminators judge each domain, and cycle and identity L1
+//! terms tie the translations together. The step-by-step pieces are the d2l ones:
+//! [`CycleGan::update_g`], [`CycleGan::update_d`], [`CycleGan::step`], [`CycleGan::train`];
+//! [`CycleGan::translate_panel`] gives report 001's figure.
+//!
+//! ```no_run
+//! use gankit::prelude::*;
+//! use gankit::data::maps::maps;
+//! let pairs = maps(512, 32, 0);                      // built-in map ↔ aerial pairs
+//! let (data_a, data_b) = map_domains(&pairs);         // A: maps, B: aerial photos
+//! let nets = CycleGanConfig { image_size: 32, ngf: 16, ndf: 16, n_blocks: 3, ..Default::default() };
+//! let cfg = CycleTrainConfig { batch_size: 4, ..Default::default() }; // LSGAN, λ_cyc 10, λ_idt 0.5
+//! let mut gan = CycleGan::new(&nets, cfg, Device::Cpu)?;
+//! let (mut batches_a, mut batches_b) = gan.batches(&data_a, &data_b)?; // unpaired streams
+//! gan.train(&mut batches_a, &mut batches_b, 500, 50)?;
+//! let panel = gan.translate_panel(&pairs.maps.narrow(0, 0, 4), &pairs.aerial.narrow(0, 0, 4))?;
+//! panel.grid()?.scale(3).save("cyclegan_panel.png")?;
+//! # Ok::<(), gankit::Error>(())
+//! ```
+//!
+//! Naming. gankit names everything by domain: G_AB maps A → B, G_BA maps B → A, D_A judges
+//! A images (real a vs G_BA(b)), D_B judges B images, and a term ending in `_a` concerns the
+//! real A images. junyanz/pytorch-CycleGAN-and-pix2pix names by network instead: its G_A is
+//! G_AB, its G_B is G_BA, its D_A judges G_A's output (so it is D_B here), and its `idt_A` is
+//! G_A(real_B) (so `idt_b` here). The values are the same; only the labels move.
+use super::history::{History, StepRecord};
+use super::trainer::{finite, grad_norm, seed_step};
+use crate::data::maps::MapPairs;
+use crate::data::rng::Rng;
+use crate::data::{Batch, Batches, Dataset};
+use crate::losses::{DOutput, Loss, LossConfig};
+use crate::nets::{cyclegan_generator, patchgan_discriminator, CycleGanConfig, PatchGanDiscriminator, ResnetGenerator};
+use crate::optim::{GanOptimizers, Optimizer, OptimizerState};
+use crate::viz::ImageGrid;
+use crate::{Error, Result};
+use std::time::Instant;
+use tch::{nn, Device, Kind, Tensor};
+
+/// Everything a CycleGAN run decides. `Default` is the paper's and report 001 §5's setting.
+///
+/// The losses (s = 2 for LSGAN, else 1, see below; E|·| the mean absolute difference over
+/// pixels and batch):
+///
+/// ```text
+/// fake_B = G_AB(a)   rec_A = G_BA(fake_B)   idt_A = G_BA(a)
+/// fake_A = G_BA(b)   rec_B = G_AB(fake_A)   idt_B = G_AB(b)
+///
+/// L_G = s·ℓ_G(D_B(fake_B)) + s·ℓ_G(D_A(fake_A))                   g_gan_ab, g_gan_ba
+///     + λ_cyc·E|rec_A − a| + λ_cyc·E|rec_B − b|                    cycle_a, cycle_b
+///     + λ_idt·λ_cyc·E|idt_A − a| + λ_idt·λ_cyc·E|idt_B − b|        idt_a, idt_b
+/// L_{D_A} = ½·s·ℓ_D(D_A(a), D_A(pool_A(fake_A)))                   d_a
+/// L_{D_B} = ½·s·ℓ_D(D_B(b), D_B(pool_B(fake_B)))                   d_b
+/// ```
+///
+/// ℓ_D and ℓ_G are [`CycleTrainConfig::loss`]'s D and G losses (see [`Loss`]). The factor s
+/// makes them junyanz's `GANLoss`: gankit's LSGAN carries a ½ (L_G = ½E[(C − 1)²]) that
+/// `nn.MSELoss` does not, so for LSGAN L_GAN = E[(D_B(G_AB(a)) − 1)²] and
+/// L_{D_B} = ½(E[(D_B(b) − 1)²] + E[D_B(fake_B)²]); for BCE on logits L_GAN =
+/// BCEWithLogits(D_B(fake_B), 1) and L_{D_B} = ½(BCE(D_B(b), 1) + BCE(D_B(fake_B), 0)), both
+/// exactly the reference code's. The identity weight is λ_idt·λ_cyc (the reference's
+/// `lambda_identity · lambda_A`): with the defaults each identity term weighs 0.5·10 = 5.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CycleTrainConfig {
+    /// The adversarial loss: LSGAN (the paper's and the report's default). The report's
+    /// alternative is BCE: `Loss::BCE` with a Sigmoid-ended PatchGAN (`CycleGanConfig {
+    /// sigmoid: true, .. }`, as the report did) or `Loss::BCE_WITH_LOGITS` without Sigmoid
+    /// (the reference's `--gan_mode vanilla`). Labels (noisy, one-sided) apply to D's loss.
+    pub loss: LossConfig,
+    /// λ_cyc, the weight of each cycle-consistency L1 term: 10.
+    pub lambda_cycle: f64,
+    /// λ_idt, the identity weight *relative to λ_cyc*: 0.5 (each identity term is weighted
+    /// λ_idt·λ_cyc = 5). 0 turns the identity terms off (they are then recorded as 0 and not
+    /// computed).
+    pub lambda_identity: f64,
+    /// Size of each image pool (Shrivastava et al. 2017): D sees a mix of this step's fakes and
+    /// up to this many earlier ones: 50. 0 = no pool (D sees this step's fakes).
+    pub pool_size: usize,
+    /// The optimizers: Adam 2e-4, betas (0.5, 0.999) for both. `g` is one optimizer over both
+    /// generators (one VarStore, as the reference's `itertools.chain(G_A, G_B)`), `d` one
+    /// over both discriminators. Adam's update is per parameter, so this is the same as one
+    /// Adam per network with these settings.
+    pub optimizers: GanOptimizers,
+    /// Minibatch size of [`CycleGan::batches`]' streams: 1 (the paper's).
+    pub batch_size: usize,
+    /// Seeds the initial weights, each step's randomness and the image pools.
+    pub seed: u64,
+}
+
+impl Default for CycleTrainConfig {
+    /// The paper and report 001 §5: LSGAN, λ_cyc 10, λ_idt 0.5, pool 50, Adam 2e-4 (0.5,
+    /// 0.999), batch 1.
+    fn default() -> Self {
+        CycleTrainConfig {
+            loss: Loss::Lsgan.into(),
+            lambda_cycle: 10.0,
+            lambda_identity: 0.5,
+            pool_size: 50,
+            optimizers: GanOptimizers::same(Optimizer::adam(2e-4).betas(0.5, 0.999)),
+            batch_size: 1,
+            seed: 0,
+        }
+    }
+}
+
+impl CycleTrainConfig {
+    /// Checks every value; the error names the key ("CycleTrainConfig.lambda_cycle: …").
+    pub fn validate(&self) -> Result<()> {
+        let bad = |key: &str, msg: String| Err(Error::setting(format!("CycleTrainConfig.{key}"), msg));
+        if self.batch_size == 0 {
+            return bad("batch_size", "must be at least 1".into());
+        }
+        for (key, v) in [("lambda_cycle", self.lambda_cycle), ("lambda_identity", self.lambda_identity)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(key, format!("must be a finite number ≥ 0, got {v}"));
+            }
+        }
+        let (wr, wf) = (self.loss.real_weight, self.loss.fake_weight);
+        if !(wr.is_finite() && wf.is_finite() && wr >= 0.0 && wf >= 0.0) {
+            return bad("loss", format!("the real and fake weights must be finite and ≥ 0, got {wr}:{wf}"));
+        }
+        self.optimizers.g.validate().map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
+        self.optimizers.d.validate().map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
+        Ok(())
+    }
+
+    /// The weight of each identity term: λ_idt·λ_cyc.
+    pub fn identity_weight(&self) -> f64 {
+        self.lambda_identity * self.lambda_cycle
+    }
+
+    /// s in the formulas: 2 for LSGAN (undoing gankit's ½ to match `nn.MSELoss`), else 1.
+    pub fn criterion_scale(&self) -> f64 {
+        if self.loss.loss == Loss::Lsgan {
+            2.0
+        } else {
+            1.0
+        }
+    }
+}
+
+/// The image pool of the reference (`util/image_pool.py`): until it holds `capacity` images
+/// every fake goes in and is returned; after that each fake is, with probability ½, swapped
+/// for a random stored one (which is returned instead), else returned as is. The draws come
+/// from a gankit [`Rng`] seeded by (run seed, step, domain), so a run is reproducible and
+/// resumes exactly when `images` is saved with it.
+#[derive(Debug)]
+pub struct ImagePool {
+    /// Most images kept (0: the pool passes fakes through).
+    pub capacity: usize,
+    /// The stored fakes, each `[1, C, H, W]`, detached.
+    pub images: Vec<Tensor>,
+}
+
+impl ImagePool {
+    /// An empty pool.
+    pub fn new(capacity: usize) -> Self {
+        ImagePool { capacity, images: Vec::new() }
+    }
+
+    /// The batch D sees instead of `fakes` (same shape), updating the pool.
+    pub fn query(&mut self, fakes: &Tensor, rng: &mut Rng) -> Tensor {
+        let fakes = fakes.detach();
+        if self.capacity == 0 {
+            return fakes;
+        }
+        let out: Vec<Tensor> = (0..fakes.size()[0])
+            .map(|i| {
+                let image = fakes.narrow(0, i, 1);
+                if self.images.len() < self.capacity {
+                    self.images.push(image.shallow_clone());
+                    image
+                } else if rng.uniform() > 0.5 {
+                    let k = rng.below(self.capacity);
+                    std::mem::replace(&mut self.images[k], image)
+                } else {
+                    image
+                }
+            })
+            .collect();
+        Tensor::cat(&out, 0)
+    }
+
+    fn snapshot(&self) -> Vec<Tensor> {
+        self.images.iter().map(Tensor::shallow_clone).collect()
+    }
+}
+
+/// What one G update (both generators) measured. Loss values are the weighted terms of L_G,
+/// so `loss = gan_ab + gan_ba + cycle_a + cycle_b + idt_a + idt_b`.
+#[derive(Debug)]
+pub struct CycleGUpdate {
+    /// L_G.
+    pub loss: f64,
+    /// s·ℓ_G(D_B(G_AB(a))): G_AB's adversarial term.
+    pub gan_ab: f64,
+    /// s·ℓ_G(D_A(G_BA(b))).
+    pub gan_ba: f64,
+    /// λ_cyc·E|G_BA(G_AB(a)) − a|.
+    pub cycle_a: f64,
+    /// λ_cyc·E|G_AB(G_BA(b)) − b|.
+    pub cycle_b: f64,
+    /// λ_idt·λ_cyc·E|G_BA(a) − a| (0 when λ_idt = 0).
+    pub idt_a: f64,
+    /// λ_idt·λ_cyc·E|G_AB(b) − b|.
+    pub idt_b: f64,
+    /// Mean D output on the fakes, (E D_B(fake_B) + E D_A(fake_A)) / 2.
+    pub d_fake: f64,
+    /// L2 norm of the gradient of both generators.
+    pub grad_norm: f64,
+    /// G_BA(b) from before this update, detached: what [`CycleGan::update_d`] trains D_A on.
+    pub fake_a: Tensor,
+    /// G_AB(a) from before this update, detached.
+    pub fake_b: Tensor,
+}
+
+/// What one D update (both discriminators) measured; `loss = d_a + d_b`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CycleDUpdate {
+    /// L_{D_A} + L_{D_B}.
+    pub loss: f64,
+    /// L_{D_A}.
+    pub d_a: f64,
+    /// L_{D_B}.
+    pub d_b: f64,
+    /// Mean D output on real images, (E D_A(a) + E D_B(b)) / 2.
+    pub d_real: f64,
+    /// Mean D output on the (pooled) fakes, before the update.
+    pub d_fake: f64,
+    /// L2 norm of the gradient of both discriminators.
+    pub grad_norm: f64,
+}
+
+/// Report 001's figure for a batch: row A real_A, fake_B, rec_A, idt_A; row B real_B, fake_A,
+/// rec_B, idt_B. Every tensor is `[N, C, H, W]` in [−1, 1].
+#[derive(Debug)]
+pub struct CyclePanel {
+    pub real_a: Tensor,
+    /// G_AB(real_A).
+    pub fake_b: Tensor,
+    /// G_BA(G_AB(real_A)).
+    pub rec_a: Tensor,
+    /// G_BA(real_A): an A image through the generator into A (the reference shows it in row A
+    /// under the name idt_B).
+    pub idt_a: Tensor,
+    pub real_b: Tensor,
+    /// G_BA(real_B).
+    pub fake_a: Tensor,
+    /// G_AB(G_BA(real_B)).
+    pub rec_b: Tensor,
+    /// G_AB(real_B).
+    pub idt_b: Tensor,
+}
+
+impl CyclePanel {
+    /// Column titles in the order of [`CyclePanel::tensors`].
+    pub const NAMES: [&'static str; 8] = ["real_A", "fake_B", "rec_A", "idt_A", "real_B", "fake_A", "rec_B", "idt_B"];
+
+    /// The eight tensors in report 001's order (row A, then row B).
+    pub fn tensors(&self) -> [&Tensor; 8] {
+        [&self.real_a, &self.fake_b, &self.rec_a, &self.idt_a, &self.real_b, &self.fake_a, &self.rec_b, &self.idt_b]
+    }
+
+    /// A 4-column grid: for each input, its row A then its row B.
+    pub fn grid(&self) -> Result<ImageGrid> {
+        let t = self.tensors();
+        let n = self.real_a.size()[0].min(self.real_b.size()[0]);
+        let tiles: Vec<Tensor> = (0..n).flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu))).collect();
+        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?.columns(4))
+    }
+}
+
+/// Two unlabelled [`Dataset`]s from the built-in pairs: A the maps, B the aerial images. Each
+/// is in layout order; draw them with batch streams of different seeds
+/// (`data_a.batches(n, 0)`, `data_b.batches(n, 1)`) and the batches are unpaired, as CycleGAN
+/// trains; the true pairs stay in `pairs` for scoring (`gankit::metrics::pairs`).
+pub fn map_domains(pairs: &MapPairs) -> (Dataset, Dataset) {
+    let size = pairs.maps.size()[3];
+    let set = |name: &str, x: &Tensor| Dataset { name: format!("{name} {size}×{size}"), x: x.shallow_clone(), labels: None, label_names: Vec::new() };
+    (set("maps", &pairs.maps), set("aerial photos", &pairs.aerial))
+}
+
+/// CycleGAN: G_AB, G_BA, D_A, D_B, their optimizers, the image pools and the run's record.
+/// All state is in public fields (weights in the two VarStores, optimizer state, pools,
+/// history), for checkpoints.
+#[derive(Debug)]
+pub struct CycleGan {
+    /// A → B.
+    pub g_ab: ResnetGenerator,
+    /// B → A.
+    pub g_ba: ResnetGenerator,
+    /// Judges A images.
+    pub d_a: PatchGanDiscriminator,
+    /// Judges B images.
+    pub d_b: PatchGanDiscriminator,
+    /// Both generators' variables (`g_ab.*`, `g_ba.*`).
+    pub vs_g: nn::VarStore,
+    /// Both discriminators' variables (`d_a.*`, `d_b.*`).
+    pub vs_d: nn::VarStore,
+    /// One optimizer over both generators.
+    pub opt_g: OptimizerState,
+    /// One optimizer over both discriminators.
+    pub opt_d: OptimizerState,
+    /// Pool of fake A images for D_A.
+    pub pool_a: ImagePool,
+    /// Pool of fake B images for D_B.
+    pub pool_b: ImagePool,
+    /// The networks' sizes.
+    pub nets: CycleGanConfig,
+    /// The run's settings.
+    pub config: CycleTrainConfig,
+    /// Every step so far.
+    pub history: History,
+    /// Batches drawn from each stream so far (one of A and one of B per step).
+    pub batches_drawn: usize,
+    device: Device,
+}
+
+impl CycleGan {
+    /// Checks the config, seeds libtorch with `config.seed` and builds the four networks
+    /// (CycleGAN's normal init, gain 0.02) and the two optimizers.
+    ///
+    /// # Errors
+    /// A bad config value; a loss on probabilities (`Loss::BCE`) without `nets.sigmoid`, or a
+    /// Sigmoid-ended D with any other loss.
+    pub fn new(nets: &CycleGanConfig, config: CycleTrainConfig, device: Device) -> Result<Self> {
+        config.validate()?;
+        let on_probabilities = matches!(config.loss.loss, Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability));
+        if on_probabilities != nets.sigmoid {
+            return Err(Error::setting(
+                "CycleGanConfig.sigmoid",
+                format!(
+                    "is {} but the loss is {}: a loss on probabilities needs the Sigmoid (sigmoid: true), every other loss takes raw outputs (sigmoid: false)",
+                    nets.sigmoid, config.loss.loss
+                ),
+            ));
+        }
+        tch::manual_seed(config.seed as i64);
+        let vs_g = nn::VarStore::new(device);
+        let vs_d = nn::VarStore::new(device);
+        let g_ab = cyclegan_generator(vs_g.root() / "g_ab", nets);
+        let g_ba = cyclegan_generator(vs_g.root() / "g_ba", nets);
+        let d_a = patchgan_discriminator(vs_d.root() / "d_a", nets);
+        let d_b = patchgan_discriminator(vs_d.root() / "d_b", nets);
+        let opt_g = config.optimizers.g.build(&vs_g).map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
+        let opt_d = config.optimizers.d.build(&vs_d).map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
+        Ok(CycleGan {
+            g_ab,
+            g_ba,
+            d_a,
+            d_b,
+            vs_g,
+            vs_d,
+            opt_g,
+            opt_d,
+            pool_a: ImagePool::new(config.pool_size),
+            pool_b: ImagePool::new(config.pool_size),
+            nets: nets.clone(),
+            config,
+            history: History::default(),
+            batches_drawn: 0,
+            device,
+        })
+    }
+
+    /// The device the networks live on.
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    /// Steps done so far.
+    pub fn steps_done(&self) -> usize {
+        self.history.len()
+    }
+
+    /// The run's two batch streams: `config.batch_size` each, shuffled with seeds `seed` (A)
+    /// and `seed + 1` (B), so even two sets in pair order (as [`map_domains`] gives) are drawn
+    /// unpaired; both continue after the batches already drawn (a resumed run sees what the
+    /// uninterrupted one would have).
+    pub fn batches(&self, data_a: &Dataset, data_b: &Dataset) -> Result<(Batches, Batches)> {
+        let (seed, bs) = (self.config.seed, self.config.batch_size);
+        let mut a = data_a.batches(bs, seed).map_err(|e| Error::setting("domain A", e.to_string()))?;
+        let mut b = data_b.batches(bs, seed.wrapping_add(1)).map_err(|e| Error::setting("domain B", e.to_string()))?;
+        a.skip_batches(self.batches_drawn);
+        b.skip_batches(self.batches_drawn);
+        Ok((a, b))
+    }
+
+    /// One update of both generators on real batches `a` and `b` (unpaired): L_G (see
+    /// [`CycleTrainConfig`]) with the discriminators frozen, then one optimizer step. Returns
+    /// the terms and this step's fakes (from before the update, detached) for
+    /// [`CycleGan::update_d`]. A non-finite term stops before the update, naming it and the
+    /// step.
+    pub fn update_g(&mut self, real_a: &Tensor, real_b: &Tensor) -> Result<CycleGUpdate> {
+        let step = self.steps_done() + 1;
+        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        // The reference's set_requires_grad(D, False): no D gradients from G's pass.
+        self.vs_d.freeze();
+        let out = self.g_forward(&a, &b);
+        self.vs_d.unfreeze();
+        let (loss, terms, d_fake, fake_a, fake_b) = out?;
+        let mut v = [0.0; 6];
+        for (slot, (name, t)) in v.iter_mut().zip(&terms) {
+            *slot = finite(t.double_value(&[]), step, &format!("G loss ({name})"))?;
+        }
+        let value = finite(loss.double_value(&[]), step, "G loss")?;
+        self.opt_g.zero_grad();
+        loss.backward();
+        let grad_norm = grad_norm(&self.vs_g);
+        self.opt_g.step();
+        let [gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b] = v;
+        Ok(CycleGUpdate { loss: value, gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b, d_fake, grad_norm, fake_a, fake_b })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn g_forward(&self, a: &Tensor, b: &Tensor) -> Result<(Tensor, [(&'static str, Tensor); 6], f64, Tensor, Tensor)> {
+        let cfg = &self.config;
+        let s = cfg.criterion_scale();
+        // The reference's forward(): fake_B, rec_A, fake_A, rec_B; then the identity images.
+        let fake_b = self.g_ab.try_forward_t(a, true)?;
+        let rec_a = self.g_ba.try_forward_t(&fake_b, true)?;
+        let fake_a = self.g_ba.try_forward_t(b, true)?;
+        let rec_b = self.g_ab.try_forward_t(&fake_a, true)?;
+        let l1 = |x: &Tensor, y: &Tensor| (x - y).abs().mean(Kind::Float);
+        let w_idt = cfg.identity_weight();
+        let (idt_a, idt_b) = if w_idt > 0.0 {
+            let idt_b = self.g_ab.try_forward_t(b, true)?;
+            let idt_a = self.g_ba.try_forward_t(a, true)?;
+            (w_idt * l1(&idt_a, a), w_idt * l1(&idt_b, b))
+        } else {
+            let zero = || Tensor::zeros([], (Kind::Float, self.device));
+            (zero(), zero())
+        };
+        let d_b_fake = self.d_b.try_forward_t(&fake_b, true)?;
+        let d_a_fake = self.d_a.try_forward_t(&fake_a, true)?;
+        // D(real) enters G's loss only for the relativistic losses.
+        let (d_b_real, d_a_real) = if cfg.loss.loss.is_relativistic() {
+            (self.d_b.try_forward_t(b, true)?.detach(), self.d_a.try_forward_t(a, true)?.detach())
+        } else {
+            (d_b_fake.detach(), d_a_fake.detach())
+        };
+        let gan_ab = s * cfg.loss.g_terms(&d_b_real, &d_b_fake).value;
+        let gan_ba = s * cfg.loss.g_terms(&d_a_real, &d_a_fake).value;
+        let cycle_a = cfg.lambda_cycle * l1(&rec_a, a);
+        let cycle_b = cfg.lambda_cycle * l1(&rec_b, b);
+        let loss = &gan_ab + &gan_ba + &cycle_a + &cycle_b + &idt_a + &idt_b;
+        let d_fake = (d_b_fake.detach().mean(Kind::Float) + d_a_fake.detach().mean(Kind::Float)).double_value(&[]) / 2.0;
+        let terms = [("g_gan_ab", gan_ab), ("g_gan_ba", gan_ba), ("cycle_a", cycle_a), ("cycle_b", cycle_b), ("idt_a", idt_a), ("idt_b", idt_b)];
+        Ok((loss, terms, d_fake, fake_a.detach(), fake_b.detach()))
+    }
+
+    /// One update of both discriminators: D_A on real `a` against `fake_a` passed through its
+    /// image pool, D_B on real `b` against pooled `fake_b` (L_{D_A} + L_{D_B}, see
+    /// [`CycleTrainConfig`]), then one optimizer step. `fake_a`, `fake_b` are usually
+    /// [`CycleGUpdate::fake_a`] and `fake_b` of the same step. A non-finite loss stops before
+    /// the update and leaves weights and pools as they were.
+    pub fn update_d(&mut self, real_a: &Tensor, real_b: &Tensor, fake_a: &Tensor, fake_b: &Tensor) -> Result<CycleDUpdate> {
+        let step = self.steps_done() + 1;
+        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        let saved = (self.pool_a.snapshot(), self.pool_b.snapshot());
+        let seed = self.config.seed;
+        let fake_a = self.pool_a.query(&fake_a.to_device(self.device), &mut Rng::for_item(seed ^ 0xA, step as u64));
+        let fake_b = self.pool_b.query(&fake_b.to_device(self.device), &mut Rng::for_item(seed ^ 0xB, step as u64));
+        let out = self.d_forward(&a, &b, &fake_a, &fake_b).and_then(|(d_a, d_b, d_real, d_fake)| {
+            let va = finite(d_a.double_value(&[]), step, "D loss (d_a)")?;
+            let vb = finite(d_b.double_value(&[]), step, "D loss (d_b)")?;
+            Ok((d_a + d_b, va, vb, d_real, d_fake))
+        });
+        let (loss, d_a, d_b, d_real, d_fake) = match out {
+            Ok(v) => v,
+            Err(e) => {
+                (self.pool_a.images, self.pool_b.images) = saved;
+                return Err(e);
+            }
+        };
+        self.opt_d.zero_grad();
+        loss.backward();
+        let grad_norm = grad_norm(&self.vs_d);
+        self.opt_d.step();
+        Ok(CycleDUpdate { loss: d_a + d_b, d_a, d_b, d_real, d_fake, grad_norm })
+    }
+
+    fn d_forward(&self, a: &Tensor, b: &Tensor, fake_a: &Tensor, fake_b: &Tensor) -> Result<(Tensor, Tensor, f64, f64)> {
+        let half_s = 0.5 * self.config.criterion_scale();
+        let ta = self.config.loss.d_terms(&self.d_a.try_forward_t(a, true)?, &self.d_a.try_forward_t(fake_a, true)?);
+        let tb = self.config.loss.d_terms(&self.d_b.try_forward_t(b, true)?, &self.d_b.try_forward_t(fake_b, true)?);
+        let mean2 = |x: &Tensor, y: &Tensor| (x + y).double_value(&[]) / 2.0;
+        let (d_real, d_fake) = (mean2(&ta.mean_real, &tb.mean_real), mean2(&ta.mean_fake, &tb.mean_fake));
+        Ok((half_s * ta.value, half_s * tb.value, d_real, d_fake))
+    }
+
+    /// One step, as the reference's `optimize_parameters`: seeds libtorch from (seed, step),
+    /// takes the next batch of each stream (unpaired: two streams of different seeds), updates
+    /// both generators, then both discriminators on this step's fakes (through the pools).
+    /// Records d_loss = L_{D_A} + L_{D_B}, g_loss = L_G, d_real / d_fake_before (D's mean
+    /// output on real and pooled fakes at its update), d_fake_after (on the fakes at G's
+    /// update, which comes first here), both gradient norms, and the terms `g_gan_ab`,
+    /// `g_gan_ba`, `cycle_a`, `cycle_b`, `idt_a`, `idt_b`, `d_a`, `d_b` (weighted, so they add
+    /// up to the losses).
+    pub fn step(&mut self, batches_a: &mut impl Iterator<Item = Batch>, batches_b: &mut impl Iterator<Item = Batch>) -> Result<StepRecord> {
+        let t0 = Instant::now();
+        let step = self.steps_done() + 1;
+        seed_step(self.config.seed, step);
+        let ended = |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
+        let a = batches_a.next().ok_or_else(|| ended("A"))?.x;
+        let b = batches_b.next().ok_or_else(|| ended("B"))?.x;
+        self.batches_drawn += 1;
+        let g = self.update_g(&a, &b)?;
+        let d = self.update_d(&a, &b, &g.fake_a, &g.fake_b)?;
+        let record = StepRecord {
+            step,
+            d_loss: Some(d.loss),
+            g_loss: Some(g.loss),
+            d_real: Some(d.d_real),
+            d_fake_before: Some(d.d_fake),
+            d_fake_after: Some(g.d_fake),
+            wasserstein: None,
+            penalty: None,
+            d_grad_norm: Some(d.grad_norm),
+            g_grad_norm: Some(g.grad_norm),
+            terms: vec![
+                ("g_gan_ab", g.gan_ab),
+                ("g_gan_ba", g.gan_ba),
+                ("cycle_a", g.cycle_a),
+                ("cycle_b", g.cycle_b),
+                ("idt_a", g.idt_a),
+                ("idt_b", g.idt_b),
+                ("d_a", d.d_a),
+                ("d_b", d.d_b),
+            ],
+            seconds: t0.elapsed().as_secs_f64(),
+        };
+        self.history.steps.push(record.clone());
+        Ok(record)
+    }
+
+    /// `n` steps with a progress line every `print_every` steps (0: none): step, losses,
+    /// terms, steps/s and time left. Stops at the first error (a diverged loss names its step
+    /// and term), keeping everything done so far.
+    pub fn train(&mut self, batches_a: &mut impl Iterator<Item = Batch>, batches_b: &mut impl Iterator<Item = Batch>, n: usize, print_every: usize) -> Result<()> {
+        let t0 = Instant::now();
+        for i in 1..=n {
+            let r = self.step(batches_a, batches_b)?;
+            if print_every > 0 && (i % print_every == 0 || i == n) {
+                let rate = i as f64 / t0.elapsed().as_secs_f64().max(1e-9);
+                println!("{r}  {rate:.1} steps/s  ETA {:.0} s", (n - i) as f64 / rate);
+            }
+        }
+        Ok(())
+    }
+
+    /// Report 001's panel for real A images and real B images (the same number of each, or
+    /// the grid shows the shorter): every translation, reconstruction and identity image,
+    /// without gradients, the generators in training mode as the reference's test script
+    /// runs them (InstanceNorm has no running statistics, so this is also eval mode).
+    pub fn translate_panel(&self, real_a: &Tensor, real_b: &Tensor) -> Result<CyclePanel> {
+        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        tch::no_grad(|| {
+            let fake_b = self.g_ab.try_forward_t(&a, true)?;
+            let rec_a = self.g_ba.try_forward_t(&fake_b, true)?;
+            let idt_a = self.g_ba.try_forward_t(&a, true)?;
+            let fake_a = self.g_ba.try_forward_t(&b, true)?;
+            let rec_b = self.g_ab.try_forward_t(&fake_a, true)?;
+            let idt_b = self.g_ab.try_forward_t(&b, true)?;
+            Ok(CyclePanel { real_a: a, fake_b, rec_a, idt_a, real_b: b, fake_a, rec_b, idt_b })
+        })
+    }
+}
