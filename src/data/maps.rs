@@ -34,6 +34,7 @@ impl Layout {
         };
         let roads_v = cut(rng);
         let roads_h = cut(rng);
+        #[allow(clippy::approx_constant)] // a phase drawn from [0, 6.28): changing it would change every map
         let river = rng.chance(0.5).then(|| (rng.range(0.2, 0.8), rng.range(0.03, 0.12), rng.range(0.5, 1.5), rng.range(0.0, 6.28), rng.range(0.04, 0.08)));
         // Blocks between roads: each is a park (sometimes) or filled with a few buildings.
         let edges = |roads: &[(f32, f32)]| {

@@ -124,7 +124,7 @@ pub fn latest_checkpoint(run_dir: impl AsRef<Path>) -> Result<Option<PathBuf>> {
         let path = entry.map_err(|e| Error::io(run_dir, e))?.path();
         let step = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_prefix("step-")).and_then(|s| s.parse::<u64>().ok());
         if let Some(step) = step {
-            if path.join("checkpoint.json").is_file() && best.as_ref().is_none_or(|(b, _)| step > *b) {
+            if path.join("checkpoint.json").is_file() && best.as_ref().map_or(true, |(b, _)| step > *b) {
                 best = Some((step, path));
             }
         }
