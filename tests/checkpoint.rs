@@ -191,3 +191,54 @@ fn train_with_keeps_grids_and_checkpoints_on_schedule() {
     assert_eq!(list("ckpt"), ["step-000003", "step-000005"], "every 3 steps and at the end");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn cyclegan_and_stargan_resume_exactly() {
+    let _rng = common::torch_rng();
+    // CycleGAN: the image pools (3 fakes each) are part of the state.
+    let pairs = gankit::data::maps::maps(24, 32, 5);
+    let (data_a, data_b) = map_domains(&pairs);
+    let nets = CycleGanConfig { image_size: 32, ngf: 4, ndf: 4, n_blocks: 1, d_layers: 2, ..Default::default() };
+    let cfg = CycleTrainConfig { batch_size: 2, pool_size: 3, seed: 3, ..Default::default() };
+    let cycle = |steps: usize, from: Option<&std::path::Path>| {
+        let mut gan = CycleGan::new(&nets, cfg.clone(), Device::Cpu).unwrap();
+        if let Some(dir) = from {
+            gan.load_checkpoint(dir).unwrap();
+        }
+        let (mut a, mut b) = gan.batches(&data_a, &data_b).unwrap();
+        gan.train(&mut a, &mut b, steps, 0).unwrap();
+        gan
+    };
+    let straight = cycle(6, None);
+    let dir = scratch("cyclegan");
+    let saved = cycle(3, None).save_checkpoint(&dir).unwrap();
+    let resumed = cycle(3, Some(&saved));
+    assert_eq!(without_time(&resumed.history), without_time(&straight.history));
+    assert!(resumed.pool_a.images.iter().zip(&straight.pool_a.images).all(|(a, b)| a.equal(b)));
+
+    // StarGAN: n_critic 5, so G's update falls on step 5, after the resume.
+    let domains = StarDomains::default();
+    let faces = domains.faces(64, 32, 1);
+    let nets = StarGanConfig { image_size: 32, c_dim: domains.c_dim(), conv_dim: 4, g_repeat: 1, d_repeat: 5, ..Default::default() };
+    let cfg = StarTrainConfig { batch_size: 4, seed: 2, ..Default::default() };
+    let star = |steps: usize, from: Option<&std::path::Path>| {
+        let mut gan = StarGan::new(&nets, cfg.clone(), Device::Cpu).unwrap();
+        if let Some(dir) = from {
+            gan.load_checkpoint(dir).unwrap();
+        }
+        gan.train(&mut gan.batches(&faces).unwrap(), steps, 0).unwrap();
+        gan
+    };
+    let straight = star(6, None);
+    let saved = star(3, None).save_checkpoint(dir.join("star")).unwrap();
+    let resumed = star(3, Some(&saved));
+    assert_eq!(without_time(&resumed.history), without_time(&straight.history));
+    assert!(resumed.history.steps[4].g_loss.is_some());
+    let e = CycleGan::new(&CycleGanConfig { image_size: 32, ngf: 4, ndf: 4, n_blocks: 1, d_layers: 2, ..Default::default() }, CycleTrainConfig { batch_size: 2, pool_size: 3, seed: 3, ..Default::default() }, Device::Cpu)
+        .unwrap()
+        .load_checkpoint(&saved)
+        .unwrap_err()
+        .to_string();
+    assert!(e.ends_with("key \"trainer\": this checkpoint is a stargan run, not a cyclegan run"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

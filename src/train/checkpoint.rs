@@ -20,56 +20,148 @@ use super::trainer::Gan;
 use crate::nets::GanNet;
 use crate::optim::OptimizerState;
 use crate::{Error, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use tch::{nn, Tensor};
 
 const FORMAT: &str = "gankit-checkpoint-1";
 
+/// What a trainer puts into a checkpoint: its two variable stores ("g", "d"), their
+/// optimizers, other tensors (fixed noise, image pools), the history, the data position and
+/// the config field by field. One format for every trainer.
+pub(crate) struct Parts<'a> {
+    pub kind: &'static str,
+    pub vs_g: &'a nn::VarStore,
+    pub vs_d: &'a nn::VarStore,
+    pub opt_g: &'a OptimizerState,
+    pub opt_d: &'a OptimizerState,
+    pub tensors: Vec<(String, Tensor)>,
+    pub history: &'a History,
+    pub batches_drawn: usize,
+    pub seed: u64,
+    pub device: tch::Device,
+    pub config: Vec<(&'static str, String)>,
+    pub notes: &'a BTreeMap<String, String>,
+}
+
+/// What [`read_checkpoint`] restored besides the stores and optimizers.
+pub(crate) struct Restored {
+    pub tensors: HashMap<String, Tensor>,
+    pub history: History,
+    pub batches_drawn: usize,
+    pub notes: BTreeMap<String, String>,
+}
+
+/// Writes `parts` into `run_dir/step-NNNNNN/` atomically; returns that folder.
+pub(crate) fn write_checkpoint(run_dir: &Path, parts: Parts) -> Result<PathBuf> {
+    let step = parts.history.len();
+    let name = format!("step-{step:06}");
+    let final_dir = run_dir.join(&name);
+    let partial = run_dir.join(format!(".{name}.partial-{}", std::process::id()));
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+    }
+    std::fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+    let write = || -> Result<()> {
+        save_vars(parts.vs_g, &partial.join("g.safetensors"))?;
+        save_vars(parts.vs_d, &partial.join("d.safetensors"))?;
+        let mut state = prefixed("opt_g", parts.opt_g);
+        state.extend(prefixed("opt_d", parts.opt_d));
+        state.extend(parts.tensors.iter().map(|(k, t)| (k.clone(), t.to_device(tch::Device::Cpu))));
+        let path = partial.join("state.safetensors");
+        Tensor::write_safetensors(&state, &path).map_err(|e| Error::torch(format!("writing {}", path.display()), e))?;
+        std::fs::write(partial.join("history.csv"), parts.history.to_csv()).map_err(|e| Error::io(partial.join("history.csv"), e))?;
+        let config: serde_json::Map<String, serde_json::Value> = parts.config.iter().map(|(k, v)| (k.to_string(), v.clone().into())).collect();
+        let json = serde_json::json!({
+            "format": FORMAT,
+            "trainer": parts.kind,
+            "step": step,
+            "batches_drawn": parts.batches_drawn,
+            "seed": parts.seed,
+            "device": format!("{:?}", parts.device),
+            "config": config,
+            "notes": parts.notes,
+        });
+        let text = serde_json::to_string_pretty(&json).expect("JSON of strings and numbers");
+        std::fs::write(partial.join("checkpoint.json"), text).map_err(|e| Error::io(partial.join("checkpoint.json"), e))?;
+        sync_dir_files(&partial)
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(e);
+    }
+    replace_dir(&partial, &final_dir)?;
+    Ok(final_dir)
+}
+
+/// Reads a checkpoint into the stores and optimizers, after checking the trainer kind and
+/// that every config field matches (the error names the first that differs).
+pub(crate) fn read_checkpoint(
+    dir: &Path,
+    kind: &str,
+    config: &[(&'static str, String)],
+    (vs_g, vs_d): (&mut nn::VarStore, &mut nn::VarStore),
+    (opt_g, opt_d): (&mut OptimizerState, &mut OptimizerState),
+) -> Result<Restored> {
+    let info = read_info(dir)?;
+    let json_path = dir.join("checkpoint.json");
+    let theirs = info.get("trainer").and_then(|v| v.as_str()).unwrap_or("gan");
+    if theirs != kind {
+        return Err(Error::data(&json_path, None, format!("key \"trainer\": this checkpoint is a {theirs} run, not a {kind} run")));
+    }
+    let saved = info.get("config").and_then(|c| c.as_object()).ok_or_else(|| Error::data(&json_path, None, "key \"config\" is missing"))?;
+    for (key, value) in config {
+        let theirs = saved.get(*key).and_then(|v| v.as_str()).unwrap_or("(missing)");
+        if theirs != value {
+            return Err(Error::data(&json_path, None, format!("config.{key} differs: the checkpoint has {theirs}, this run {value}")));
+        }
+    }
+    let number = |key: &str| info.get(key).and_then(|v| v.as_u64()).ok_or_else(|| Error::data(&json_path, None, format!("key \"{key}\" is missing or not a number")));
+    let (step, batches_drawn) = (number("step")? as usize, number("batches_drawn")? as usize);
+    load_vars(vs_g, &dir.join("g.safetensors"))?;
+    load_vars(vs_d, &dir.join("d.safetensors"))?;
+    let state_path = dir.join("state.safetensors");
+    let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&state_path).map_err(|e| Error::torch(format!("reading {}", state_path.display()), e))?.into_iter().collect();
+    let source = state_path.display().to_string();
+    opt_g.load_state_tensors(&unprefixed("opt_g", &tensors), &source)?;
+    opt_d.load_state_tensors(&unprefixed("opt_d", &tensors), &source)?;
+    let csv_path = dir.join("history.csv");
+    let csv = std::fs::read_to_string(&csv_path).map_err(|e| Error::io(&csv_path, e))?;
+    let history = History::from_csv(&csv, &csv_path)?;
+    if history.len() != step {
+        return Err(Error::data(&csv_path, None, format!("{} steps, checkpoint.json says {step}", history.len())));
+    }
+    let notes = info.get("notes").and_then(|n| n.as_object()).map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect()).unwrap_or_default();
+    Ok(Restored { tensors, history, batches_drawn, notes })
+}
+
+/// A tensor the checkpoint must hold.
+pub(crate) fn required(restored: &Restored, dir: &Path, name: &str) -> Result<Tensor> {
+    restored.tensors.get(name).map(Tensor::shallow_clone).ok_or_else(|| Error::data(dir.join("state.safetensors"), None, format!("tensor \"{name}\" is missing")))
+}
+
 impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// Saves the run into `run_dir/step-NNNNNN/` (atomically) and returns that folder.
     pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
-        let run_dir = run_dir.as_ref();
-        let step = self.steps_done();
-        let name = format!("step-{step:06}");
-        let final_dir = run_dir.join(&name);
-        let partial = run_dir.join(format!(".{name}.partial-{}", std::process::id()));
-        if partial.exists() {
-            std::fs::remove_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
+        let mut tensors = vec![("fixed_z".to_string(), self.fixed_z.shallow_clone())];
+        if let Some(c) = &self.fixed_c {
+            tensors.push(("fixed_c".into(), c.shallow_clone()));
         }
-        std::fs::create_dir_all(&partial).map_err(|e| Error::io(&partial, e))?;
-        let write = || -> Result<()> {
-            save_vars(&self.vs_g, &partial.join("g.safetensors"))?;
-            save_vars(&self.vs_d, &partial.join("d.safetensors"))?;
-            let mut state = prefixed("opt_g", &self.opt_g);
-            state.extend(prefixed("opt_d", &self.opt_d));
-            state.push(("fixed_z".into(), self.fixed_z.to_device(tch::Device::Cpu)));
-            if let Some(c) = &self.fixed_c {
-                state.push(("fixed_c".into(), c.to_device(tch::Device::Cpu)));
-            }
-            let path = partial.join("state.safetensors");
-            Tensor::write_safetensors(&state, &path).map_err(|e| Error::torch(format!("writing {}", path.display()), e))?;
-            std::fs::write(partial.join("history.csv"), self.history.to_csv()).map_err(|e| Error::io(partial.join("history.csv"), e))?;
-            let config: serde_json::Map<String, serde_json::Value> = self.config.fields().into_iter().map(|(k, v)| (k.to_string(), v.into())).collect();
-            let json = serde_json::json!({
-                "format": FORMAT,
-                "step": step,
-                "batches_drawn": self.batches_drawn,
-                "seed": self.config.seed,
-                "device": format!("{:?}", self.device()),
-                "config": config,
-                "notes": self.notes,
-            });
-            let text = serde_json::to_string_pretty(&json).expect("JSON of strings and numbers");
-            std::fs::write(partial.join("checkpoint.json"), text).map_err(|e| Error::io(partial.join("checkpoint.json"), e))?;
-            sync_dir_files(&partial)
+        let parts = Parts {
+            kind: "gan",
+            vs_g: &self.vs_g,
+            vs_d: &self.vs_d,
+            opt_g: &self.opt_g,
+            opt_d: &self.opt_d,
+            tensors,
+            history: &self.history,
+            batches_drawn: self.batches_drawn,
+            seed: self.config.seed,
+            device: self.device(),
+            config: self.config.fields(),
+            notes: &self.notes,
         };
-        if let Err(e) = write() {
-            let _ = std::fs::remove_dir_all(&partial);
-            return Err(e);
-        }
-        replace_dir(&partial, &final_dir)?;
-        Ok(final_dir)
+        write_checkpoint(run_dir.as_ref(), parts)
     }
 
     /// Restores a checkpoint saved by [`Gan::save_checkpoint`] into this run (built with the
@@ -78,35 +170,14 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// differs.
     pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
         let dir = dir.as_ref();
-        let info = read_info(dir)?;
-        let json_path = dir.join("checkpoint.json");
-        let saved = info.get("config").and_then(|c| c.as_object()).ok_or_else(|| Error::data(&json_path, None, "key \"config\" is missing"))?;
-        for (key, value) in self.config.fields() {
-            let theirs = saved.get(key).and_then(|v| v.as_str()).unwrap_or("(missing)");
-            if theirs != value {
-                return Err(Error::data(&json_path, None, format!("config.{key} differs: the checkpoint has {theirs}, this run {value}")));
-            }
-        }
-        let number = |key: &str| info.get(key).and_then(|v| v.as_u64()).ok_or_else(|| Error::data(&json_path, None, format!("key \"{key}\" is missing or not a number")));
-        let (step, drawn) = (number("step")? as usize, number("batches_drawn")? as usize);
-        load_vars(&mut self.vs_g, &dir.join("g.safetensors"))?;
-        load_vars(&mut self.vs_d, &dir.join("d.safetensors"))?;
-        let state_path = dir.join("state.safetensors");
-        let state: HashMap<String, Tensor> = Tensor::read_safetensors(&state_path).map_err(|e| Error::torch(format!("reading {}", state_path.display()), e))?.into_iter().collect();
-        let source = state_path.display().to_string();
-        self.opt_g.load_state_tensors(&unprefixed("opt_g", &state), &source)?;
-        self.opt_d.load_state_tensors(&unprefixed("opt_d", &state), &source)?;
+        let fields = self.config.fields();
+        let r = read_checkpoint(dir, "gan", &fields, (&mut self.vs_g, &mut self.vs_d), (&mut self.opt_g, &mut self.opt_d))?;
         let device = self.device();
-        self.fixed_z = state.get("fixed_z").ok_or_else(|| Error::data(&state_path, None, "tensor \"fixed_z\" is missing"))?.to_device(device);
-        self.fixed_c = state.get("fixed_c").map(|c| c.to_device(device));
-        let csv_path = dir.join("history.csv");
-        let csv = std::fs::read_to_string(&csv_path).map_err(|e| Error::io(&csv_path, e))?;
-        self.history = History::from_csv(&csv, &csv_path)?;
-        if self.history.len() != step {
-            return Err(Error::data(&csv_path, None, format!("{} steps, checkpoint.json says {step}", self.history.len())));
-        }
-        self.batches_drawn = drawn;
-        self.notes = info.get("notes").and_then(|n| n.as_object()).map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect()).unwrap_or_default();
+        self.fixed_z = required(&r, dir, "fixed_z")?.to_device(device);
+        self.fixed_c = r.tensors.get("fixed_c").map(|c| c.to_device(device));
+        self.history = r.history;
+        self.batches_drawn = r.batches_drawn;
+        self.notes = r.notes;
         self.snapshots.clear();
         Ok(())
     }
@@ -214,4 +285,88 @@ fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
         let _ = std::fs::remove_dir_all(&old);
     }
     Ok(())
+}
+
+/// An image pool as one tensor `[n, C, H, W]` (absent when empty).
+fn pool_tensor(name: &str, pool: &super::cyclegan::ImagePool) -> Option<(String, Tensor)> {
+    (!pool.images.is_empty()).then(|| (name.to_string(), Tensor::cat(&pool.images, 0)))
+}
+
+fn restore_pool(r: &Restored, name: &str, pool: &mut super::cyclegan::ImagePool, device: tch::Device) {
+    pool.images = r.tensors.get(name).map(|t| t.to_device(device).split(1, 0)).unwrap_or_default();
+}
+
+impl super::cyclegan::CycleGan {
+    /// Saves the run (both generators in `g.safetensors`, both discriminators in
+    /// `d.safetensors`, the image pools in `state.safetensors`) into `run_dir/step-NNNNNN/`.
+    pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
+        let tensors = [pool_tensor("pool_a", &self.pool_a), pool_tensor("pool_b", &self.pool_b)].into_iter().flatten().collect();
+        let notes = BTreeMap::new();
+        let parts = Parts {
+            kind: "cyclegan",
+            vs_g: &self.vs_g,
+            vs_d: &self.vs_d,
+            opt_g: &self.opt_g,
+            opt_d: &self.opt_d,
+            tensors,
+            history: &self.history,
+            batches_drawn: self.batches_drawn,
+            seed: self.config.seed,
+            device: self.vs_g.device(),
+            config: self.checkpoint_fields(),
+            notes: &notes,
+        };
+        write_checkpoint(run_dir.as_ref(), parts)
+    }
+
+    /// Restores a checkpoint of a CycleGAN run built with the same configs.
+    pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
+        let fields = self.checkpoint_fields();
+        let r = read_checkpoint(dir.as_ref(), "cyclegan", &fields, (&mut self.vs_g, &mut self.vs_d), (&mut self.opt_g, &mut self.opt_d))?;
+        let device = self.vs_g.device();
+        restore_pool(&r, "pool_a", &mut self.pool_a, device);
+        restore_pool(&r, "pool_b", &mut self.pool_b, device);
+        self.history = r.history;
+        self.batches_drawn = r.batches_drawn;
+        Ok(())
+    }
+
+    fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
+        vec![("nets", format!("{:?}", self.nets)), ("train", format!("{:?}", self.config))]
+    }
+}
+
+impl super::stargan::StarGan {
+    /// Saves the run into `run_dir/step-NNNNNN/`.
+    pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
+        let notes = BTreeMap::new();
+        let parts = Parts {
+            kind: "stargan",
+            vs_g: &self.vs_g,
+            vs_d: &self.vs_d,
+            opt_g: &self.opt_g,
+            opt_d: &self.opt_d,
+            tensors: Vec::new(),
+            history: &self.history,
+            batches_drawn: self.batches_drawn,
+            seed: self.config.seed,
+            device: self.vs_g.device(),
+            config: self.checkpoint_fields(),
+            notes: &notes,
+        };
+        write_checkpoint(run_dir.as_ref(), parts)
+    }
+
+    /// Restores a checkpoint of a StarGAN run built with the same configs.
+    pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
+        let fields = self.checkpoint_fields();
+        let r = read_checkpoint(dir.as_ref(), "stargan", &fields, (&mut self.vs_g, &mut self.vs_d), (&mut self.opt_g, &mut self.opt_d))?;
+        self.history = r.history;
+        self.batches_drawn = r.batches_drawn;
+        Ok(())
+    }
+
+    fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
+        vec![("nets", format!("{:?}", self.nets)), ("train", format!("{:?}", self.config))]
+    }
 }
