@@ -57,6 +57,7 @@ pub mod prelude {
     pub use crate::manual_seed;
     pub use crate::nets::prelude::*;
     pub use crate::optim::prelude::*;
+    pub use crate::train::{BoxedGan, Experiment};
     pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions, UpdateOrder};
     pub use crate::train::{map_domains, CyclePanel, CycleGan, CycleTrainConfig, StarDomains, StarGan, StarTrainConfig};
     pub use crate::notebook::{output_dir, Mode};

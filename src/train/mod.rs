@@ -5,12 +5,14 @@
 pub mod checkpoint;
 pub mod config;
 pub mod cyclegan;
+pub mod experiment;
 pub mod history;
 pub mod stargan;
 pub mod trainer;
 
 pub use checkpoint::latest_checkpoint;
 pub use config::{Penalty, TrainConfig, UpdateOrder};
+pub use experiment::{eval_checkpoint, sample_checkpoint, BoxedGan, CycleSets, DataFormat, DataSource, DataSpec, EvalReport, Experiment, Family, Length, ModelSpec, Nets, OutputSpec, RunSummary, Translation};
 pub use cyclegan::{map_domains, CycleDUpdate, CycleGUpdate, CycleGan, CyclePanel, CycleTrainConfig, ImagePool};
 pub use history::{History, StepRecord};
 pub use stargan::{StarDUpdate, StarDomains, StarGUpdate, StarGan, StarTrainConfig};
