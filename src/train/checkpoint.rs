@@ -287,6 +287,12 @@ fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The config of an image-to-image run as a checkpoint compares it: the networks' and the
+/// training settings, each as Rust prints it.
+fn nets_and_train(nets: &impl std::fmt::Debug, train: &impl std::fmt::Debug) -> Vec<(&'static str, String)> {
+    vec![("nets", format!("{nets:?}")), ("train", format!("{train:?}"))]
+}
+
 /// An image pool as one tensor `[n, C, H, W]` (absent when empty).
 fn pool_tensor(name: &str, pool: &super::cyclegan::ImagePool) -> Option<(String, Tensor)> {
     (!pool.images.is_empty()).then(|| (name.to_string(), Tensor::cat(&pool.images, 0)))
@@ -332,7 +338,7 @@ impl super::cyclegan::CycleGan {
     }
 
     fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        vec![("nets", format!("{:?}", self.nets)), ("train", format!("{:?}", self.config))]
+        nets_and_train(&self.nets, &self.config)
     }
 }
 
@@ -367,6 +373,6 @@ impl super::stargan::StarGan {
     }
 
     fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        vec![("nets", format!("{:?}", self.nets)), ("train", format!("{:?}", self.config))]
+        nets_and_train(&self.nets, &self.config)
     }
 }
