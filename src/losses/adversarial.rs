@@ -59,12 +59,20 @@ pub(super) fn d_parts(loss: Loss, r: &Tensor, f: &Tensor, t: Option<&Targets>) -
 }
 
 pub(super) fn g_parts(loss: Loss, f: &Tensor) -> Parts {
-    let (fake, prob_fake) = match loss {
-        Loss::Minimax(o) => (-bce(o, f, &f.zeros_like(), "D(x_f)"), Some(probability(o, f))),
-        Loss::NonSaturating(o) => (bce(o, f, &f.ones_like(), "D(x_f)"), Some(probability(o, f))),
-        Loss::Wgan | Loss::Hinge => (-f.mean(None), None),
-        Loss::Lsgan => (0.5 * (f - 1.0).square().mean(None), None),
-        _ => unreachable!("{loss}: not a plain adversarial loss"),
+    let prob_fake = match loss {
+        Loss::Minimax(o) | Loss::NonSaturating(o) => Some(probability(o, f)),
+        _ => None,
     };
-    Parts { fake: Some(fake), prob_fake, ..Parts::default() }
+    Parts { fake: Some(g_value(loss, f)), prob_fake, ..Parts::default() }
+}
+
+/// The G loss of a plain adversarial loss, which reads D's outputs on fakes only.
+pub(super) fn g_value(loss: Loss, f: &Tensor) -> Tensor {
+    match loss {
+        Loss::Minimax(o) => -bce(o, f, &f.zeros_like(), "D(x_f)"),
+        Loss::NonSaturating(o) => bce(o, f, &f.ones_like(), "D(x_f)"),
+        Loss::Wgan | Loss::Hinge => -f.mean(None),
+        Loss::Lsgan => 0.5 * (f - 1.0).square().mean(None),
+        _ => unreachable!("{loss}: not a plain adversarial loss"),
+    }
 }

@@ -361,6 +361,13 @@ impl LossConfig {
         LossTerms::new(self.loss, Side::D, (wr, wf), d_real, d_fake, parts, targets)
     }
 
+    /// The G loss alone when it reads D's outputs on fakes only (every loss but the
+    /// relativistic ones, which also need D(x_r): None for them). The trainer's G update uses
+    /// it to skip D's pass over the real batch.
+    pub fn g_loss_on_fakes(&self, d_fake: &Tensor) -> Option<Tensor> {
+        (!self.loss.is_relativistic()).then(|| adversarial::g_value(self.loss, d_fake))
+    }
+
     /// The G loss with its pieces.
     pub fn g_terms(&self, d_real: &Tensor, d_fake: &Tensor) -> LossTerms {
         let parts = if self.loss.is_relativistic() {

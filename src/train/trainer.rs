@@ -205,27 +205,35 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     }
 
     /// One G update: G's loss on D(G(z)) (and D(x) for the relativistic losses), then an
-    /// optimizer step on G only.
+    /// optimizer step on G only. D's variables are frozen meanwhile, so the backward pass
+    /// computes the gradient through D to G without D's own weight gradients.
     pub fn update_g(&mut self, batch: &Batch) -> Result<GUpdate> {
-        let real = batch.x.to_device(self.device);
         let c = self.conditions(batch)?;
         let c = c.as_ref();
-        let n = real.size()[0];
-        let fake = self.g.forward_gan(&self.noise(n), c, true);
-        let d_fake = self.d.forward_gan(&fake, c, true);
-        let d_real = if self.config.loss.loss.is_relativistic() {
-            self.d.forward_gan(&real, c, true).detach()
-        } else {
-            tch::no_grad(|| self.d.forward_gan(&real, c, true))
-        };
-        let terms = self.config.loss.g_terms(&d_real, &d_fake);
-        let value = finite(terms.value.double_value(&[]), self.steps_done() + 1, "G loss")?;
-        self.opt_g.zero_grad();
-        terms.value.backward();
+        let n = batch.x.size()[0];
+        self.vs_d.freeze();
+        let result = (|| {
+            let fake = self.g.forward_gan(&self.noise(n), c, true);
+            let d_fake = self.d.forward_gan(&fake, c, true);
+            let (loss, mean_fake) = match self.config.loss.g_loss_on_fakes(&d_fake) {
+                Some(loss) => (loss, d_fake.detach().mean(None)),
+                None => {
+                    let real = batch.x.to_device(self.device);
+                    let d_real = self.d.forward_gan(&real, c, true).detach();
+                    let terms = self.config.loss.g_terms(&d_real, &d_fake);
+                    (terms.value, terms.mean_fake)
+                }
+            };
+            let value = finite(loss.double_value(&[]), self.steps_done() + 1, "G loss")?;
+            self.opt_g.zero_grad();
+            loss.backward();
+            Ok((value, mean_fake))
+        })();
+        self.vs_d.unfreeze();
+        let (loss, mean_fake) = result?;
         let grad_norm = grad_norm(&self.vs_g);
         self.opt_g.step();
-        self.opt_d.zero_grad(); // D's grads from this pass must not leak into its next update
-        Ok(GUpdate { loss: value, d_fake: terms.mean_fake.double_value(&[]), grad_norm })
+        Ok(GUpdate { loss, d_fake: mean_fake.double_value(&[]), grad_norm })
     }
 
     /// One step: `d_steps` D updates (each on the next batch) and, every `g_every`-th step,
@@ -422,21 +430,13 @@ pub(crate) fn finite(v: f64, step: usize, what: &str) -> Result<f64> {
     }
 }
 
-/// L2 norm of all gradients in a var store.
+/// L2 norm of all gradients in a var store: √(Σ_v ‖∇v‖²), one read back.
 pub(crate) fn grad_norm(vs: &nn::VarStore) -> f64 {
-    let sq: f64 = vs
-        .trainable_variables()
-        .iter()
-        .map(|v| {
-            let g = v.grad();
-            if g.defined() {
-                g.square().sum(Kind::Double).double_value(&[])
-            } else {
-                0.0
-            }
-        })
-        .sum();
-    sq.sqrt()
+    let norms: Vec<Tensor> = vs.trainable_variables().iter().map(|v| v.grad()).filter(|g| g.defined()).map(|g| g.norm()).collect();
+    if norms.is_empty() {
+        return 0.0;
+    }
+    Tensor::stack(&norms, 0).to_kind(Kind::Double).square().sum(Kind::Double).sqrt().double_value(&[])
 }
 
 /// Seeds libtorch's generators for one step: a hash of (run seed, step). Every step's noise,
