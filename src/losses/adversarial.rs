@@ -13,6 +13,13 @@ fn bce(output: DOutput, d: &Tensor, target: &Tensor, what: &str) -> Tensor {
     match output {
         DOutput::Logit => bce_logits(d, target),
         DOutput::Probability => {
+            // On CPU, torch's BCELoss itself when it takes the input (every value in [0, 1],
+            // no NaN, targets in [0, 1]): one kernel each way instead of the dozen below.
+            if d.device() == tch::Device::Cpu {
+                if let Ok(loss) = d.f_binary_cross_entropy::<Tensor>(target, None, Reduction::Mean) {
+                    return loss;
+                }
+            }
             check_probability(d, what);
             // torch's BCE rejects NaN inputs; a diverged D's NaN must reach the loss value
             // instead (the trainer reports it with its step): 0·Σd is NaN exactly then.

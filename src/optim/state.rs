@@ -47,6 +47,77 @@ impl Slot {
 pub struct OptimizerState {
     settings: Optimizer,
     slots: Vec<Slot>,
+    /// The parameters as one flat tensor, each parameter a view into it, and the state
+    /// buffers likewise: the update then runs once over all of them (a dozen kernels instead
+    /// of a dozen per parameter), with the same arithmetic per element. None when the
+    /// parameters differ in device or kind, or there is only one.
+    flat: Option<Flat>,
+}
+
+#[derive(Debug)]
+struct Flat {
+    params: Tensor,
+    /// (offset, numel) of each slot in the flat tensors.
+    spans: Vec<(i64, i64)>,
+    /// Buffers every slot has, flat; each slot's buffer of that name is a view into it.
+    buffers: Vec<(&'static str, Tensor)>,
+}
+
+impl Flat {
+    /// Gathers the parameters into one tensor and makes each a view into it (values kept).
+    fn new(slots: &mut [Slot]) -> Option<Flat> {
+        let first = slots.first()?;
+        let (kind, device) = (first.param.kind(), first.param.device());
+        if slots.len() < 2 || slots.iter().any(|s| s.param.kind() != kind || s.param.device() != device || !s.param.is_floating_point()) {
+            return None;
+        }
+        let params = tch::no_grad(|| Tensor::cat(&slots.iter().map(|s| s.param.detach().reshape([-1])).collect::<Vec<_>>(), 0));
+        let mut spans = Vec::with_capacity(slots.len());
+        let mut offset = 0;
+        for s in slots.iter_mut() {
+            let n = s.param.numel() as i64;
+            s.param.set_data(&params.narrow(0, offset, n).view(s.param.size().as_slice()));
+            spans.push((offset, n));
+            offset += n;
+        }
+        Some(Flat { params, spans, buffers: Vec::new() })
+    }
+
+    /// Whether every parameter is still the view this made (something that replaced a
+    /// parameter's data, e.g. `set_data`, ends the flat updates).
+    fn intact(&self, slots: &[Slot]) -> bool {
+        let (base, size) = (self.params.data_ptr() as usize, self.params.kind().elt_size_in_bytes());
+        slots.iter().zip(&self.spans).all(|(s, (offset, _))| s.param.data_ptr() as usize == base + *offset as usize * size)
+    }
+
+    /// Whether the slots' buffers are exactly the flat ones (same names in each slot).
+    fn aligned(&self, slots: &[Slot]) -> bool {
+        slots.iter().all(|s| s.buffers.len() == self.buffers.len() && s.buffers.iter().zip(&self.buffers).all(|(a, b)| a.0 == b.0))
+    }
+
+    /// Rebuilds the flat buffers from the slots' (after a load or a per-parameter update):
+    /// the buffers every slot has are gathered, and each slot's becomes a view again.
+    fn regroup(&mut self, slots: &mut [Slot]) {
+        let names: Vec<&'static str> = slots[0].buffers.iter().map(|(n, _)| *n).filter(|n| slots.iter().all(|s| s.buffers.iter().any(|(m, _)| m == n))).collect();
+        self.buffers.clear();
+        for name in names {
+            let parts: Vec<Tensor> = slots.iter().map(|s| s.buffers.iter().find(|(m, _)| *m == name).expect("checked above").1.reshape([-1])).collect();
+            let flat = Tensor::cat(&parts, 0);
+            self.adopt(slots, name, flat);
+        }
+    }
+
+    /// Keeps `flat` as buffer `name`, each slot's buffer of that name a view into it.
+    fn adopt(&mut self, slots: &mut [Slot], name: &'static str, flat: Tensor) {
+        for (s, (offset, n)) in slots.iter_mut().zip(&self.spans) {
+            let view = flat.narrow(0, *offset, *n).view(s.param.size().as_slice());
+            match s.buffers.iter_mut().find(|(m, _)| *m == name) {
+                Some(b) => b.1 = view,
+                None => s.buffers.push((name, view)),
+            }
+        }
+        self.buffers.push((name, flat));
+    }
 }
 
 impl OptimizerState {
@@ -55,8 +126,9 @@ impl OptimizerState {
         settings.validate()?;
         let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().filter(|(_, t)| t.requires_grad()).collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
-        let slots = vars.into_iter().map(|(name, param)| Slot { name, param, steps: 0, buffers: Vec::new() }).collect();
-        Ok(OptimizerState { settings, slots })
+        let mut slots: Vec<Slot> = vars.into_iter().map(|(name, param)| Slot { name, param, steps: 0, buffers: Vec::new() }).collect();
+        let flat = Flat::new(&mut slots);
+        Ok(OptimizerState { settings, slots, flat })
     }
 
     /// The settings.
@@ -84,16 +156,56 @@ impl OptimizerState {
     /// One update of every parameter that has a gradient (parameters without one are skipped,
     /// as in PyTorch).
     pub fn step(&mut self) {
+        self.step_measured(false);
+    }
+
+    /// The L2 norm of all the gradients, √(Σ_p ‖∇p‖²) (0 without any).
+    pub fn grad_norm(&self) -> f64 {
+        let norms: Vec<Tensor> = self.slots.iter().map(|s| s.param.grad()).filter(|g| g.defined()).map(|g| g.norm()).collect();
+        if norms.is_empty() {
+            return 0.0;
+        }
+        Tensor::stack(&norms, 0).to_kind(tch::Kind::Double).square().sum(tch::Kind::Double).sqrt().double_value(&[])
+    }
+
+    /// [`OptimizerState::step`], returning the gradients' L2 norm (measured before the update)
+    /// when asked: the trainer records it every step, and over the flat gradient it is one
+    /// more kernel.
+    pub(crate) fn step_measured(&mut self, measure: bool) -> Option<f64> {
         let settings = self.settings;
         tch::no_grad(|| {
-            for s in &mut self.slots {
-                let grad = s.param.grad();
+            let grads: Vec<Tensor> = self.slots.iter().map(|s| s.param.grad()).collect();
+            if let Some(flat) = &mut self.flat {
+                let steps = self.slots[0].steps;
+                if !flat.intact(&self.slots) {
+                    self.flat = None;
+                } else if grads.iter().all(|g| g.defined()) && self.slots.iter().all(|s| s.steps == steps) && flat.aligned(&self.slots) {
+                    let grad = Tensor::cat(&grads.iter().map(|g| g.reshape([-1])).collect::<Vec<_>>(), 0);
+                    let norm = measure.then(|| grad.norm().double_value(&[]));
+                    let buffers = flat.buffers.iter().map(|(n, t)| (*n, t.shallow_clone())).collect();
+                    let mut all = Slot { name: String::new(), param: flat.params.shallow_clone(), steps: steps + 1, buffers };
+                    update(settings, &mut all, grad);
+                    for (name, t) in all.buffers.into_iter().skip(flat.buffers.len()) {
+                        flat.adopt(&mut self.slots, name, t);
+                    }
+                    for s in &mut self.slots {
+                        s.steps += 1;
+                    }
+                    return norm;
+                }
+            }
+            let norm = measure.then(|| self.grad_norm());
+            for (s, grad) in self.slots.iter_mut().zip(grads) {
                 if grad.defined() {
                     s.steps += 1;
                     update(settings, s, grad);
                 }
             }
-        });
+            if let Some(flat) = &mut self.flat {
+                flat.regroup(&mut self.slots);
+            }
+            norm
+        })
     }
 
     /// The state as named tensors: `<parameter>.<buffer>` for the buffers and
@@ -127,6 +239,9 @@ impl OptimizerState {
                     s.buffers.push((b, t.to_kind(s.param.kind()).to_device(s.param.device())));
                 }
             }
+        }
+        if let Some(flat) = &mut self.flat {
+            flat.regroup(&mut self.slots);
         }
         Ok(())
     }
@@ -204,6 +319,110 @@ fn update(o: Optimizer, s: &mut Slot, grad: Tensor) {
                 grad = if nesterov { grad + &*buf * momentum } else { buf.shallow_clone() };
             }
             let _ = s.param.g_add_(&(grad * -lr));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{Device, Kind};
+
+    fn store(seed: i64) -> nn::VarStore {
+        let vs = nn::VarStore::new(Device::Cpu);
+        for (i, (name, shape)) in [("a", vec![3i64, 4]), ("b", vec![4]), ("c", vec![2, 3, 2, 2])].into_iter().enumerate() {
+            let _ = vs.root().var_copy(name, &wave(&shape, (seed + i as i64) as f64));
+        }
+        vs
+    }
+
+    /// Deterministic values without the global generator (tests run in parallel threads).
+    fn wave(shape: &[i64], phase: f64) -> Tensor {
+        let n: i64 = shape.iter().product();
+        (Tensor::arange(n, (Kind::Float, Device::Cpu)) * 1.7 + phase).sin().view(shape)
+    }
+
+    /// Gradients Σ p·g for the named parameters only (the others get none).
+    fn backward(vs: &nn::VarStore, step: i64, with: &[&str]) {
+        let vars = vs.variables();
+        let mut names: Vec<&String> = vars.keys().collect();
+        names.sort();
+        let loss = names.iter().filter(|n| with.contains(&n.as_str())).map(|n| (&vars[*n] * wave(&vars[*n].size(), 10.0 * step as f64)).sum(Kind::Float)).fold(Tensor::from(0f32), |a, b| a + b);
+        loss.backward();
+    }
+
+    fn params(vs: &nn::VarStore) -> Vec<(String, Tensor)> {
+        let mut v: Vec<(String, Tensor)> = vs.variables().into_iter().map(|(n, t)| (n, t.detach().copy())).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// The flat update (all parameters at once) gives what the per-parameter one gives, also
+    /// across a first step where one parameter has no gradient (skipped, its moments untouched), a
+    /// state reload, and a parameter whose data was replaced (the flat updates stop, the
+    /// updates go on).
+    #[test]
+    fn flat_updates_equal_per_parameter_updates() {
+        for settings in [Optimizer::adam(1e-2).betas(0.5, 0.999), Optimizer::sgd(1e-2).momentum(0.9), Optimizer::rmsprop(1e-2)] {
+            let (mut vs_flat, mut vs_each) = (store(0), store(0));
+            let mut flat = OptimizerState::new(settings, &vs_flat).unwrap();
+            let mut each = OptimizerState::new(settings, &vs_each).unwrap();
+            assert!(flat.flat.is_some(), "three float parameters on one device go flat");
+            each.flat = None;
+            let all: &[&str] = &["a", "b", "c"];
+            // b gets no gradient in step 1 (zero_grad later keeps a zero one, as PyTorch's
+            // zero_grad(set_to_none=False) does)
+            for (step, with) in [(1, &["a", "c"][..]), (2, all), (3, all), (4, all), (5, all)] {
+                if step == 4 {
+                    // reload the state (as a resumed run does) into both
+                    for opt in [&mut flat, &mut each] {
+                        let saved: HashMap<String, Tensor> = opt.state_tensors().into_iter().collect();
+                        opt.load_state_tensors(&saved, "test").unwrap();
+                    }
+                }
+                if step == 5 {
+                    // replace one parameter's data: it is no longer a view of the flat tensor
+                    for vs in [&mut vs_flat, &mut vs_each] {
+                        let mut b = vs.variables()["b"].shallow_clone();
+                        let copy = b.detach().copy();
+                        b.set_data(&copy);
+                    }
+                }
+                for (vs, opt) in [(&vs_flat, &mut flat), (&vs_each, &mut each)] {
+                    opt.zero_grad();
+                    backward(vs, step, with);
+                    let norm = opt.step_measured(true).unwrap();
+                    assert!(norm > 0.0);
+                }
+                assert_eq!(flat.flat.is_some(), step < 5, "{settings}: flat updates after step {step}");
+                for ((name, p), (_, q)) in params(&vs_flat).iter().zip(params(&vs_each).iter()) {
+                    let diff = (p - q).abs().max().double_value(&[]);
+                    assert!(diff <= 1e-6, "{settings}, step {step}: {name} differs by {diff}");
+                }
+                let steps: Vec<i64> = flat.slots.iter().map(|s| s.steps).collect();
+                assert_eq!(steps, each.slots.iter().map(|s| s.steps).collect::<Vec<_>>());
+            }
+            assert_eq!(flat.slots.iter().map(|s| s.steps).collect::<Vec<_>>(), vec![5, 4, 5], "{settings}: b skipped once");
+        }
+    }
+
+    /// With every gradient there, each step runs over the flat tensors: the slots' moments
+    /// are views into the flat buffers.
+    #[test]
+    fn every_gradient_there_means_one_flat_update() {
+        let vs = store(1);
+        let mut opt = OptimizerState::new(Optimizer::adam(1e-3), &vs).unwrap();
+        for step in 1..=2 {
+            opt.zero_grad();
+            backward(&vs, step, &["a", "b", "c"]);
+            opt.step();
+        }
+        let flat = opt.flat.as_ref().expect("flat");
+        assert!(flat.intact(&opt.slots) && flat.aligned(&opt.slots));
+        assert_eq!(flat.buffers.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec!["exp_avg", "exp_avg_sq"]);
+        let base = flat.buffers[0].1.data_ptr() as usize;
+        for (s, (offset, _)) in opt.slots.iter().zip(&flat.spans) {
+            assert_eq!(s.buffers[0].1.data_ptr() as usize, base + *offset as usize * 4, "{}: exp_avg is a view", s.name);
         }
     }
 }

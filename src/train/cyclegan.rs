@@ -25,7 +25,7 @@
 //! G_AB, its G_B is G_BA, its D_A judges G_A's output (so it is D_B here), and its `idt_A` is
 //! G_A(real_B) (so `idt_b` here). The values are the same; only the labels move.
 use super::history::{History, StepRecord};
-use super::trainer::{finite, grad_norm, seed_step};
+use super::trainer::{finite, seed_step};
 use crate::data::maps::MapPairs;
 use crate::data::rng::Rng;
 use crate::data::{Batch, Batches, Dataset};
@@ -406,8 +406,7 @@ impl CycleGan {
         let value = finite(loss.double_value(&[]), step, "G loss")?;
         self.opt_g.zero_grad();
         loss.backward();
-        let grad_norm = grad_norm(&self.vs_g);
-        self.opt_g.step();
+        let grad_norm = self.opt_g.step_measured(true).unwrap_or(0.0);
         let [gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b] = v;
         Ok(CycleGUpdate { loss: value, gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b, d_fake, grad_norm, fake_a, fake_b })
     }
@@ -475,8 +474,7 @@ impl CycleGan {
         };
         self.opt_d.zero_grad();
         loss.backward();
-        let grad_norm = grad_norm(&self.vs_d);
-        self.opt_d.step();
+        let grad_norm = self.opt_d.step_measured(true).unwrap_or(0.0);
         Ok(CycleDUpdate { loss: d_a + d_b, d_a, d_b, d_real, d_fake, grad_norm })
     }
 

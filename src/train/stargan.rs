@@ -26,7 +26,7 @@
 //! smile (for young); `StarDomains { attributes: vec![0, 1, 2], .. }` adds blush (for
 //! mustache).
 use super::history::{History, StepRecord};
-use super::trainer::{finite, grad_norm, seed_step};
+use super::trainer::{finite, seed_step};
 use crate::data::faces::{render_faces, FaceSpec, ATTRIBUTES, HAIR_COLORS};
 use crate::data::rng::Rng;
 use crate::data::{multi_hot, Batch, Batches, Dataset};
@@ -389,8 +389,7 @@ impl StarGan {
         let value = finite(loss.double_value(&[]), step, "D loss")?;
         self.opt_d.zero_grad();
         loss.backward();
-        let grad_norm = grad_norm(&self.vs_d);
-        self.opt_d.step();
+        let grad_norm = self.opt_d.step_measured(true).unwrap_or(0.0);
         Ok(StarDUpdate {
             loss: value,
             adv: adv_v,
@@ -426,8 +425,7 @@ impl StarGan {
         let value = finite(loss.double_value(&[]), step, "G loss")?;
         self.opt_g.zero_grad();
         loss.backward();
-        let grad_norm = grad_norm(&self.vs_g);
-        self.opt_g.step();
+        let grad_norm = self.opt_g.step_measured(true).unwrap_or(0.0);
         Ok(StarGUpdate { loss: value, adv: adv_v, cls: cls_v, rec: rec_v, d_fake, grad_norm })
     }
 

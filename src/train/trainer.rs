@@ -189,8 +189,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "D loss")?;
         self.opt_d.zero_grad();
         loss.backward();
-        let grad_norm = grad_norm(&self.vs_d);
-        self.opt_d.step();
+        let grad_norm = self.opt_d.step_measured(true).unwrap_or(0.0);
         if let Some(clip) = self.config.clip {
             clip.apply(&self.vs_d);
         }
@@ -231,8 +230,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         })();
         self.vs_d.unfreeze();
         let (loss, mean_fake) = result?;
-        let grad_norm = grad_norm(&self.vs_g);
-        self.opt_g.step();
+        let grad_norm = self.opt_g.step_measured(true).unwrap_or(0.0);
         Ok(GUpdate { loss, d_fake: mean_fake.double_value(&[]), grad_norm })
     }
 
@@ -428,15 +426,6 @@ pub(crate) fn finite(v: f64, step: usize, what: &str) -> Result<f64> {
             format!("{what} is {v} at step {step}: training diverged; the weights before this update are kept (lower the learning rate or add a penalty)"),
         ))
     }
-}
-
-/// L2 norm of all gradients in a var store: √(Σ_v ‖∇v‖²), one read back.
-pub(crate) fn grad_norm(vs: &nn::VarStore) -> f64 {
-    let norms: Vec<Tensor> = vs.trainable_variables().iter().map(|v| v.grad()).filter(|g| g.defined()).map(|g| g.norm()).collect();
-    if norms.is_empty() {
-        return 0.0;
-    }
-    Tensor::stack(&norms, 0).to_kind(Kind::Double).square().sum(Kind::Double).sqrt().double_value(&[])
 }
 
 /// Seeds libtorch's generators for one step: a hash of (run seed, step). Every step's noise,
