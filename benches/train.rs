@@ -10,10 +10,10 @@
 //! 4. peak RSS of a CPU quick-mode run (DCGAN 32×32 on 10,000 built-in faces, batch 64, 50
 //!    steps) in a child process (this binary re-run with GANKIT_BENCH_CHILD=quick), and of the
 //!    same run in PyTorch;
-//! 5. where gankit's step spends its time: for the 2-D toy a phase-by-phase replica of
-//!    `update_d` + `update_g` built from the public API and leaner variants of each phase,
-//!    interleaved with `Gan::step` in chunks; for the DCGAN the network passes alone against
-//!    PyTorch's, and variants of D's pass (LeakyReLU, channels-last) and of G's backward.
+//! 5. where gankit's step spends its time: for the 2-D toy, `update_d` and `update_g` (the
+//!    trainer's public pieces) against `Gan::step`, PyTorch's step and the floor of the step's
+//!    matrix products, at 1 thread in CPU time; for the DCGAN the network passes alone against
+//!    PyTorch's, and `update_d` / `update_g`.
 //!
 //! Prints figures, asserts nothing about them. Run: cargo bench --bench train (about 4 minutes on 2 idle
 //! cores). Settings: GANKIT_BENCH_ROUNDS (default 5), GANKIT_BENCH_THREADS (default: all
@@ -21,16 +21,15 @@
 //! run half of profile).
 use gankit::data::faces::{faces, FacesConfig};
 use gankit::data::mixtures::Mixture;
-use gankit::data::{Batch, Dataset};
-use gankit::losses::LossConfig;
+use gankit::data::Dataset;
 use gankit::nets::{dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator, DcganConfig, MlpConfig};
 use gankit::train::{Gan, TrainConfig};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
-use tch::nn::{self, ModuleT, OptimizerConfig};
-use tch::{Device, Kind, Reduction, Tensor};
+use tch::nn::{self, ModuleT};
+use tch::{Device, Kind, Tensor};
 
 const SGEMM_N: i64 = 4096;
 const DCGAN_BATCH: i64 = 64;
@@ -83,7 +82,7 @@ fn main() {
         py.num("steps 2 lean", "seconds ");
         let k = 2;
         let (mut s_tch, mut s_py, mut t_ours, mut t_theirs) = (vec![], vec![], vec![], vec![]);
-        println!("\nDCGAN 64×64, batch {DCGAN_BATCH}, {k} steps a round; sgemm {SGEMM_N}×{SGEMM_N}, median of 3:");
+        println!("\nDCGAN 64×64, batch {DCGAN_BATCH}, {k} steps a round; sgemm {SGEMM_N}×{SGEMM_N}, fastest of 3:");
         for r in 0..rounds {
             let mut ours = || {
                 let t = Instant::now();
@@ -126,12 +125,11 @@ fn main() {
             theirs / floor
         ));
         println!(
-            "DCGAN FLOPs (conv/convT multiply-adds ×2 at batch {DCGAN_BATCH}; BatchNorm, activations, losses, Adam not counted): G forward {:.2} GFLOP, D forward {:.2} GFLOP;\n  step = G fwd (the D update's fakes, no grad) + 3 × 2 D fwd (D on real and on fake, forward + backward ≈ 3 × forward) + 3 × (G fwd + D fwd) (G update) = {:.1} GFLOP;\n  gankit's update_g also runs D on the real batch without grad (unused by BCE): +{:.2} GFLOP, {:.1} GFLOP done per step.",
+            "DCGAN FLOPs (conv/convT multiply-adds ×2 at batch {DCGAN_BATCH}; BatchNorm, activations, losses, Adam not counted): G forward {:.2} GFLOP, D forward {:.2} GFLOP;\n  step = G fwd (the D update's fakes, no grad) + 3 × 2 D fwd (D on real and on fake, forward + backward ≈ 3 × forward) + 3 × (G fwd + D fwd) (G update) = {:.1} GFLOP;\n  gankit's update_g freezes D, so D's weight gradients are not computed there: {:.1} GFLOP done per step.",
             flops.g / 1e9,
             flops.d / 1e9,
             flops.step() / 1e9,
-            flops.d / 1e9,
-            (flops.step() + flops.d) / 1e9
+            (flops.step() - flops.d) / 1e9
         );
         for (name, f) in flops.layers.iter() {
             println!("    {name:<36} {:>6.3} GFLOP", f / 1e9);
@@ -222,7 +220,7 @@ fn main() {
 
     // ---------------------------------------------------------------- 5: where the time goes
     if run("profile") || run("toyprofile") {
-        profile_toy(&mc, &ring, rounds, threads);
+        profile_toy(&mc, &ring, rounds, threads, &mut py);
     }
     if run("profile") || run("dcprofile") {
         profile_dcgan(&dc, &faces64, &mut py);
@@ -321,7 +319,8 @@ impl Sgemm {
         Sgemm { n, a: Tensor::randn([n, n], opts), b: Tensor::randn([n, n], opts), c: Tensor::empty([n, n], opts) }
     }
 
-    /// Median GFLOP/s of `reps` products.
+    /// GFLOP/s of the fastest of `reps` products: the machine's speed when nothing else
+    /// holds its cores (the strictest floor).
     fn rate(&mut self, reps: usize) -> f64 {
         let rates: Vec<f64> = (0..reps)
             .map(|_| {
@@ -330,7 +329,7 @@ impl Sgemm {
                 2.0 * (self.n as f64).powi(3) / t.elapsed().as_secs_f64() / 1e9
             })
             .collect();
-        median(&rates)
+        rates.into_iter().fold(0.0, f64::max)
     }
 }
 
@@ -471,380 +470,61 @@ fn cpu_micros(iters: usize, mut f: impl FnMut()) -> f64 {
     (cpu_seconds() - t) * 1e6 / iters as f64
 }
 
-fn wall_seconds() -> f64 {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_secs_f64()
-}
-
-/// Time per named phase, accumulated, on a clock (wall or this process's CPU time).
-struct Phases {
-    clock: fn() -> f64,
-    names: Vec<&'static str>,
-    micros: Vec<f64>,
-    t: f64,
-}
-
-impl Phases {
-    fn new(clock: fn() -> f64) -> Self {
-        Phases { clock, names: Vec::new(), micros: Vec::new(), t: 0.0 }
-    }
-
-    fn start(&mut self) {
-        self.t = (self.clock)();
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        let now = (self.clock)();
-        let dt = (now - self.t) * 1e6;
-        self.t = now;
-        match self.names.iter().position(|n| *n == name) {
-            Some(i) => self.micros[i] += dt,
-            None => {
-                self.names.push(name);
-                self.micros.push(dt);
-            }
-        }
-    }
-
-    fn clear(&mut self) {
-        self.micros.iter_mut().for_each(|m| *m = 0.0);
-    }
-}
-
-/// The trainer's gradient norm as src/train/trainer.rs computes it: per variable a square, an
-/// f64 sum and a read.
-fn grad_norm_per_var(vars: &[Tensor]) -> f64 {
-    vars.iter()
-        .map(|v| {
-            let g = v.grad();
-            if g.defined() {
-                g.square().sum(Kind::Double).double_value(&[])
-            } else {
-                0.0
-            }
-        })
-        .sum::<f64>()
-        .sqrt()
-}
-
-/// The same norm as one tensor (nothing read): a norm per variable, stacked, one norm.
-fn grad_norm_stacked(vars: &[Tensor]) -> Tensor {
-    tch::no_grad(|| {
-        let norms: Vec<Tensor> = vars.iter().map(|v| v.grad()).filter(|g| g.defined()).map(|g| g.norm()).collect();
-        Tensor::stack(&norms, 0).norm()
-    })
-}
-
-/// Adam written with tch in-place ops, one variable at a time (the shape of gankit's coming
-/// optimizer): m ← lerp(m, g, 1 − β1); v ← β2·v + (1 − β2)·g²; p ← p − lr/bc1 · m / (√v/√bc2 + ε).
-struct InPlaceAdam {
-    vars: Vec<Tensor>,
-    m: Vec<Tensor>,
-    v: Vec<Tensor>,
-    t: i32,
-}
-
-impl InPlaceAdam {
-    fn new(vars: Vec<Tensor>) -> Self {
-        let m = vars.iter().map(|p| p.zeros_like()).collect();
-        let v = vars.iter().map(|p| p.zeros_like()).collect();
-        InPlaceAdam { vars, m, v, t: 0 }
-    }
-
-    fn zero_grad(&mut self) {
-        for p in &self.vars {
-            let mut g = p.grad();
-            if g.defined() {
-                let _ = g.zero_();
-            }
-        }
-    }
-
-    fn step(&mut self) {
-        let grads: Vec<Tensor> = self.vars.iter().map(|p| p.grad()).collect();
-        self.step_grads(&grads);
-    }
-
-    /// A step with these gradients (one per variable).
-    fn step_grads(&mut self, grads: &[Tensor]) {
-        let (lr, b1, b2, eps) = (2e-4, 0.5, 0.999, 1e-8);
-        self.t += 1;
-        let (bc1, bc2) = (1.0 - f64::powi(b1, self.t), 1.0 - f64::powi(b2, self.t));
-        tch::no_grad(|| {
-            for (((p, m), v), g) in self.vars.iter().zip(self.m.iter_mut()).zip(self.v.iter_mut()).zip(grads) {
-                let _ = m.lerp_(g, 1.0 - b1);
-                let _ = v.g_mul_scalar_(b2);
-                let _ = v.addcmul_(&(g * (1.0 - b2)), g);
-                let mut denom = v.sqrt();
-                let _ = denom.g_div_scalar_(bc2.sqrt());
-                let _ = denom.g_add_scalar_(eps);
-                let mut p = p.shallow_clone();
-                let _ = p.addcdiv_(&(&*m * (-lr / bc1)), &denom);
-            }
-        });
-    }
-}
-
-/// torch's BCELoss against all-ones or all-zeros targets.
-fn bce_plain(d: &Tensor, target: f64) -> Tensor {
-    let t = if target == 1.0 { d.ones_like() } else { d.zeros_like() };
-    d.binary_cross_entropy::<Tensor>(&t, None, Reduction::Mean)
-}
-
-fn noise(n: i64, z_dim: i64) -> Tensor {
-    Tensor::randn([n, z_dim], (Kind::Float, Device::Cpu))
-}
-
-/// One step as src/train/trainer.rs does it today (D update then G update, BCE through
-/// LossConfig, reads, per-variable grad norms, libtorch Adam), timed phase by phase.
-#[allow(clippy::too_many_arguments)]
-fn replica_step(ph: &mut Phases, gan: &mut ToyGan, batches: &mut impl Iterator<Item = Batch>, opt_d: &mut nn::Optimizer, opt_g: &mut nn::Optimizer, vars_d: &[Tensor], vars_g: &[Tensor], lc: &LossConfig, seed: i64) {
-    let z = gan.config.z_dim;
-    ph.start();
-    tch::manual_seed(seed);
-    let real = batches.next().unwrap().x.to_device(Device::Cpu);
-    let _g_batch = batches.next().unwrap();
-    ph.lap("step: seed, draw 2 batches");
-    let fake = tch::no_grad(|| gan.g.forward_t(&noise(MLP_BATCH, z), true));
-    ph.lap("D: noise + G forward (no grad)");
-    let d_real = gan.d.forward_t(&real, true);
-    let d_fake = gan.d.forward_t(&fake, true);
-    ph.lap("D: D forward on real and on fake");
-    let terms = lc.d_terms(&d_real, &d_fake);
-    ph.lap("D: loss terms (LossConfig::d_terms)");
-    let v = terms.value.double_value(&[]);
-    ph.lap("D: read the loss (finite check)");
-    opt_d.zero_grad();
-    ph.lap("D: zero_grad");
-    terms.value.backward();
-    ph.lap("D: backward");
-    let n = grad_norm_per_var(vars_d);
-    ph.lap("D: grad norm, per variable, read");
-    opt_d.step();
-    ph.lap("D: Adam step (libtorch, today's)");
-    let _ = (v, n, terms.mean_real.double_value(&[]), terms.mean_fake.double_value(&[]), terms.wasserstein.double_value(&[]));
-    ph.lap("D: read 3 means");
-    let fake = gan.g.forward_t(&noise(MLP_BATCH, z), true);
-    ph.lap("G: noise + G forward");
-    let d_fake = gan.d.forward_t(&fake, true);
-    ph.lap("G: D forward on fake");
-    let d_real = tch::no_grad(|| gan.d.forward_t(&real, true));
-    ph.lap("G: D forward on real, no grad (unused by BCE)");
-    let terms = lc.g_terms(&d_real, &d_fake);
-    ph.lap("G: loss terms (LossConfig::g_terms)");
-    let v = terms.value.double_value(&[]);
-    ph.lap("G: read the loss (finite check)");
-    opt_g.zero_grad();
-    ph.lap("G: zero_grad");
-    terms.value.backward();
-    ph.lap("G: backward");
-    let n = grad_norm_per_var(vars_g);
-    ph.lap("G: grad norm, per variable, read");
-    opt_g.step();
-    ph.lap("G: Adam step (libtorch, today's)");
-    opt_d.zero_grad();
-    ph.lap("G: zero D's grads");
-    let _ = (v, n, terms.mean_fake.double_value(&[]));
-    ph.lap("G: read mean D(G(z))");
-}
-
-/// Options of [`lean_step`].
-#[derive(Clone, Copy, Default)]
-struct Lean {
-    /// Keep both gradient norms as tensors (nothing read).
-    norms: bool,
-    /// The G update's backward computes G's gradients only (`run_backward` to G's variables,
-    /// as `torch.autograd.grad` does): no weight gradients for D, no zeroing them after.
-    g_only: bool,
-    /// D scores real and fake in one pass over both batches (only for D without BatchNorm or
-    /// other batch-dependent layers, like the MLP).
-    one_pass: bool,
-}
-
-/// The same updates, lean: plain BCELoss, in-place Adam, no D(x) in the G update, nothing read
-/// back; the options add or change one thing each.
-fn lean_step(gan: &mut ToyGan, batches: &mut impl Iterator<Item = Batch>, ad: &mut InPlaceAdam, ag: &mut InPlaceAdam, o: Lean) -> [Option<Tensor>; 4] {
-    let z = gan.config.z_dim;
-    let real = batches.next().unwrap().x;
-    let _ = batches.next();
-    let fake = tch::no_grad(|| gan.g.forward_t(&noise(MLP_BATCH, z), true));
-    let loss_d = if o.one_pass {
-        let out = gan.d.forward_t(&Tensor::cat(&[&real, &fake], 0), true);
-        let n = real.size()[0];
-        bce_plain(&out.narrow(0, 0, n), 1.0) + bce_plain(&out.narrow(0, n, n), 0.0)
-    } else {
-        bce_plain(&gan.d.forward_t(&real, true), 1.0) + bce_plain(&gan.d.forward_t(&fake, true), 0.0)
-    };
-    ad.zero_grad();
-    loss_d.backward();
-    let nd = o.norms.then(|| grad_norm_stacked(&ad.vars));
-    ad.step();
-    let loss_g = bce_plain(&gan.d.forward_t(&gan.g.forward_t(&noise(MLP_BATCH, z), true), true), 1.0);
-    let ng = if o.g_only {
-        let grads = Tensor::run_backward(&[&loss_g], &ag.vars, false, false);
-        let ng = o.norms.then(|| tch::no_grad(|| Tensor::stack(&grads.iter().map(|g| g.norm()).collect::<Vec<_>>(), 0).norm()));
-        ag.step_grads(&grads);
-        ng
-    } else {
-        ag.zero_grad();
-        loss_g.backward();
-        let ng = o.norms.then(|| grad_norm_stacked(&ag.vars));
-        ag.step();
-        ad.zero_grad();
-        ng
-    };
-    [Some(loss_d), Some(loss_g), nd, ng]
-}
-
-/// Where `Gan::step` spends its time on the 2-D toy: every variant runs in each chunk, so
-/// that load from other processes hits them alike; medians over chunks.
-fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32) {
-    let chunks = rounds.max(3);
-    let n = 200;
-    let lc = LossConfig::default();
+/// Where gankit's 2-D toy step goes, at 1 thread in CPU µs (medians of chunks): the trainer's
+/// own public pieces (`update_d`, `update_g` on a drawn batch) against the whole `Gan::step`,
+/// PyTorch's step, and the floor the step's matrix products set at this CPU's speed for
+/// their shapes.
+fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: &mut Py) {
+    tch::set_num_threads(1);
+    py.ask("threads 1");
+    py.ask(&format!("init mlp {MLP_BATCH}"));
     let mut gan = mlp_gan(mc);
-    let mut batches = ring.batches(MLP_BATCH as usize, 1).expect("batches");
-    let mut rgan = mlp_gan(mc);
-    let mut rb = ring.batches(MLP_BATCH as usize, 2).expect("batches");
-    let (vars_d, vars_g) = (rgan.vs_d.trainable_variables(), rgan.vs_g.trainable_variables());
-    let adam = nn::Adam { beta1: 0.5, beta2: 0.999, wd: 0.0, eps: 1e-8, amsgrad: false };
-    let mut opt_d = adam.build(&rgan.vs_d, 2e-4).unwrap();
-    let mut opt_g = adam.build(&rgan.vs_g, 2e-4).unwrap();
-    let mut lgan = mlp_gan(mc);
-    let mut lb = ring.batches(MLP_BATCH as usize, 3).expect("batches");
-    let mut ad = InPlaceAdam::new(lgan.vs_d.trainable_variables());
-    let mut ag = InPlaceAdam::new(lgan.vs_g.trainable_variables());
-    let mut ip = InPlaceAdam::new(rgan.vs_d.trainable_variables());
-    let numel: i64 = vars_d.iter().map(|v| v.numel() as i64).sum();
-    let flat = Tensor::zeros([numel], (Kind::Float, Device::Cpu)).set_requires_grad(true);
-    flat.sum(Kind::Float).backward();
-    let mut ip_flat = InPlaceAdam::new(vec![flat.shallow_clone()]);
-    let tiny = Tensor::ones([1], (Kind::Float, Device::Cpu));
-    let real = ring.head(MLP_BATCH as usize).x;
-    let (mut s, mut seed) = (Series::default(), 0i64);
-    let (mut ph, mut ph1) = (Phases::new(wall_seconds), Phases::new(cpu_seconds));
-    let variants = [
-        ("lean: plain BCELoss, in-place Adam, no unused D(x), nothing read", Lean::default()),
-        ("  + both grad norms kept as tensors", Lean { norms: true, ..Lean::default() }),
-        ("  + G's backward to G's variables only", Lean { g_only: true, ..Lean::default() }),
-        ("  + D on real and fake in one pass", Lean { g_only: true, one_pass: true, ..Lean::default() }),
-    ];
-    for chunk in 0..=chunks {
-        // chunk 0 warms up; its figures are dropped
-        let mut add = |name: &str, v: f64| {
-            if chunk > 0 {
-                s.add(name, v)
-            }
-        };
-        // at all threads, wall clock
-        add("step", micros(n, || drop(gan.step(&mut batches).expect("step"))));
-        ph.clear();
-        let total = micros(n, || {
-            seed += 1;
-            replica_step(&mut ph, &mut rgan, &mut rb, &mut opt_d, &mut opt_g, &vars_d, &vars_g, &lc, seed)
-        });
-        add("replica", total);
-        for (name, m) in ph.names.iter().zip(&ph.micros) {
-            add(name, m / n as f64);
-        }
-        for (name, o) in &variants {
-            add(name, micros(n, || drop(lean_step(&mut lgan, &mut lb, &mut ad, &mut ag, *o))));
-        }
-        // at 1 thread, CPU time
-        tch::set_num_threads(1);
-        add("1t step", cpu_micros(n, || drop(gan.step(&mut batches).expect("step"))));
-        ph1.clear();
-        let total = cpu_micros(n, || {
-            seed += 1;
-            replica_step(&mut ph1, &mut rgan, &mut rb, &mut opt_d, &mut opt_g, &vars_d, &vars_g, &lc, seed)
-        });
-        add("1t replica", total);
-        for (name, m) in ph1.names.iter().zip(&ph1.micros) {
-            add(&format!("1t {name}"), m / n as f64);
-        }
-        for (name, o) in &variants {
-            add(&format!("1t {name}"), cpu_micros(n, || drop(lean_step(&mut lgan, &mut lb, &mut ad, &mut ag, *o))));
-        }
-        // single pieces, on rgan's D with fresh grads
-        let d_real = rgan.d.forward_t(&real, true);
-        let d_fake = rgan.d.forward_t(&tch::no_grad(|| rgan.g.forward_t(&noise(MLP_BATCH, mc.z_dim), true)), true);
-        lc.d_loss(&d_real, &d_fake).backward();
-        add("op", cpu_micros(2000, || drop(&tiny + 1.0)));
-        add("read", cpu_micros(2000, || {
-            let _ = std::hint::black_box(tiny.double_value(&[]));
-        }));
-        add("seed", cpu_micros(2000, || tch::manual_seed(7)));
-        add("d_terms", cpu_micros(300, || drop(lc.d_terms(&d_real, &d_fake))));
-        add("bce2", cpu_micros(300, || drop(bce_plain(&d_real, 1.0) + bce_plain(&d_fake, 0.0))));
-        add("g_terms", cpu_micros(300, || drop(lc.g_terms(&d_real, &d_fake))));
-        add("bce1", cpu_micros(300, || drop(bce_plain(&d_fake, 1.0))));
-        add("gn per var", cpu_micros(300, || {
-            let _ = std::hint::black_box(grad_norm_per_var(&vars_d));
-        }));
-        add("gn stacked", cpu_micros(300, || drop(grad_norm_stacked(&vars_d))));
-        add("gn stacked read", cpu_micros(300, || {
-            let _ = std::hint::black_box(grad_norm_stacked(&vars_d).double_value(&[]));
-        }));
-        add("d fwd nograd", cpu_micros(300, || drop(tch::no_grad(|| rgan.d.forward_t(&real, true)))));
-        add("adam libtorch", cpu_micros(300, || opt_d.step()));
-        add("adam inplace", cpu_micros(300, || ip.step()));
-        add("adam flat", cpu_micros(300, || ip_flat.step()));
-        tch::set_num_threads(threads);
+    let mut batches = ring.batches(MLP_BATCH as usize, 0).expect("batches");
+    let batch = ring.head(MLP_BATCH as usize);
+    let n = 300;
+    // the step's products: x[256, i] @ W[i, o] forward; backward dX (not for the first layer
+    // of the net a batch enters) and dW (not for D in the G update), each as many FLOPs
+    let layers = [(mc.z_dim, 128), (128, 128), (128, mc.data_dim)];
+    let d_layers = [(mc.data_dim, 128), (128, 128), (128, 1)];
+    let fl = |l: &[(i64, i64)]| l.iter().map(|(i, o)| 2.0 * (MLP_BATCH * i * o) as f64).sum::<f64>();
+    let first = |l: &[(i64, i64)]| 2.0 * (MLP_BATCH * l[0].0 * l[0].1) as f64;
+    let (g, d) = (fl(&layers), fl(&d_layers));
+    // D update: G fwd; D fwd+bwd on real and fake (no dX for the first layer) | G update: G
+    // fwd+bwd (no dX for the first layer), D fwd + dX only
+    let step_flops = g + 2.0 * (3.0 * d - first(&d_layers)) + (3.0 * g - first(&layers)) + 2.0 * d;
+    let opts = (Kind::Float, Device::Cpu);
+    let (a, w, mut c) = (Tensor::randn([MLP_BATCH, 128], opts), Tensor::randn([128, 128], opts), Tensor::empty([MLP_BATCH, 128], opts));
+    let mut s = Series::default();
+    for _ in 0..rounds.max(3) {
+        s.add("step", cpu_micros(n, || drop(gan.step(&mut batches).expect("step"))));
+        s.add("update_d", cpu_micros(n, || { gan.update_d(&batch).expect("update_d"); }));
+        s.add("update_g", cpu_micros(n, || { gan.update_g(&batch).expect("update_g"); }));
+        s.add("mm", cpu_micros(5 * n, || drop(a.mm_out(&mut c, &w))));
+        s.add("py", py.steps(n, "lean").1 * 1e3);
     }
+    tch::set_num_threads(threads);
+    py.ask(&format!("threads {threads}"));
     let m = |k: &str| s.med(k);
-    let (step, total, step1, total1) = (m("step"), m("replica"), m("1t step"), m("1t replica"));
+    let rate = 2.0 * (MLP_BATCH * 128 * 128) as f64 / m("mm") / 1e3; // GFLOP/s
+    let floor = step_flops / rate / 1e3;
+    println!("\n================ where gankit's 2-D toy step goes (1 thread, CPU µs per call, medians of {} chunks of {n}; load average {})", rounds.max(3), load());
+    println!("  Gan::step {:.0} µs = update_d {:.0} + update_g {:.0} + the rest (seeding, drawing 2 batches, the record) {:.0}", m("step"), m("update_d"), m("update_g"), m("step") - m("update_d") - m("update_g"));
     println!(
-        "\n================ where gankit's 2-D toy step goes (µs per step; medians of {chunks} chunks of {n} steps, every variant in every chunk; load average {})",
-        load()
+        "  its matrix products: {:.1} MFLOP a step, at {rate:.0} GFLOP/s (a {MLP_BATCH}×128 · 128×128 product, 1 thread) at least {floor:.0} µs; everything else (kernel launches through the dispatcher, autograd's bookkeeping, element-wise ops, the optimizers) {:.0} µs",
+        step_flops / 1e6,
+        m("step") - floor
     );
-    println!("A replica of Gan::step built from the public API (src/train/trainer.rs's sequence, with a libtorch Adam as built today), by phase:");
-    println!("  {:<48} {:>22} {:>22}", "", format!("{threads} threads, wall"), "1 thread, CPU");
-    println!("  {:<48} {:>15.1} µs       {:>15.1} µs", "Gan::step itself", step, step1);
-    println!("  {:<48} {:>15.1} µs       {:>15.1} µs", "the replica", total, total1);
-    for name in &ph.names {
-        let (v, v1) = (m(name), m(&format!("1t {name}")));
-        println!("  {name:<48} {v:>9.1} µs {:>5.1}%   {v1:>9.1} µs {:>5.1}%", 100.0 * v / total, 100.0 * v1 / total1);
-    }
-    println!("single pieces at 1 thread, CPU µs (on D of the 2-D toy: {} variables, {numel} parameters; batch {MLP_BATCH}):", vars_d.len());
-    println!("  a small op (x + 1) {:.1}; a double_value read of a ready scalar {:.2}; tch::manual_seed {:.2}", m("op"), m("read"), m("seed"));
-    println!("  D loss: LossConfig::d_terms {:.0}; BCELoss(D(x), 1) + BCELoss(D(G(z)), 0) {:.0}", m("d_terms"), m("bce2"));
-    println!("  G loss: LossConfig::g_terms {:.0}; BCELoss(D(G(z)), 1) {:.0}", m("g_terms"), m("bce1"));
-    println!(
-        "  D's grad norm: per variable + read (today) {:.0}; stacked norms as one tensor {:.0} (+ one read: {:.0})",
-        m("gn per var"),
-        m("gn stacked"),
-        m("gn stacked read")
-    );
-    println!("  D forward on the real batch without grad (update_g's unused D(x)) {:.0}", m("d fwd nograd"));
-    println!(
-        "  D's Adam step: libtorch (today) {:.0}; tch in-place ops per variable {:.0}; the same ops on one flat tensor of all {numel} parameters {:.0}",
-        m("adam libtorch"),
-        m("adam inplace"),
-        m("adam flat")
-    );
-    println!("lean steps (same nets and updates):                 {threads} threads, wall   1 thread, CPU");
-    for (name, _) in &variants {
-        println!("  {name:<64} {:>7.0} µs {:>7.0} µs", m(name), m(&format!("1t {name}")));
-    }
-    let f = |i: i64, o: i64| 2.0 * (MLP_BATCH * i * o) as f64;
-    let net = |i: i64, o: i64| f(i, mc.hidden[0]) + f(mc.hidden[0], mc.hidden[1]) + f(mc.hidden[1], o);
-    let (g, d) = (net(mc.z_dim, mc.data_dim), net(mc.data_dim, 1));
-    println!(
-        "the toy step's matmul FLOPs (as counted for the DCGAN): G forward {:.2} MFLOP, D forward {:.2} MFLOP, step 4G + 9D = {:.0} MFLOP (+ {:.1} for update_g's unused D(x))",
-        g / 1e6,
-        d / 1e6,
-        (4.0 * g + 9.0 * d) / 1e6,
-        d / 1e6
-    );
+    println!("  PyTorch's step {:.0} µs (PyTorch/gankit {:.2}); a 2× lead needs gankit ≤ {:.0} µs", m("py"), m("py") / m("step"), m("py") / 2.0);
 }
 
-/// Where the DCGAN step goes, coarsely: the network passes alone, in gankit and in PyTorch
-/// (interleaved), against the full step; and the cost of LeakyReLU(0.2) as gankit writes it.
+/// Where gankit's DCGAN step goes: the network passes alone against PyTorch's (same networks,
+/// same batch), and the trainer's own pieces.
 fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
     let mut gan = dcgan_gan(dc);
     let mut batches = data.batches(DCGAN_BATCH as usize, 1).expect("batches");
-    let real = data.head(DCGAN_BATCH as usize).x;
-    let z = noise(DCGAN_BATCH, dc.z_dim);
+    let batch = data.head(DCGAN_BATCH as usize);
+    let real = batch.x.shallow_clone();
+    let z = Tensor::randn([DCGAN_BATCH, dc.z_dim], (Kind::Float, Device::Cpu));
     let f = DcganFlops::count(dc, DCGAN_BATCH);
     py.ask(&format!("init dcgan {} {DCGAN_BATCH}", dc.image_size));
     py.ask("steps 1 lean");
@@ -852,6 +532,8 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
     let mut s = Series::default();
     for _ in 0..3 {
         s.add("step", micros(1, || drop(gan.step(&mut batches).expect("step"))) / 1e3);
+        s.add("update_d", micros(1, || { gan.update_d(&batch).expect("update_d"); }) / 1e3);
+        s.add("update_g", micros(1, || { gan.update_g(&batch).expect("update_g"); }) / 1e3);
         s.add("g", micros(1, || drop(tch::no_grad(|| gan.g.forward_t(&z, true)))) / 1e3);
         s.add("d", micros(1, || drop(tch::no_grad(|| gan.d.forward_t(&real, true)))) / 1e3);
         s.add("dfb", micros(1, || gan.d.forward_t(&real, true).mean(None).backward()) / 1e3);
@@ -863,56 +545,8 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
         }
         s.add("py step", py.steps(1, "lean").0);
     }
-    // gankit's D written out with tch ops on D's own variables, with three LeakyReLU(0.2)s
-    let vars = gan.vs_d.variables();
-    // the same variables with the conv weights in channels-last strides (NHWC in memory, NCHW
-    // in shape: what PyTorch's `.to(memory_format=torch.channels_last)` makes)
-    let cl = |t: &Tensor| t.permute([0, 2, 3, 1]).contiguous().permute([0, 3, 1, 2]);
-    let vars_cl: std::collections::HashMap<String, Tensor> =
-        vars.iter().map(|(k, t)| (k.clone(), if t.dim() == 4 { cl(&t.detach()).set_requires_grad(true) } else { t.shallow_clone() })).collect();
-    let w02 = Tensor::from_slice(&[0.2f32]);
-    let manual = |x: &Tensor, act: usize, vars: &std::collections::HashMap<String, Tensor>| -> Tensor {
-        let v = |name: String| vars.get(&name).unwrap_or_else(|| panic!("D has no variable {name}"));
-        let conv = |x: &Tensor, i: usize, stride: i64, pad: i64| x.conv2d(v(format!("main.{i}.weight")), None::<Tensor>, [stride; 2], [pad; 2], [1, 1], 1);
-        let bn = |x: &Tensor, i: usize| {
-            let t = |leaf: &str| Some(v(format!("main.{i}.{leaf}")));
-            x.batch_norm(t("weight"), t("bias"), t("running_mean"), t("running_var"), true, 0.1, 1e-5, false)
-        };
-        let a = |x: &Tensor| match act {
-            0 => x.maximum(&(x * 0.2)),
-            1 => x.prelu(&w02),
-            _ => x.leaky_relu(),
-        };
-        let mut y = a(&conv(x, 0, 2, 1));
-        for k in 1..(dc.image_size as u64).trailing_zeros() as usize - 2 {
-            y = a(&bn(&conv(&y, 3 * k - 1, 2, 1), 3 * k));
-        }
-        let last = 3 * ((dc.image_size as u64).trailing_zeros() as usize - 3) + 2;
-        conv(&y, last, 1, 0).view([-1]).sigmoid()
-    };
-    let check = (manual(&real, 0, &vars) - gan.d.forward_t(&real, true)).abs().max().double_value(&[]);
-    let real_cl = cl(&real);
-    let (vars_g, vars_d) = (gan.vs_g.trainable_variables(), gan.vs_d.trainable_variables());
-    let adam = nn::Adam { beta1: 0.5, beta2: 0.999, wd: 0.0, eps: 1e-8, amsgrad: false };
-    let mut opt_d = adam.build(&gan.vs_d, 2e-4).unwrap();
-    let mut ip_d = InPlaceAdam::new(gan.vs_d.trainable_variables());
-    gan.d.forward_t(&gan.g.forward_t(&z, true), true).mean(None).backward();
-    for _ in 0..3 {
-        for (key, act) in [("d max", 0), ("d prelu", 1), ("d kernel", 2)] {
-            s.add(key, micros(1, || manual(&real, act, &vars).mean(None).backward()) / 1e3);
-        }
-        s.add("d kernel cl", micros(1, || manual(&real_cl, 2, &vars_cl).mean(None).backward()) / 1e3);
-        s.add("gdfb gonly", micros(1, || {
-            let loss = gan.d.forward_t(&gan.g.forward_t(&z, true), true).mean(None);
-            drop(Tensor::run_backward(&[&loss], &vars_g, false, false));
-        }) / 1e3);
-        s.add("gn", micros(1, || {
-            let _ = std::hint::black_box(grad_norm_per_var(&vars_g) + grad_norm_per_var(&vars_d));
-        }) / 1e3);
-        s.add("gn stacked", micros(1, || drop((grad_norm_stacked(&vars_g), grad_norm_stacked(&vars_d)))) / 1e3);
-        s.add("adam d", micros(1, || opt_d.step()) / 1e3);
-        s.add("inplace d", micros(1, || ip_d.step()) / 1e3);
-    }
+    gan.opt_g.zero_grad();
+    gan.opt_d.zero_grad();
     let m = |k: &str| s.med(k);
     let rate = |flop: f64, ms: f64| flop / ms / 1e6;
     println!("\n================ where gankit's DCGAN step goes (ms, medians of 3, interleaved with PyTorch's; load average {})", load());
@@ -921,36 +555,17 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
         ("G forward, no grad", "g", f.g),
         ("D forward, no grad", "d", f.d),
         ("D forward + backward", "dfb", 3.0 * f.d),
-        ("G → D forward + backward", "gdfb", 3.0 * (f.g + f.d)),
+        ("G → D forward + backward (all weight gradients)", "gdfb", 3.0 * (f.g + f.d)),
         ("the step", "step", f.step()),
     ] {
         let (a, b) = (m(key), m(&format!("py {key}")));
         println!("| {name} | {:.1} | {a:.0} ({:.0} GFLOP/s) | {b:.0} ({:.0} GFLOP/s) | {:.2} |", flop / 1e9, rate(flop, a), rate(flop, b), a / b);
     }
-    let passes = m("g") + 2.0 * m("dfb") + m("gdfb");
     println!(
-        "gankit: the step's passes (G fwd + 2 × D fwd+bwd + G→D fwd+bwd) {passes:.0} ms + update_g's unused D(x) forward {:.0} ms + the rest (losses, reads, grad norms, Adam over 6.3 M parameters, batches) {:.0} ms = {:.0} ms",
-        m("d"),
-        m("step") - passes - m("d"),
-        m("step")
-    );
-    println!(
-        "D forward + backward written out with tch ops on D's variables (output = D's to {check:.1e}), by LeakyReLU(0.2): x.maximum(0.2·x) as gankit has it {:.0} ms; x.prelu(0.2) {:.0} ms; one leaky_relu kernel (tch's has slope 0.01 only; timing stand-in) {:.0} ms; the same with input and conv weights channels-last {:.0} ms",
-        m("d max"),
-        m("d prelu"),
-        m("d kernel"),
-        m("d kernel cl")
-    );
-    println!(
-        "G → D forward + backward with the gradients of G's variables only (Tensor::run_backward to G's variables, no weight gradients for D): {:.0} ms, against {:.0} ms",
-        m("gdfb gonly"),
-        m("gdfb")
-    );
-    println!(
-        "the rest, in part: G's and D's grad norms per variable + read (today) {:.0} ms, as stacked norms {:.0} ms; D's Adam step (2.8 M parameters): libtorch {:.0} ms, tch in-place ops {:.0} ms",
-        m("gn"),
-        m("gn stacked"),
-        m("adam d"),
-        m("inplace d")
+        "gankit's step {:.0} ms = update_d {:.0} ms (G fwd + D fwd+bwd on real and on fake + Adam) + update_g {:.0} ms (G → D fwd+bwd with D frozen: no weight gradients for D + Adam) + the rest {:.0} ms",
+        m("step"),
+        m("update_d"),
+        m("update_g"),
+        m("step") - m("update_d") - m("update_g")
     );
 }

@@ -324,6 +324,7 @@ impl CycleGan {
     /// A bad config value; a loss on probabilities (`Loss::BCE`) without `nets.sigmoid`, or a
     /// Sigmoid-ended D with any other loss.
     pub fn new(nets: &CycleGanConfig, config: CycleTrainConfig, device: Device) -> Result<Self> {
+        crate::device::keep_freed_memory();
         config.validate()?;
         let on_probabilities = matches!(config.loss.loss, Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability));
         if on_probabilities != nets.sigmoid {

@@ -309,6 +309,7 @@ impl StarGan {
     /// Checks the config, seeds libtorch with `config.seed`, builds G and D (PyTorch's default
     /// init) and their optimizers.
     pub fn new(nets: &StarGanConfig, config: StarTrainConfig, device: Device) -> Result<Self> {
+        crate::device::keep_freed_memory();
         config.validate()?;
         tch::manual_seed(config.seed as i64);
         let vs_g = nn::VarStore::new(device);

@@ -96,6 +96,7 @@ pub struct Gan<G: GanNet, D: GanNet> {
 impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// Builds the optimizers (checking the config first) and seeds the run.
     pub fn new(g: G, vs_g: nn::VarStore, d: D, vs_d: nn::VarStore, config: TrainConfig) -> Result<Self> {
+        crate::device::keep_freed_memory();
         config.validate()?;
         let (opt_g, opt_d) = config.optimizers.build(&vs_g, &vs_d)?;
         let device = vs_g.device();
