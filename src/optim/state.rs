@@ -161,20 +161,34 @@ impl OptimizerState {
 
     /// The L2 norm of all the gradients, √(Σ_p ‖∇p‖²) (0 without any).
     pub fn grad_norm(&self) -> f64 {
-        let norms: Vec<Tensor> = self.slots.iter().map(|s| s.param.grad()).filter(|g| g.defined()).map(|g| g.norm()).collect();
-        if norms.is_empty() {
-            return 0.0;
-        }
-        Tensor::stack(&norms, 0).to_kind(tch::Kind::Double).square().sum(tch::Kind::Double).sqrt().double_value(&[])
+        norm_of(&self.slots.iter().map(|s| s.param.grad()).collect::<Vec<_>>())
+    }
+
+    /// The parameters this updates, in its order: what [`OptimizerState::step_with`] wants
+    /// gradients for (e.g. from `Tensor::run_backward(&[&loss], &opt.parameters(), …)`).
+    pub fn parameters(&self) -> Vec<Tensor> {
+        self.slots.iter().map(|s| s.param.shallow_clone()).collect()
+    }
+
+    /// One update with the given gradients, one per parameter in [`OptimizerState::parameters`]
+    /// order (an undefined one skips its parameter), instead of the parameters' `.grad()`;
+    /// returns their L2 norm. The trainers compute gradients this way: nothing to zero, nothing
+    /// accumulated, and the backward pass computes only what these parameters need.
+    pub fn step_with(&mut self, grads: &[Tensor]) -> f64 {
+        assert_eq!(grads.len(), self.slots.len(), "step_with: {} gradients for {} parameters", grads.len(), self.slots.len());
+        self.update_all(grads.iter().map(|g| g.shallow_clone()).collect(), true).unwrap_or(0.0)
     }
 
     /// [`OptimizerState::step`], returning the gradients' L2 norm (measured before the update)
-    /// when asked: the trainer records it every step, and over the flat gradient it is one
-    /// more kernel.
+    /// when asked.
     pub(crate) fn step_measured(&mut self, measure: bool) -> Option<f64> {
+        let grads = self.slots.iter().map(|s| s.param.grad()).collect();
+        self.update_all(grads, measure)
+    }
+
+    fn update_all(&mut self, grads: Vec<Tensor>, measure: bool) -> Option<f64> {
         let settings = self.settings;
         tch::no_grad(|| {
-            let grads: Vec<Tensor> = self.slots.iter().map(|s| s.param.grad()).collect();
             if let Some(flat) = &mut self.flat {
                 let steps = self.slots[0].steps;
                 if !flat.intact(&self.slots) {
@@ -194,7 +208,7 @@ impl OptimizerState {
                     return norm;
                 }
             }
-            let norm = measure.then(|| self.grad_norm());
+            let norm = measure.then(|| norm_of(&grads));
             for (s, grad) in self.slots.iter_mut().zip(grads) {
                 if grad.defined() {
                     s.steps += 1;
@@ -245,6 +259,15 @@ impl OptimizerState {
         }
         Ok(())
     }
+}
+
+/// √(Σ ‖g‖²) over the defined tensors (0 without any), read back once.
+fn norm_of(grads: &[Tensor]) -> f64 {
+    let norms: Vec<Tensor> = grads.iter().filter(|g| g.defined()).map(|g| g.norm()).collect();
+    if norms.is_empty() {
+        return 0.0;
+    }
+    Tensor::stack(&norms, 0).to_kind(tch::Kind::Double).square().sum(tch::Kind::Double).sqrt().double_value(&[])
 }
 
 fn buffer_names(o: Optimizer) -> &'static [&'static str] {

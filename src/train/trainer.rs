@@ -188,9 +188,8 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             loss = loss + &p.value;
         }
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "D loss")?;
-        self.opt_d.zero_grad();
-        loss.backward();
-        let grad_norm = self.opt_d.step_measured(true).unwrap_or(0.0);
+        let grads = Tensor::run_backward(&[&loss], &self.opt_d.parameters(), false, false);
+        let grad_norm = self.opt_d.step_with(&grads);
         if let Some(clip) = self.config.clip {
             clip.apply(&self.vs_d);
         }
@@ -205,34 +204,28 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     }
 
     /// One G update: G's loss on D(G(z)) (and D(x) for the relativistic losses), then an
-    /// optimizer step on G only. D's variables are frozen meanwhile, so the backward pass
-    /// computes the gradient through D to G without D's own weight gradients.
+    /// optimizer step on G only. The backward pass runs to G's parameters only: the gradient
+    /// flows through D without computing D's own weight gradients, and D's `.grad()` is
+    /// left as it was.
     pub fn update_g(&mut self, batch: &Batch) -> Result<GUpdate> {
         let c = self.conditions(batch)?;
         let c = c.as_ref();
         let n = batch.x.size()[0];
-        self.vs_d.freeze();
-        let result = (|| {
-            let fake = self.g.forward_gan(&self.noise(n), c, true);
-            let d_fake = self.d.forward_gan(&fake, c, true);
-            let (loss, mean_fake) = match self.config.loss.g_loss_on_fakes(&d_fake) {
-                Some(loss) => (loss, d_fake.detach().mean(None)),
-                None => {
-                    let real = batch.x.to_device(self.device);
-                    let d_real = self.d.forward_gan(&real, c, true).detach();
-                    let terms = self.config.loss.g_terms(&d_real, &d_fake);
-                    (terms.value, terms.mean_fake)
-                }
-            };
-            let value = finite(loss.double_value(&[]), self.steps_done() + 1, "G loss")?;
-            self.opt_g.zero_grad();
-            loss.backward();
-            Ok((value, mean_fake))
-        })();
-        self.vs_d.unfreeze();
-        let (loss, mean_fake) = result?;
-        let grad_norm = self.opt_g.step_measured(true).unwrap_or(0.0);
-        Ok(GUpdate { loss, d_fake: mean_fake.double_value(&[]), grad_norm })
+        let fake = self.g.forward_gan(&self.noise(n), c, true);
+        let d_fake = self.d.forward_gan(&fake, c, true);
+        let (loss, mean_fake) = match self.config.loss.g_loss_on_fakes(&d_fake) {
+            Some(loss) => (loss, d_fake.detach().mean(None)),
+            None => {
+                let real = batch.x.to_device(self.device);
+                let d_real = self.d.forward_gan(&real, c, true).detach();
+                let terms = self.config.loss.g_terms(&d_real, &d_fake);
+                (terms.value, terms.mean_fake)
+            }
+        };
+        let value = finite(loss.double_value(&[]), self.steps_done() + 1, "G loss")?;
+        let grads = Tensor::run_backward(&[&loss], &self.opt_g.parameters(), false, false);
+        let grad_norm = self.opt_g.step_with(&grads);
+        Ok(GUpdate { loss: value, d_fake: mean_fake.double_value(&[]), grad_norm })
     }
 
     /// One step: `d_steps` D updates (each on the next batch) and, every `g_every`-th step,
