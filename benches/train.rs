@@ -125,7 +125,7 @@ fn main() {
             theirs / floor
         ));
         println!(
-            "DCGAN FLOPs (conv/convT multiply-adds ×2 at batch {DCGAN_BATCH}; BatchNorm, activations, losses, Adam not counted): G forward {:.2} GFLOP, D forward {:.2} GFLOP;\n  step = G fwd (the D update's fakes, no grad) + 3 × 2 D fwd (D on real and on fake, forward + backward ≈ 3 × forward) + 3 × (G fwd + D fwd) (G update) = {:.1} GFLOP;\n  gankit's update_g freezes D, so D's weight gradients are not computed there: {:.1} GFLOP done per step.",
+            "DCGAN FLOPs (conv/convT multiply-adds ×2 at batch {DCGAN_BATCH}; BatchNorm, activations, losses, Adam not counted): G forward {:.2} GFLOP, D forward {:.2} GFLOP;\n  step = G fwd (the D update's fakes, no grad) + 3 × 2 D fwd (D on real and on fake, forward + backward ≈ 3 × forward) + 3 × (G fwd + D fwd) (G update) = {:.1} GFLOP;\n  gankit's update_g differentiates to G's parameters only, so D's weight gradients are not computed there: {:.1} GFLOP done per step.",
             flops.g / 1e9,
             flops.d / 1e9,
             flops.step() / 1e9,
@@ -562,7 +562,7 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
         println!("| {name} | {:.1} | {a:.0} ({:.0} GFLOP/s) | {b:.0} ({:.0} GFLOP/s) | {:.2} |", flop / 1e9, rate(flop, a), rate(flop, b), a / b);
     }
     println!(
-        "gankit's step {:.0} ms = update_d {:.0} ms (G fwd + D fwd+bwd on real and on fake + Adam) + update_g {:.0} ms (G → D fwd+bwd with D frozen: no weight gradients for D + Adam) + the rest {:.0} ms",
+        "gankit's step {:.0} ms = update_d {:.0} ms (G fwd + D fwd+bwd on real and on fake + Adam) + update_g {:.0} ms (G → D fwd+bwd to G's parameters only: no weight gradients for D + Adam) + the rest {:.0} ms",
         m("step"),
         m("update_d"),
         m("update_g"),
