@@ -179,6 +179,26 @@ impl OptimizerState {
         self.update_all(grads.iter().map(|g| g.shallow_clone()).collect(), true).unwrap_or(0.0)
     }
 
+    /// One update that lowers `loss`: its gradients with respect to this optimizer's
+    /// parameters (those that require grad now; a frozen one is skipped), computed by
+    /// `Tensor::run_backward` (so nothing lands in `.grad()`, and the backward pass computes
+    /// no gradients for other networks' weights), then [`OptimizerState::step_with`]. Returns
+    /// the gradients' L2 norm.
+    ///
+    /// ```text
+    /// let grad_norm = gan.opt_d.minimize(&d_loss);
+    /// ```
+    pub fn minimize(&mut self, loss: &Tensor) -> f64 {
+        let live: Vec<usize> = (0..self.slots.len()).filter(|&i| self.slots[i].param.requires_grad()).collect();
+        let inputs: Vec<&Tensor> = live.iter().map(|&i| &self.slots[i].param).collect();
+        let found = if inputs.is_empty() { Vec::new() } else { Tensor::run_backward(&[loss], &inputs, false, false) };
+        let mut grads: Vec<Tensor> = (0..self.slots.len()).map(|_| Tensor::new()).collect();
+        for (i, g) in live.into_iter().zip(found) {
+            grads[i] = g;
+        }
+        self.step_with(&grads)
+    }
+
     /// [`OptimizerState::step`], returning the gradients' L2 norm (measured before the update)
     /// when asked.
     pub(crate) fn step_measured(&mut self, measure: bool) -> Option<f64> {
@@ -446,6 +466,33 @@ mod tests {
         let base = flat.buffers[0].1.data_ptr() as usize;
         for (s, (offset, _)) in opt.slots.iter().zip(&flat.spans) {
             assert_eq!(s.buffers[0].1.data_ptr() as usize, base + *offset as usize * 4, "{}: exp_avg is a view", s.name);
+        }
+    }
+
+    /// `minimize` updates what requires grad now and skips a parameter frozen after the
+    /// optimizer was built, leaving every `.grad()` empty; its update equals `backward` + `step`.
+    #[test]
+    fn minimize_skips_frozen_parameters_and_matches_backward_then_step() {
+        let (vs, vs_ref) = (store(3), store(3));
+        let (mut opt, mut opt_ref) = (OptimizerState::new(Optimizer::adam(1e-2), &vs).unwrap(), OptimizerState::new(Optimizer::adam(1e-2), &vs_ref).unwrap());
+        let loss = |vs: &nn::VarStore| {
+            let v = vs.variables();
+            ["a", "b", "c"].iter().map(|n| (&v[*n] * wave(&v[*n].size(), 7.0)).sum(Kind::Float)).fold(Tensor::from(0f32), |x, y| x + y)
+        };
+        let before = params(&vs);
+        let _ = vs.variables()["b"].shallow_clone().set_requires_grad(false);
+        let norm = opt.minimize(&loss(&vs));
+        let after = params(&vs);
+        assert!(after[1].1.equal(&before[1].1), "the frozen b is untouched");
+        assert!(!after[0].1.equal(&before[0].1) && !after[2].1.equal(&before[2].1), "a and c move");
+        assert!(vs.variables().values().all(|t| !t.grad().defined()), "nothing lands in .grad()");
+        // the reference: a and c through backward + step (b frozen the same way)
+        let _ = vs_ref.variables()["b"].shallow_clone().set_requires_grad(false);
+        loss(&vs_ref).backward();
+        let norm_ref = opt_ref.step_measured(true).unwrap();
+        assert!((norm - norm_ref).abs() <= 1e-6 * norm_ref, "norms {norm} vs {norm_ref}");
+        for ((name, p), (_, q)) in after.iter().zip(params(&vs_ref).iter()) {
+            assert!(p.allclose(q, 1e-7, 1e-7, false), "{name} differs from backward + step");
         }
     }
 }

@@ -188,8 +188,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             loss = loss + &p.value;
         }
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "D loss")?;
-        let grads = Tensor::run_backward(&[&loss], &self.opt_d.parameters(), false, false);
-        let grad_norm = self.opt_d.step_with(&grads);
+        let grad_norm = self.opt_d.minimize(&loss);
         if let Some(clip) = self.config.clip {
             clip.apply(&self.vs_d);
         }
@@ -223,8 +222,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             }
         };
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "G loss")?;
-        let grads = Tensor::run_backward(&[&loss], &self.opt_g.parameters(), false, false);
-        let grad_norm = self.opt_g.step_with(&grads);
+        let grad_norm = self.opt_g.minimize(&loss);
         Ok(GUpdate { loss: value, d_fake: mean_fake.double_value(&[]), grad_norm })
     }
 
