@@ -405,9 +405,7 @@ impl CycleGan {
             *slot = finite(t.double_value(&[]), step, &format!("G loss ({name})"))?;
         }
         let value = finite(loss.double_value(&[]), step, "G loss")?;
-        self.opt_g.zero_grad();
-        loss.backward();
-        let grad_norm = self.opt_g.step_measured(true).unwrap_or(0.0);
+        let grad_norm = self.opt_g.minimize(&loss);
         let [gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b] = v;
         Ok(CycleGUpdate { loss: value, gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b, d_fake, grad_norm, fake_a, fake_b })
     }
@@ -473,9 +471,7 @@ impl CycleGan {
                 return Err(e);
             }
         };
-        self.opt_d.zero_grad();
-        loss.backward();
-        let grad_norm = self.opt_d.step_measured(true).unwrap_or(0.0);
+        let grad_norm = self.opt_d.minimize(&loss);
         Ok(CycleDUpdate { loss: d_a + d_b, d_a, d_b, d_real, d_fake, grad_norm })
     }
 

@@ -388,9 +388,7 @@ impl StarGan {
         let gp_v = finite(gp.double_value(&[]), step, "D loss (gp)")?;
         let loss = &terms.value + &cls + &gp;
         let value = finite(loss.double_value(&[]), step, "D loss")?;
-        self.opt_d.zero_grad();
-        loss.backward();
-        let grad_norm = self.opt_d.step_measured(true).unwrap_or(0.0);
+        let grad_norm = self.opt_d.minimize(&loss);
         Ok(StarDUpdate {
             loss: value,
             adv: adv_v,
@@ -424,9 +422,7 @@ impl StarGan {
         let rec_v = finite(rec.double_value(&[]), step, "G loss (rec)")?;
         let loss = adv + cls + rec;
         let value = finite(loss.double_value(&[]), step, "G loss")?;
-        self.opt_g.zero_grad();
-        loss.backward();
-        let grad_norm = self.opt_g.step_measured(true).unwrap_or(0.0);
+        let grad_norm = self.opt_g.minimize(&loss);
         Ok(StarGUpdate { loss: value, adv: adv_v, cls: cls_v, rec: rec_v, d_fake, grad_norm })
     }
 
