@@ -388,18 +388,16 @@ impl CycleGan {
     }
 
     /// One update of both generators on real batches `a` and `b` (unpaired): L_G (see
-    /// [`CycleTrainConfig`]) with the discriminators frozen, then one optimizer step. Returns
+    /// [`CycleTrainConfig`]) with no gradients for the discriminators, then one optimizer step. Returns
     /// the terms and this step's fakes (from before the update, detached) for
     /// [`CycleGan::update_d`]. A non-finite term stops before the update, naming it and the
     /// step.
     pub fn update_g(&mut self, real_a: &Tensor, real_b: &Tensor) -> Result<CycleGUpdate> {
         let step = self.steps_done() + 1;
         let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
-        // The reference's set_requires_grad(D, False): no D gradients from G's pass.
-        self.vs_d.freeze();
-        let out = self.g_forward(&a, &b);
-        self.vs_d.unfreeze();
-        let (loss, terms, d_fake, fake_a, fake_b) = out?;
+        // The reference's set_requires_grad(D, False) is opt_g.minimize below: the backward
+        // pass runs to G's parameters only, so no D gradients come from G's pass.
+        let (loss, terms, d_fake, fake_a, fake_b) = self.g_forward(&a, &b)?;
         let mut v = [0.0; 6];
         for (slot, (name, t)) in v.iter_mut().zip(&terms) {
             *slot = finite(t.double_value(&[]), step, &format!("G loss ({name})"))?;

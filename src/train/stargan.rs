@@ -407,16 +407,14 @@ impl StarGan {
         self.update_g_to(x, c_org, &c_trg)
     }
 
-    /// One G update: L_G (see [`StarTrainConfig`]) for x → G(x, c_trg) → G(·, c_org), D
-    /// frozen, then an optimizer step on G. A non-finite term stops before the update.
+    /// One G update: L_G (see [`StarTrainConfig`]) for x → G(x, c_trg) → G(·, c_org), then an
+    /// optimizer step on G (its backward pass computes no gradients for D's weights). A
+    /// non-finite term stops before the update.
     pub fn update_g_to(&mut self, x: &Tensor, c_org: &Tensor, c_trg: &Tensor) -> Result<StarGUpdate> {
         let step = self.steps_done() + 1;
         let (c_org, c_trg) = (self.labels(c_org, "c_org")?, self.labels(c_trg, "c_trg")?);
         let x = x.to_device(self.device);
-        self.vs_d.freeze();
-        let out = self.g_forward(&x, &c_org, &c_trg);
-        self.vs_d.unfreeze();
-        let (adv, cls, rec, d_fake) = out?;
+        let (adv, cls, rec, d_fake) = self.g_forward(&x, &c_org, &c_trg)?;
         let adv_v = finite(adv.double_value(&[]), step, "G loss (g_adv)")?;
         let cls_v = finite(cls.double_value(&[]), step, "G loss (g_cls)")?;
         let rec_v = finite(rec.double_value(&[]), step, "G loss (rec)")?;
