@@ -156,12 +156,17 @@ impl OptimizerState {
     /// One update of every parameter that has a gradient (parameters without one are skipped,
     /// as in PyTorch).
     pub fn step(&mut self) {
-        self.step_measured(false);
+        self.update_all(self.grads(), false);
+    }
+
+    /// Each parameter's `.grad()` (undefined where it has none).
+    fn grads(&self) -> Vec<Tensor> {
+        self.slots.iter().map(|s| s.param.grad()).collect()
     }
 
     /// The L2 norm of all the gradients, √(Σ_p ‖∇p‖²) (0 without any).
     pub fn grad_norm(&self) -> f64 {
-        norm_of(&self.slots.iter().map(|s| s.param.grad()).collect::<Vec<_>>())
+        norm_of(&self.grads())
     }
 
     /// The parameters this updates, in its order: what [`OptimizerState::step_with`] wants
@@ -197,13 +202,6 @@ impl OptimizerState {
             grads[i] = g;
         }
         self.step_with(&grads)
-    }
-
-    /// [`OptimizerState::step`], returning the gradients' L2 norm (measured before the update)
-    /// when asked.
-    pub(crate) fn step_measured(&mut self, measure: bool) -> Option<f64> {
-        let grads = self.slots.iter().map(|s| s.param.grad()).collect();
-        self.update_all(grads, measure)
     }
 
     fn update_all(&mut self, grads: Vec<Tensor>, measure: bool) -> Option<f64> {
@@ -434,7 +432,7 @@ mod tests {
                 for (vs, opt) in [(&vs_flat, &mut flat), (&vs_each, &mut each)] {
                     opt.zero_grad();
                     backward(vs, step, with);
-                    let norm = opt.step_measured(true).unwrap();
+                    let norm = opt.step_with(&opt.grads());
                     assert!(norm > 0.0);
                 }
                 assert_eq!(flat.flat.is_some(), step < 5, "{settings}: flat updates after step {step}");
@@ -489,7 +487,7 @@ mod tests {
         // the reference: a and c through backward + step (b frozen the same way)
         let _ = vs_ref.variables()["b"].shallow_clone().set_requires_grad(false);
         loss(&vs_ref).backward();
-        let norm_ref = opt_ref.step_measured(true).unwrap();
+        let norm_ref = opt_ref.step_with(&opt_ref.grads());
         assert!((norm - norm_ref).abs() <= 1e-6 * norm_ref, "norms {norm} vs {norm_ref}");
         for ((name, p), (_, q)) in after.iter().zip(params(&vs_ref).iter()) {
             assert!(p.allclose(q, 1e-7, 1e-7, false), "{name} differs from backward + step");
