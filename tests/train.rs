@@ -127,3 +127,80 @@ fn gan_lab_field_shows_d_the_samples_and_gs_push() {
     let e = FieldPlot::new("t", (0.0, 1.0), (0.0, 1.0)).real(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu))).unwrap_err();
     assert_eq!(e.to_string(), "field plot real samples: expected shape [N, 2], got [4, 3]");
 }
+
+/// The same network without the row-wise promise: the trainer then scores real and fake
+/// samples in two passes, as it must for BatchNorm, Dropout or spectral norm.
+#[derive(Debug)]
+struct TwoPasses<D>(D);
+
+impl<D: GanNet> GanNet for TwoPasses<D> {
+    fn forward_gan(&self, x: &Tensor, cond: Option<&Tensor>, train: bool) -> Tensor {
+        self.0.forward_gan(x, cond, train)
+    }
+    fn condition_width(&self) -> Option<i64> {
+        self.0.condition_width()
+    }
+}
+
+fn assert_same_history(one: &History, two: &History) {
+    assert_eq!(one.len(), two.len());
+    for (a, b) in one.steps.iter().zip(&two.steps) {
+        let pairs = [("d_loss", a.d_loss, b.d_loss), ("g_loss", a.g_loss, b.g_loss), ("d_real", a.d_real, b.d_real), ("d_fake_before", a.d_fake_before, b.d_fake_before), ("d_grad_norm", a.d_grad_norm, b.d_grad_norm), ("penalty", a.penalty, b.penalty)];
+        for (name, x, y) in pairs {
+            let (x, y) = (x.unwrap_or(0.0), y.unwrap_or(0.0));
+            assert!((x - y).abs() <= 1e-4 * (1.0 + y.abs()), "step {}: {name} {x} in one pass, {y} in two", a.step);
+        }
+    }
+}
+
+#[test]
+fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
+    let _rng = common::torch_rng();
+    // unconditional: the 2-D toy (BCE on probabilities)
+    let data = Mixture::ring8().sample(2000, 1);
+    let run = |two_passes: bool| {
+        let net = MlpConfig::default();
+        let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+        manual_seed(4);
+        let g = mlp_generator(&vs_g.root(), &net);
+        let d = mlp_discriminator(&vs_d.root(), &net);
+        assert!(d.is_row_wise(), "the MLP discriminator is row-wise");
+        let d: Box<dyn GanNet> = if two_passes { Box::new(TwoPasses(d)) } else { Box::new(d) };
+        let mut gan = Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: 2, batch_size: 64, seed: 4, ..Default::default() }).unwrap();
+        gan.train(&mut data.batches(64, 4).unwrap(), 12, 0).unwrap();
+        gan.history
+    };
+    assert_same_history(&run(false), &run(true));
+
+    // conditional, convolutional, with a gradient penalty: report 003's critic
+    let cfg = CwganConfig { z_dim: 8, n_tags: 3, ngf: 4, ndf: 4, image_size: 8, ..Default::default() };
+    manual_seed(9);
+    let batches: Vec<(Tensor, Tensor)> = (0..12).map(|_| (Tensor::rand([8, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2.0 - 1.0, Tensor::rand([8, 3], (Kind::Float, Device::Cpu)).round())).collect();
+    let run = |two_passes: bool| {
+        let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+        manual_seed(5);
+        let g = cwgan_generator(&vs_g.root(), &cfg);
+        let d = cwgan_critic(&vs_d.root(), &cfg);
+        assert!(d.is_row_wise(), "the cwgan critic is row-wise");
+        let d: Box<dyn GanNet> = if two_passes { Box::new(TwoPasses(d)) } else { Box::new(d) };
+        let train = TrainConfig { loss: Loss::Wgan.into(), penalty: Penalty::Gradient(Default::default()), z_dim: 8, batch_size: 8, fixed_samples: 4, seed: 5, ..Default::default() };
+        let mut gan = Gan::new(g, vs_g, d, vs_d, train).unwrap();
+        let mut stream = batches.iter().map(|(x, l)| Batch { x: x.shallow_clone(), labels: Some(l.shallow_clone()) });
+        gan.train(&mut stream, 6, 0).unwrap();
+        gan.history
+    };
+    assert_same_history(&run(false), &run(true));
+}
+
+#[test]
+fn row_wise_means_no_batchnorm_dropout_or_spectral_norm() {
+    let vs = nn::VarStore::new(Device::Cpu);
+    let dc = DcganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 16, ..Default::default() };
+    assert!(!dcgan_discriminator(&vs.root() / "d", &dc).is_row_wise(), "BatchNorm mixes the batch");
+    assert!(!dcgan_generator(&vs.root() / "g", &DcganConfig { dropout: 0.5, ..dc.clone() }).is_row_wise(), "Dropout draws masks");
+    let sn = SnganConfig { ndf: 4, image_size: 16, ..Default::default() };
+    assert!(!sn_discriminator(&vs.root() / "sn", &sn).is_row_wise(), "spectral norm steps its power iteration");
+    let bc = BaselineConfig { dim: 4, image_size: 16, ..Default::default() };
+    assert!(baseline_critic(&vs.root() / "c", &bc).is_row_wise(), "convolutions and LeakyReLU only");
+    assert!(mlp_discriminator(&vs.root() / "m", &MlpConfig::default()).is_row_wise());
+}

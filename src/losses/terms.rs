@@ -49,6 +49,7 @@ impl LossTerms {
     pub(crate) fn new(loss: Loss, side: Side, weights: (f64, f64), d_real: &Tensor, d_fake: &Tensor, parts: Parts, targets: Option<Targets>) -> Self {
         let value = match (&parts.pair, &parts.real, &parts.fake) {
             (Some(pair), _, _) => pair.shallow_clone(),
+            (None, Some(real), Some(fake)) if weights == (1.0, 1.0) => real + fake,
             (None, Some(real), Some(fake)) => weights.0 * real + weights.1 * fake,
             (None, None, Some(fake)) => fake.shallow_clone(),
             _ => unreachable!("a loss has a pair term, a fake term, or both real and fake terms"),

@@ -276,6 +276,23 @@ pub(crate) fn leaky(x: &Tensor, s: f64) -> Tensor {
     x.prelu(&Tensor::full([1], s, (x.kind(), x.device())))
 }
 
+/// `x Wᵀ + b`, as `nn.Linear` computes it. On CPU, a layer with at most 4 inputs (2-D points)
+/// multiplies by a contiguous copy of Wᵀ: autograd then computes W's gradient as `xᵀ·g`
+/// (`[in, out]`) instead of `gᵀ·x` (`[out, in]`, 2 columns), and the input's gradient with a
+/// transposed right factor, the layouts MKL is fast in. Measured at 1 thread: W's gradient of
+/// D's first layer 106 → 15 µs (batch 512), its input gradient 47 → 11 µs (batch 256).
+pub(crate) fn linear_t(x: &Tensor, w: &Tensor, b: Option<&Tensor>) -> Tensor {
+    let narrow = w.dim() == 2 && w.size()[1] <= 4;
+    if !(narrow && x.dim() == 2 && x.device() == tch::Device::Cpu) {
+        return x.linear(w, b);
+    }
+    let wt = w.tr().contiguous();
+    match b {
+        Some(b) => b.addmm(x, &wt),
+        None => x.mm(&wt),
+    }
+}
+
 /// `x` with channels-last strides (NHWC in memory, NCHW in shape, what PyTorch's
 /// `x.to(memory_format=torch.channels_last)` makes); no copy when it has them already. oneDNN's
 /// convolutions take this layout without reordering: D's forward + backward at 64×64 ran 1.2×
@@ -288,6 +305,22 @@ impl Layer {
     /// The layer's var-store path, e.g. `d.main.0`.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether each output row depends on its own input row only, and a call changes no state
+    /// and draws no random numbers: true for linear and convolution layers, activations,
+    /// padding and instance norm without running statistics; false for BatchNorm (batch
+    /// statistics), Dropout (random masks) and spectral norm (a power-iteration step per call).
+    /// For such layers a pass over two batches stacked equals two passes.
+    pub fn is_row_wise(&self) -> bool {
+        let plain = |w: &Weight| w.sn.is_none();
+        match &self.op {
+            Op::Linear { weight, .. } | Op::Conv { weight, .. } | Op::ConvTranspose { weight, .. } | Op::Embedding { weight } => plain(weight),
+            Op::BatchNorm(_) | Op::Dropout(_) => false,
+            Op::InstanceNorm { running, .. } => running.is_none(),
+            Op::Relu | Op::LeakyRelu(_) | Op::Selu | Op::Tanh | Op::Sigmoid | Op::ReflectionPad(_) => true,
+            Op::Residual(inner) => inner.is_row_wise(),
+        }
     }
 
     /// Number of parameters (weights and biases, not running statistics).
@@ -324,7 +357,7 @@ impl Layer {
 
     fn run(&self, x: &Tensor, train: bool) -> Tensor {
         match &self.op {
-            Op::Linear { weight, bias } => x.linear(&weight.get(train), bias.as_ref()),
+            Op::Linear { weight, bias } => linear_t(x, &weight.get(train), bias.as_ref()),
             Op::Conv { weight, bias, o } => x.conv2d(&weight.get(train), bias.as_ref(), [o.stride; 2], [o.padding; 2], [1, 1], 1),
             Op::ConvTranspose { weight, bias, o } => {
                 x.conv_transpose2d(&weight.get(train), bias.as_ref(), [o.stride; 2], [o.padding; 2], [o.output_padding; 2], 1, [1, 1])
@@ -391,6 +424,11 @@ impl Layers {
 impl Layers {
     fn run(&self, x: &Tensor, train: bool) -> Tensor {
         self.layers.iter().fold(x.shallow_clone(), |y, l| nn::ModuleT::forward_t(l, &y, train))
+    }
+
+    /// Whether every layer is [`Layer::is_row_wise`].
+    pub fn is_row_wise(&self) -> bool {
+        self.layers.iter().all(Layer::is_row_wise)
     }
 
     fn has_convolutions(&self) -> bool {
@@ -632,18 +670,22 @@ pub struct NetInfo {
     inputs: Vec<Vec<i64>>,
     cond: Option<i64>,
     vars: Vec<Var>,
+    row_wise: bool,
 }
 
 impl NetInfo {
     /// `inputs`: the accepted input shapes without the batch dimension (a generator takes
     /// `[z]` or `[z, 1, 1]`); `cond`: the condition's width, for conditional networks.
     pub(crate) fn new<'l>(name: &'static str, p: &nn::Path, inputs: Vec<Vec<i64>>, cond: Option<i64>, layers: impl IntoIterator<Item = &'l Layer>) -> NetInfo {
-        let vars = layers
-            .into_iter()
-            .flat_map(|l| l.vars.iter())
-            .map(|v| Var { name: v.name.clone(), tensor: v.tensor.shallow_clone(), param: v.param })
-            .collect();
-        NetInfo { name, prefix: path_name(p), inputs, cond, vars }
+        let layers: Vec<&Layer> = layers.into_iter().collect();
+        let vars = layers.iter().flat_map(|l| l.vars.iter()).map(|v| Var { name: v.name.clone(), tensor: v.tensor.shallow_clone(), param: v.param }).collect();
+        let row_wise = layers.iter().all(|l| l.is_row_wise());
+        NetInfo { name, prefix: path_name(p), inputs, cond, vars, row_wise }
+    }
+
+    /// Whether all the net's layers are [`Layer::is_row_wise`].
+    pub(crate) fn is_row_wise(&self) -> bool {
+        self.row_wise
     }
 
     pub(crate) fn name(&self) -> &'static str {

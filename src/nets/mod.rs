@@ -86,6 +86,14 @@ pub trait GanNet: std::fmt::Debug {
     fn condition_width(&self) -> Option<i64> {
         None
     }
+    /// Whether a pass over a batch equals passes over its rows one by one, with no state
+    /// updated and no random numbers drawn (no BatchNorm, Dropout or spectral norm; see
+    /// [`layers::Layer::is_row_wise`]). The trainer then scores real and fake samples in one
+    /// pass over both: the same numbers with half the kernel launches. False unless a network
+    /// says otherwise.
+    fn is_row_wise(&self) -> bool {
+        false
+    }
 }
 
 /// A boxed network (e.g. `Box<dyn GanNet>` when the family is chosen at run time, as the
@@ -96,6 +104,9 @@ impl<T: GanNet + ?Sized> GanNet for Box<T> {
     }
     fn condition_width(&self) -> Option<i64> {
         (**self).condition_width()
+    }
+    fn is_row_wise(&self) -> bool {
+        (**self).is_row_wise()
     }
 }
 
@@ -169,6 +180,9 @@ macro_rules! unconditional_net {
             fn forward_gan(&self, x: &tch::Tensor, _cond: Option<&tch::Tensor>, train: bool) -> tch::Tensor {
                 tch::nn::ModuleT::forward_t(self, x, train)
             }
+            fn is_row_wise(&self) -> bool {
+                self.info.is_row_wise()
+            }
         }
     )*};
 }
@@ -200,6 +214,9 @@ macro_rules! conditional_net {
             }
             fn condition_width(&self) -> Option<i64> {
                 self.info.cond_width()
+            }
+            fn is_row_wise(&self) -> bool {
+                self.info.is_row_wise()
             }
         }
     )*};
