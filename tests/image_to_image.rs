@@ -203,6 +203,22 @@ fn image_pool_fills_then_swaps_half_on_average() {
     assert_eq!(ImagePool::new(0).query(&batch(3.0), &mut rng).size(), [4, 1, 2, 2]);
 }
 
+#[test]
+fn image_to_image_trainers_follow_the_lr_schedule() {
+    let _rng = lock();
+    let schedule = LrSchedule::linear(1, 1);
+    let pairs = maps(8, 32, 5);
+    let cycle = run_cycle(&pairs, CycleTrainConfig { lr_schedule: schedule, ..cycle_cfg(1) }, 2);
+    assert_eq!(cycle.opt_g.settings().learning_rate(), 2e-4 * 0.5, "CycleGAN's G at step 2");
+    assert_eq!(cycle.opt_d.settings().learning_rate(), 2e-4 * 0.5, "CycleGAN's D at step 2");
+    let data = StarDomains::default().faces(32, 32, 0);
+    let (star, r) = run_star(&data, StarTrainConfig { lr_schedule: schedule, batch_size: 4, ..Default::default() }, 3);
+    r.unwrap();
+    assert_eq!(star.opt_d.settings().learning_rate(), 0.0, "StarGAN's D at step 3, after the decay");
+    let e = CycleTrainConfig { lr_schedule: LrSchedule::linear(3, 0), ..Default::default() }.validate().unwrap_err().to_string();
+    assert!(e.starts_with("CycleTrainConfig.lr_schedule:"), "{e}");
+}
+
 fn small_star_nets(domains: &StarDomains) -> StarGanConfig {
     StarGanConfig { image_size: 32, c_dim: domains.c_dim(), conv_dim: 8, g_repeat: 2, d_repeat: 5, ..Default::default() }
 }

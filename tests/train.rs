@@ -204,3 +204,26 @@ fn row_wise_means_no_batchnorm_dropout_or_spectral_norm() {
     assert!(baseline_critic(&vs.root() / "c", &bc).is_row_wise(), "convolutions and LeakyReLU only");
     assert!(mlp_discriminator(&vs.root() / "m", &MlpConfig::default()).is_row_wise());
 }
+
+#[test]
+fn a_linear_lr_schedule_decays_both_rates_to_zero_and_then_the_weights_stay() {
+    let _rng = common::torch_rng();
+    let schedule = LrSchedule::linear(2, 3);
+    let factors: Vec<f64> = (1..=7).map(|s| schedule.factor(s)).collect();
+    assert_eq!(factors, [1.0, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0], "the reference's 1 − max(0, s − constant)/(decay + 1)");
+    let data = Mixture::ring8().sample(2000, 1);
+    let optimizers = GanOptimizers { g: Optimizer::adam(1e-3), d: Optimizer::adam(4e-3) };
+    let mut gan = mlp_gan(2, TrainConfig { optimizers, lr_schedule: schedule, ..Default::default() }, true);
+    let mut batches = gan.batches(&data).unwrap();
+    for (step, f) in [(1, 1.0), (2, 1.0), (3, 0.75), (4, 0.5), (5, 0.25)] {
+        gan.step(&mut batches).unwrap();
+        assert_eq!(gan.opt_g.settings().learning_rate(), 1e-3 * f, "G's rate at step {step}");
+        assert_eq!(gan.opt_d.settings().learning_rate(), 4e-3 * f, "D's rate at step {step}");
+    }
+    let weights = |gan: &Gan<_, _>| -> Vec<Tensor> { gan.vs_g.trainable_variables().iter().chain(&gan.vs_d.trainable_variables()).map(|v| v.copy()).collect() };
+    let before = weights(&gan);
+    gan.train(&mut batches, 2, 0).unwrap();
+    assert!(weights(&gan).iter().zip(&before).all(|(a, b)| a.equal(b)), "at rate 0 (steps 6 and 7) nothing moves");
+    let e = TrainConfig { lr_schedule: LrSchedule::linear(5, 0), ..Default::default() }.validate().unwrap_err().to_string();
+    assert!(e.starts_with("TrainConfig.lr_schedule: a linear decay needs at least 1 step"), "{e}");
+}

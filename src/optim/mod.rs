@@ -21,7 +21,7 @@ pub use state::OptimizerState;
 
 /// What a notebook cell needs from this module (re-exported by `gankit::prelude`).
 pub mod prelude {
-    pub use super::{GanOptimizers, Optimizer, OptimizerState};
+    pub use super::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 }
 
 /// An optimizer and all its settings.
@@ -222,6 +222,62 @@ impl GanOptimizers {
         let g = self.g.build(g_vs).map_err(|e| context("G", e))?;
         let d = self.d.build(d_vs).map_err(|e| context("D", e))?;
         Ok((g, d))
+    }
+}
+
+/// How the learning rates move over a run: at step s (counting from 1) each optimizer runs at
+/// its configured `lr` × [`LrSchedule::factor`]`(s)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum LrSchedule {
+    /// The configured rate throughout (and a rate set by hand with
+    /// [`OptimizerState::set_lr`] stays).
+    #[default]
+    Constant,
+    /// Constant for `constant` steps, then linearly down over `decay` steps, counted in steps
+    /// where the CycleGAN reference's `--lr_policy linear` counts epochs (its 100 + 100 epochs
+    /// are `constant` = `decay` = 100 × steps per epoch; StarGAN decays over the last 100,000
+    /// of 200,000 steps): factor(s) = 1 − max(0, s − constant) / (decay + 1), and 0 after
+    /// the decay.
+    Linear { constant: usize, decay: usize },
+}
+
+impl LrSchedule {
+    /// [`LrSchedule::Linear`]: `constant` steps at the full rate, then `decay` steps down.
+    pub fn linear(constant: usize, decay: usize) -> Self {
+        LrSchedule::Linear { constant, decay }
+    }
+
+    /// The multiplier of the configured rate at step `step` (1, 2, …).
+    pub fn factor(self, step: usize) -> f64 {
+        match self {
+            LrSchedule::Constant => 1.0,
+            LrSchedule::Linear { constant, decay } => (1.0 - step.saturating_sub(constant) as f64 / (decay + 1) as f64).max(0.0),
+        }
+    }
+
+    /// Sets `opt`'s rate for `step`: `configured`'s rate × the factor (nothing for
+    /// [`LrSchedule::Constant`]). The trainers call it at the start of each step.
+    pub fn apply(self, step: usize, opt: &mut OptimizerState, configured: &Optimizer) {
+        if self != LrSchedule::Constant {
+            opt.set_lr(configured.learning_rate() * self.factor(step));
+        }
+    }
+
+    /// Checks the values; the error names `key`.
+    pub fn validate(self, key: &str) -> Result<()> {
+        match self {
+            LrSchedule::Linear { decay: 0, .. } => Err(Error::setting(key, "a linear decay needs at least 1 step (decay: 0 would drop the rate to 0 at once)")),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Display for LrSchedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LrSchedule::Constant => write!(f, "constant learning rates"),
+            LrSchedule::Linear { constant, decay } => write!(f, "learning rates constant for {constant} steps, then linearly to 0 over {decay}"),
+        }
     }
 }
 

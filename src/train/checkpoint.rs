@@ -18,7 +18,9 @@
 use super::history::History;
 use super::trainer::Gan;
 use crate::nets::GanNet;
-use crate::optim::OptimizerState;
+use super::cyclegan::CycleTrainConfig;
+use super::stargan::StarTrainConfig;
+use crate::optim::{LrSchedule, OptimizerState};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -112,7 +114,9 @@ pub(crate) fn read_checkpoint(
     let saved = info.get("config").and_then(|c| c.as_object()).ok_or_else(|| Error::data(&json_path, None, "key \"config\" is missing"))?;
     for (key, value) in config {
         let theirs = saved.get(*key).and_then(|v| v.as_str()).unwrap_or("(missing)");
-        if theirs != value {
+        // The schedule is kept for the record, not compared: a run resumed with another length
+        // (`--steps`) follows its new schedule from the step it resumes at.
+        if theirs != value && *key != "lr_schedule" {
             return Err(Error::data(&json_path, None, format!("config.{key} differs: the checkpoint has {theirs}, this run {value}")));
         }
     }
@@ -289,8 +293,10 @@ fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
 
 /// The config of an image-to-image run as a checkpoint compares it: the networks' and the
 /// training settings, each as Rust prints it.
-fn nets_and_train(nets: &impl std::fmt::Debug, train: &impl std::fmt::Debug) -> Vec<(&'static str, String)> {
-    vec![("nets", format!("{nets:?}")), ("train", format!("{train:?}"))]
+/// The image-to-image trainers' config fields: `train` with its schedule left at Constant, and
+/// the schedule beside it (recorded, not compared).
+fn nets_and_train(nets: &impl std::fmt::Debug, train: &impl std::fmt::Debug, schedule: LrSchedule) -> Vec<(&'static str, String)> {
+    vec![("nets", format!("{nets:?}")), ("train", format!("{train:?}")), ("lr_schedule", format!("{schedule:?}"))]
 }
 
 /// An image pool as one tensor `[n, C, H, W]` (absent when empty).
@@ -338,7 +344,7 @@ impl super::cyclegan::CycleGan {
     }
 
     fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        nets_and_train(&self.nets, &self.config)
+        nets_and_train(&self.nets, &CycleTrainConfig { lr_schedule: LrSchedule::Constant, ..self.config.clone() }, self.config.lr_schedule)
     }
 }
 
@@ -373,6 +379,6 @@ impl super::stargan::StarGan {
     }
 
     fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        nets_and_train(&self.nets, &self.config)
+        nets_and_train(&self.nets, &StarTrainConfig { lr_schedule: LrSchedule::Constant, ..self.config.clone() }, self.config.lr_schedule)
     }
 }

@@ -1,6 +1,6 @@
 //! The typed training configuration: every choice an enum or a number, checked once.
 use crate::losses::{Dragan, GradientPenalty, LossConfig, WeightClip, R1};
-use crate::optim::GanOptimizers;
+use crate::optim::{GanOptimizers, LrSchedule};
 use crate::{Error, Result};
 
 /// Which network is updated first in a step (report 003 compares both).
@@ -53,6 +53,8 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Size of the fixed noise batch shown across training.
     pub fixed_samples: i64,
+    /// How both learning rates move over the run (constant, or a linear decay).
+    pub lr_schedule: LrSchedule,
 }
 
 impl Default for TrainConfig {
@@ -71,6 +73,7 @@ impl Default for TrainConfig {
             z_dim: 100,
             seed: 0,
             fixed_samples: 64,
+            lr_schedule: LrSchedule::Constant,
         }
     }
 }
@@ -79,7 +82,7 @@ impl TrainConfig {
     /// Every field as (name, value as Rust prints it): the config in a checkpoint's JSON, and
     /// what [`crate::train::Gan::load_checkpoint`] compares.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
-        let TrainConfig { loss, optimizers, d_steps, g_steps, g_every, order, penalty, clip, batch_size, z_dim, seed, fixed_samples } = self;
+        let TrainConfig { loss, optimizers, d_steps, g_steps, g_every, order, penalty, clip, batch_size, z_dim, seed, fixed_samples, lr_schedule } = self;
         vec![
             ("loss", format!("{loss:?}")),
             ("optimizers", format!("{optimizers}")),
@@ -93,6 +96,7 @@ impl TrainConfig {
             ("z_dim", z_dim.to_string()),
             ("seed", seed.to_string()),
             ("fixed_samples", fixed_samples.to_string()),
+            ("lr_schedule", format!("{lr_schedule:?}")),
         ]
     }
 
@@ -119,6 +123,7 @@ impl TrainConfig {
                 return bad("clip", format!("the clipping bound must be positive, got {}", c.c));
             }
         }
+        self.lr_schedule.validate("TrainConfig.lr_schedule")?;
         self.optimizers.g.validate().map_err(|e| Error::setting("TrainConfig.optimizers.g", e.to_string()))?;
         self.optimizers.d.validate().map_err(|e| Error::setting("TrainConfig.optimizers.d", e.to_string()))?;
         Ok(())

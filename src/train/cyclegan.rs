@@ -31,7 +31,7 @@ use crate::data::rng::Rng;
 use crate::data::{Batch, Batches, Dataset};
 use crate::losses::{DOutput, Loss, LossConfig};
 use crate::nets::{cyclegan_generator, patchgan_discriminator, CycleGanConfig, PatchGanDiscriminator, ResnetGenerator};
-use crate::optim::{GanOptimizers, Optimizer, OptimizerState};
+use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 use crate::viz::ImageGrid;
 use crate::{Error, Result};
 use std::time::Instant;
@@ -85,6 +85,9 @@ pub struct CycleTrainConfig {
     pub batch_size: usize,
     /// Seeds the initial weights, each step's randomness and the image pools.
     pub seed: u64,
+    /// How both learning rates move: constant (the default); the papers' linear decay over
+    /// the second half of a run is `LrSchedule::linear(half, half)` in steps.
+    pub lr_schedule: LrSchedule,
 }
 
 impl Default for CycleTrainConfig {
@@ -99,6 +102,7 @@ impl Default for CycleTrainConfig {
             optimizers: GanOptimizers::same(Optimizer::adam(2e-4).betas(0.5, 0.999)),
             batch_size: 1,
             seed: 0,
+            lr_schedule: LrSchedule::Constant,
         }
     }
 }
@@ -107,6 +111,7 @@ impl CycleTrainConfig {
     /// Checks every value; the error names the key ("CycleTrainConfig.lambda_cycle: …").
     pub fn validate(&self) -> Result<()> {
         let bad = |key: &str, msg: String| Err(Error::setting(format!("CycleTrainConfig.{key}"), msg));
+        self.lr_schedule.validate("CycleTrainConfig.lr_schedule")?;
         if self.batch_size == 0 {
             return bad("batch_size", "must be at least 1".into());
         }
@@ -494,6 +499,8 @@ impl CycleGan {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
+        self.config.lr_schedule.apply(step, &mut self.opt_g, &self.config.optimizers.g);
+        self.config.lr_schedule.apply(step, &mut self.opt_d, &self.config.optimizers.d);
         let ended = |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
         let a = batches_a.next().ok_or_else(|| ended("A"))?.x;
         let b = batches_b.next().ok_or_else(|| ended("B"))?.x;

@@ -26,7 +26,9 @@
 //! loss = "bce"           # alpha ([train.g] / [train.d] per network), d_steps, g_steps, g_every,
 //! optimizer = "adam"     # warmup_steps | warmup_epochs, order, penalty, penalty_weight, clip,
 //! lr = 2e-5              # labels, real_label, real_range, fake_range, real_weight, fake_weight,
-//! betas = [0.5, 0.999]   # ratio, batch_size, steps | epochs, seed, z_dim, fixed_samples;
+//! betas = [0.5, 0.999]   # ratio, batch_size, steps | epochs, seed, z_dim, fixed_samples,
+//!                        # lr_decay (the run's last share, e.g. 0.5, with the rates falling
+//!                        # linearly to 0: LrSchedule::Linear);
 //!                        # lambda_cycle, lambda_identity, pool_size (cyclegan); lambda_cls,
 //!                        # lambda_rec (stargan, whose n_critic is g_every)
 //! epochs = 19
@@ -62,7 +64,7 @@ use crate::metrics::evaluators::{FaceEvaluator, ObjectEvaluator};
 use crate::metrics::modes::mode_coverage;
 use crate::nets::{self, CycleGanConfig, CycleGanNorm, GanNet, StarGanConfig};
 use crate::notebook::Mode;
-use crate::optim::{GanOptimizers, Optimizer};
+use crate::optim::{GanOptimizers, LrSchedule, Optimizer};
 use crate::viz::{FieldPlot, Figure, ImageGrid, LinePlot};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
@@ -405,6 +407,10 @@ pub struct Experiment {
     pub length: Length,
     /// G updated every step during this warm-up (report 002 §3), then every `g_every`.
     pub warmup: Option<Length>,
+    /// The share of the run at its end over which the learning rates fall linearly to 0
+    /// (`train.lr_decay`; CycleGAN's and StarGAN's second half: 0.5); see
+    /// [`Experiment::lr_schedule`].
+    pub lr_decay: Option<f64>,
     pub output: OutputSpec,
     /// The CycleGAN or StarGAN trainer's own settings (families cyclegan, stargan). For them
     /// `train` holds only what they share (loss, optimizers, batch size, seed; StarGAN's
@@ -629,7 +635,7 @@ const MODEL_KEYS: &[&str] = &[
 ];
 const OPT_KEYS: &[&str] = &["optimizer", "lr", "betas", "eps", "weight_decay", "momentum", "alpha"];
 const TRAIN_KEYS: &[&str] = &[
-    "loss", "d_output", "optimizer", "lr", "betas", "eps", "weight_decay", "momentum", "alpha", "g", "d", "d_steps", "g_steps", "g_every", "warmup_steps",
+    "loss", "d_output", "optimizer", "lr", "betas", "eps", "weight_decay", "momentum", "alpha", "g", "d", "d_steps", "g_steps", "g_every", "warmup_steps", "lr_decay",
     "warmup_epochs", "order", "penalty", "penalty_weight", "clip", "labels", "real_label", "real_range", "fake_range", "real_weight", "fake_weight", "ratio",
     "batch_size", "steps", "epochs", "seed", "z_dim", "fixed_samples", "lambda_cycle", "lambda_identity", "pool_size", "lambda_cls", "lambda_rec",
 ];
@@ -887,6 +893,7 @@ impl Experiment {
             train: p.train,
             length: p.length,
             warmup: p.warmup,
+            lr_decay: p.lr_decay,
             output: p.output,
             translation: p.translation,
             source: source.clone(),
@@ -905,6 +912,7 @@ struct Parts {
     train: TrainConfig,
     length: Length,
     warmup: Option<Length>,
+    lr_decay: Option<f64>,
     output: OutputSpec,
     translation: Option<Translation>,
 }
@@ -1314,6 +1322,8 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         z_dim: train.int("z_dim")?.unwrap_or(default_z),
         seed: train.count("seed", 0)?.unwrap_or(0) as u64,
         fixed_samples: train.int("fixed_samples")?.unwrap_or(64),
+        // set by Experiment::run once the run's length is known (see Experiment::lr_schedule)
+        lr_schedule: LrSchedule::Constant,
     };
     // TrainConfig's own checks, named by the TOML key
     let named = |e: Error, prefix: &str, rename: &[(&str, &str)]| match e {
@@ -1344,6 +1354,12 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         (None, Some(e)) => return Err(train.err("warmup_epochs", format!("must be ≥ 0, got {e}"))),
         (None, None) => None,
     };
+    let lr_decay = train.num("lr_decay")?;
+    if let Some(f) = lr_decay {
+        if !(f > 0.0 && f <= 1.0) {
+            return Err(train.err("lr_decay", format!("must be in (0, 1]: the share of the run, at its end, over which the rates fall linearly to 0 (0.5: the second half), got {f}")));
+        }
+    }
 
     // -- the image-to-image trainers' own settings
     let translation = match family {
@@ -1370,6 +1386,7 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
                 optimizers,
                 batch_size: config.batch_size,
                 seed: config.seed,
+                lr_schedule: LrSchedule::Constant,
             };
             cfg.validate().map_err(|e| named(e, "CycleTrainConfig.", &[]))?;
             Some(Translation::Cycle { nets, config: cfg })
@@ -1398,6 +1415,7 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
                 optimizers,
                 batch_size: config.batch_size,
                 seed: config.seed,
+                lr_schedule: LrSchedule::Constant,
             };
             cfg.validate().map_err(|e| named(e, "StarTrainConfig.", &[("n_critic", "g_every"), ("gradient_penalty.lambda", "penalty_weight")]))?;
             let domains = star_builtin.then(|| StarDomains {
@@ -1423,7 +1441,7 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         checkpoint_every: output.count("checkpoint_every", 0)?.unwrap_or(1000),
     };
     let data_spec = DataSpec { source, path, format, size, n, labels: face_labels, hair, attributes, seed, cache: cache.unwrap_or(true) };
-    Ok(Parts { name, description, data: data_spec, model: model_spec, train: config, length, warmup, output: output_spec, translation })
+    Ok(Parts { name, description, data: data_spec, model: model_spec, train: config, length, warmup, lr_decay, output: output_spec, translation })
 }
 
 /// Optimizer keys of one table: each value with the key it came from.
@@ -1529,6 +1547,18 @@ impl Experiment {
     /// Steps in all for a data set of `n` samples (epochs converted; see the module docs).
     pub fn steps(&self, n: usize) -> usize {
         self.length_steps(self.length, n)
+    }
+
+    /// The learning-rate schedule of a run of `total` steps: constant, or with `lr_decay` the
+    /// last ⌈lr_decay · total⌉ steps falling linearly to 0 ([`LrSchedule::Linear`]).
+    pub fn lr_schedule(&self, total: usize) -> LrSchedule {
+        match self.lr_decay {
+            None => LrSchedule::Constant,
+            Some(f) => {
+                let decay = ((f * total as f64).ceil() as usize).clamp(1, total.max(1));
+                LrSchedule::linear(total.saturating_sub(decay), decay)
+            }
+        }
     }
 
     fn length_steps(&self, l: Length, n: usize) -> usize {
@@ -1730,7 +1760,9 @@ impl Experiment {
     /// The networks and the trainer (no data): seeds, fixed noise and conditions, and the
     /// experiment stored in `gan.notes["experiment"]` for checkpoints. A warm-up
     /// (`warmup_steps`, report 002 §3) is applied by [`Experiment::run`]; a loop of your own
-    /// sets `gan.config.g_every = exp.g_every_at(step, data.len())` before each step.
+    /// sets `gan.config.g_every = exp.g_every_at(step, data.len())` before each step. So is
+    /// `train.lr_decay`: a loop of your own sets `gan.config.lr_schedule =
+    /// exp.lr_schedule(exp.steps(data.len()))`.
     pub fn build_gan(&self, device: Device) -> Result<BoxedGan> {
         let (g, vs_g, d, vs_d) = self.build_nets(device)?;
         let mut gan = Gan::new(g, vs_g, d, vs_d, self.train.clone())?;
@@ -1802,6 +1834,9 @@ impl Experiment {
         }
         if t.order == UpdateOrder::GFirst {
             s.push_str(", G first");
+        }
+        if let Some(f) = self.lr_decay {
+            s.push_str(&format!("; rates falling linearly to 0 over the last {:.0} % of the run", f * 100.0));
         }
         s.push_str(&format!("; batch {}, {length}, seed {}", t.batch_size, t.seed));
         if t.penalty != Penalty::None {
@@ -1995,6 +2030,7 @@ impl Experiment {
         let (g, d) = runner.parameters();
         println!("networks: G {g} parameters, D {d} parameters");
         let total = runner.total();
+        runner.set_lr_schedule(self.lr_schedule(total));
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let exp_path = out.join("experiment.toml");
         if let Some(ckpt) = &existing {
@@ -2101,6 +2137,9 @@ trait Runner {
     fn parameters(&self) -> (i64, i64);
     /// Steps in all.
     fn total(&self) -> usize;
+    /// Sets the trainer's learning-rate schedule (before a checkpoint is loaded: it is part
+    /// of the config a checkpoint must match).
+    fn set_lr_schedule(&mut self, schedule: LrSchedule);
     /// Loads the checkpoint saved after `step` steps.
     fn resume(&mut self, ckpt: &Path, step: usize) -> Result<()>;
     /// Opens the batch streams (after a resume: where it stopped).
@@ -2142,6 +2181,9 @@ impl Runner for GanRun<'_> {
     }
     fn total(&self) -> usize {
         self.exp.steps(self.data.len())
+    }
+    fn set_lr_schedule(&mut self, schedule: LrSchedule) {
+        self.gan.config.lr_schedule = schedule;
     }
     fn resume(&mut self, ckpt: &Path, step: usize) -> Result<()> {
         self.gan.config.g_every = self.exp.g_every_at(step.max(1), self.data.len());
@@ -2220,6 +2262,9 @@ impl Runner for CycleRun<'_> {
     fn total(&self) -> usize {
         self.exp.steps(self.sets.a.len().max(self.sets.b.len()))
     }
+    fn set_lr_schedule(&mut self, schedule: LrSchedule) {
+        self.gan.config.lr_schedule = schedule;
+    }
     fn resume(&mut self, ckpt: &Path, _step: usize) -> Result<()> {
         self.gan.load_checkpoint(ckpt)
     }
@@ -2276,6 +2321,9 @@ impl Runner for StarRun<'_> {
     }
     fn total(&self) -> usize {
         self.exp.steps(self.data.len())
+    }
+    fn set_lr_schedule(&mut self, schedule: LrSchedule) {
+        self.gan.config.lr_schedule = schedule;
     }
     fn resume(&mut self, ckpt: &Path, _step: usize) -> Result<()> {
         self.gan.load_checkpoint(ckpt)
@@ -2858,6 +2906,15 @@ mod tests {
     }
 
     #[test]
+    fn lr_decay_makes_the_last_share_of_the_run_fall_to_zero() {
+        let e = parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\nlr_decay = 0.25\n").unwrap();
+        assert_eq!(e.lr_schedule(10), LrSchedule::linear(7, 3), "⌈0.25 · 10⌉ = 3 steps of decay after 7");
+        assert_eq!(e.lr_schedule(10).factor(10), 0.25, "the last step at 1/(decay + 1), as the reference's last epoch");
+        let constant = parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\n").unwrap();
+        assert_eq!(constant.lr_schedule(10), LrSchedule::Constant);
+    }
+
+    #[test]
     fn errors_name_the_file_and_the_key() {
         let cases = [
             ("[model]\nfamily = \"dcgan\"\n[train]\nloss = \"hinj\"\nlr = 1e-4\nsteps = 1\n", "x.toml: train.loss: unknown loss \"hinj\" (known: bce/nonsaturating, minimax, wgan"),
@@ -2869,6 +2926,7 @@ mod tests {
             ("[model]\nfamily = \"dcgan\"\n[train]\noptimizer = \"rmsprop\"\nlr = 1e-4\nbetas = [0.5, 0.9]\nsteps = 1\n", "x.toml: train.betas: RMSprop has no betas"),
             ("[model]\nfamily = \"dcgan\"\n[train]\nloss = \"wgan\"\nlabels = \"noisy\"\nlr = 1e-4\nsteps = 1\n", "x.toml: train.labels: noisy labels do not apply to wgan"),
             ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\n", "x.toml: train.steps: missing"),
+            ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\nlr_decay = 1.5\n", "x.toml: train.lr_decay: must be in (0, 1]"),
             ("[model]\nfamily = \"cyclegan\"\n[train]\nlr = 1e-4\nsteps = 1\n[data]\nsource = \"faces\"\n", "x.toml: data.source: cyclegan translates between two domains"),
             ("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 1\nd_steps = 2\n", "x.toml: train.d_steps: does not apply to family stargan"),
             ("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 1\n[data]\nhair = [\"teal\"]\n", "x.toml: data.hair: unknown hair colour \"teal\""),

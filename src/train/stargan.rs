@@ -33,7 +33,7 @@ use crate::data::{multi_hot, Batch, Batches, Dataset};
 use crate::losses::{GradientPenalty, Loss, LossConfig};
 use crate::metrics::evaluators::FaceEvaluator;
 use crate::nets::{stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator};
-use crate::optim::{GanOptimizers, Optimizer, OptimizerState};
+use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 use crate::{Error, Result};
 use std::time::Instant;
 use tch::{nn, Device, Kind, Reduction, Tensor};
@@ -196,11 +196,15 @@ pub struct StarTrainConfig {
     pub batch_size: usize,
     /// Seeds the initial weights and each step's randomness.
     pub seed: u64,
+    /// How both learning rates move: constant (the default); the papers' linear decay over
+    /// the second half of a run is `LrSchedule::linear(half, half)` in steps.
+    pub lr_schedule: LrSchedule,
 }
 
 impl Default for StarTrainConfig {
     /// The StarGAN paper: WGAN-GP (λ_gp 10), λ_cls 1, λ_rec 10, n_critic 5, Adam 1e-4 (0.5,
-    /// 0.999), batch 16. (yunjey's linear learning-rate decay in the second half is left out.)
+    /// 0.999), batch 16, constant rates (the paper decays them linearly over the second half:
+    /// set `lr_schedule`).
     fn default() -> Self {
         StarTrainConfig {
             loss: Loss::Wgan.into(),
@@ -211,6 +215,7 @@ impl Default for StarTrainConfig {
             optimizers: GanOptimizers::same(Optimizer::adam(1e-4).betas(0.5, 0.999)),
             batch_size: 16,
             seed: 0,
+            lr_schedule: LrSchedule::Constant,
         }
     }
 }
@@ -219,6 +224,7 @@ impl StarTrainConfig {
     /// Checks every value; the error names the key ("StarTrainConfig.n_critic: …").
     pub fn validate(&self) -> Result<()> {
         let bad = |key: &str, msg: String| Err(Error::setting(format!("StarTrainConfig.{key}"), msg));
+        self.lr_schedule.validate("StarTrainConfig.lr_schedule")?;
         if self.batch_size == 0 {
             return bad("batch_size", "must be at least 1".into());
         }
@@ -445,6 +451,8 @@ impl StarGan {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
+        self.config.lr_schedule.apply(step, &mut self.opt_g, &self.config.optimizers.g);
+        self.config.lr_schedule.apply(step, &mut self.opt_d, &self.config.optimizers.d);
         let batch = batches.next().ok_or_else(|| Error::setting("batches", "the batch stream ended"))?;
         self.batches_drawn += 1;
         let c_org = batch.labels.as_ref().ok_or_else(|| Error::setting("batches", "StarGAN needs labelled batches (the domain labels c)"))?;
