@@ -125,6 +125,21 @@ fn selu_dcgan_matches_pytorch() {
 }
 
 #[test]
+fn selu_generator_keeps_its_activations_at_scale() {
+    // SELU's LeCun-normal init: the untrained G's images vary (the DCGAN init's N(0, 0.02)
+    // gave std 0.014 at 32×32, a grey image that a bias-free SELU D cannot learn from)
+    let (vs, _serial) = vs();
+    manual_seed(0);
+    for (size, ngf) in [(32, 32), (64, 64)] {
+        let cfg = DcganConfig { image_size: size, ngf, ndf: ngf, ..Default::default() };
+        let g = selu_generator(&vs.root() / format!("g{size}"), &cfg);
+        let x = tch::no_grad(|| g.forward_t(&Tensor::randn([16, 100], (Kind::Float, Device::Cpu)), true));
+        let std = x.std(true).double_value(&[]);
+        assert!((0.2..0.95).contains(&std), "{size}×{size}: the untrained G's output std is {std:.3}");
+    }
+}
+
+#[test]
 fn cgan_matches_pytorch() {
     let fx = load("nets_cgan");
     let (vs, _serial) = vs();
