@@ -170,6 +170,26 @@ impl fmt::Display for DeviceInfo {
     }
 }
 
+/// Keeps the memory libtorch frees on the CPU for its next tensors instead of handing it back
+/// to the system (called by the trainers' constructors; once per process, glibc only).
+///
+/// A training step allocates and frees the same tensors every time. glibc serves blocks of
+/// 128 KB and more with fresh pages from the system (`mmap`) and trims the top of its heap
+/// when freed memory piles up there, so every step paid page faults and page clearing anew:
+/// on the 2-D toy GAN (batch 256 × 128 floats = 128 KB per activation) that was a quarter of
+/// the step. With blocks up to 32 MB served from the heap and trimming past 512 MB of free
+/// memory only, the step reuses warm memory. Peak memory barely changes (the bench prints it).
+pub fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 512 << 20);
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,25 +213,5 @@ mod tests {
         if dir.join("libtorch_cuda.so").exists() {
             assert_eq!(load_torch_cuda(), Some(&dir.join("libtorch_cuda.so")));
         }
-    }
-}
-
-/// Keeps the memory libtorch frees on the CPU for its next tensors instead of handing it back
-/// to the system (called by the trainers' constructors; once per process, glibc only).
-///
-/// A training step allocates and frees the same tensors every time. glibc serves blocks of
-/// 128 KB and more with fresh pages from the system (`mmap`) and trims the top of its heap
-/// when freed memory piles up there, so every step paid page faults and page clearing anew:
-/// on the 2-D toy GAN (batch 256 × 128 floats = 128 KB per activation) that was a quarter of
-/// the step. With blocks up to 32 MB served from the heap and trimming past 512 MB of free
-/// memory only, the step reuses warm memory. Peak memory barely changes (the bench prints it).
-pub fn keep_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-            libc::mallopt(libc::M_TRIM_THRESHOLD, 512 << 20);
-        });
     }
 }

@@ -142,6 +142,13 @@ impl<D: GanNet> GanNet for TwoPasses<D> {
     }
 }
 
+/// A trainer over `d` as it is (one pass over real and fake) or wrapped in [`TwoPasses`].
+fn one_or_two_passes<G: GanNet, D: GanNet + 'static>(g: G, vs_g: nn::VarStore, d: D, vs_d: nn::VarStore, train: TrainConfig, two_passes: bool) -> Gan<G, Box<dyn GanNet>> {
+    assert!(d.is_row_wise(), "{d:?} should be row-wise");
+    let d: Box<dyn GanNet> = if two_passes { Box::new(TwoPasses(d)) } else { Box::new(d) };
+    Gan::new(g, vs_g, d, vs_d, train).unwrap()
+}
+
 fn assert_same_history(one: &History, two: &History) {
     assert_eq!(one.len(), two.len());
     for (a, b) in one.steps.iter().zip(&two.steps) {
@@ -164,9 +171,7 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
         manual_seed(4);
         let g = mlp_generator(&vs_g.root(), &net);
         let d = mlp_discriminator(&vs_d.root(), &net);
-        assert!(d.is_row_wise(), "the MLP discriminator is row-wise");
-        let d: Box<dyn GanNet> = if two_passes { Box::new(TwoPasses(d)) } else { Box::new(d) };
-        let mut gan = Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: 2, batch_size: 64, seed: 4, ..Default::default() }).unwrap();
+        let mut gan = one_or_two_passes(g, vs_g, d, vs_d, TrainConfig { z_dim: 2, batch_size: 64, seed: 4, ..Default::default() }, two_passes);
         gan.train(&mut data.batches(64, 4).unwrap(), 12, 0).unwrap();
         gan.history
     };
@@ -181,10 +186,8 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
         manual_seed(5);
         let g = cwgan_generator(&vs_g.root(), &cfg);
         let d = cwgan_critic(&vs_d.root(), &cfg);
-        assert!(d.is_row_wise(), "the cwgan critic is row-wise");
-        let d: Box<dyn GanNet> = if two_passes { Box::new(TwoPasses(d)) } else { Box::new(d) };
         let train = TrainConfig { loss: Loss::Wgan.into(), penalty: Penalty::Gradient(Default::default()), z_dim: 8, batch_size: 8, fixed_samples: 4, seed: 5, ..Default::default() };
-        let mut gan = Gan::new(g, vs_g, d, vs_d, train).unwrap();
+        let mut gan = one_or_two_passes(g, vs_g, d, vs_d, train, two_passes);
         let mut stream = batches.iter().map(|(x, l)| Batch { x: x.shallow_clone(), labels: Some(l.shallow_clone()) });
         gan.train(&mut stream, 6, 0).unwrap();
         gan.history

@@ -255,11 +255,13 @@ impl LrSchedule {
         }
     }
 
-    /// Sets `opt`'s rate for `step`: `configured`'s rate × the factor (nothing for
+    /// Sets G's and D's rates for `step`: each configured rate × the factor (nothing for
     /// [`LrSchedule::Constant`]). The trainers call it at the start of each step.
-    pub fn apply(self, step: usize, opt: &mut OptimizerState, configured: &Optimizer) {
+    pub fn apply(self, step: usize, configured: &GanOptimizers, opt_g: &mut OptimizerState, opt_d: &mut OptimizerState) {
         if self != LrSchedule::Constant {
-            opt.set_lr(configured.learning_rate() * self.factor(step));
+            let f = self.factor(step);
+            opt_g.set_lr(configured.g.learning_rate() * f);
+            opt_d.set_lr(configured.d.learning_rate() * f);
         }
     }
 

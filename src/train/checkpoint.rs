@@ -15,11 +15,11 @@
 //! folder that looks like a checkpoint. The step's randomness comes from (seed, step) (see
 //! [`Gan::step`]), so no generator state needs saving: loading restores weights, optimizer
 //! state, fixed noise, history and data position, and training continues as if never stopped.
+use super::cyclegan::CycleTrainConfig;
 use super::history::History;
+use super::stargan::StarTrainConfig;
 use super::trainer::Gan;
 use crate::nets::GanNet;
-use super::cyclegan::CycleTrainConfig;
-use super::stargan::StarTrainConfig;
 use crate::optim::{LrSchedule, OptimizerState};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
@@ -291,9 +291,8 @@ fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The config of an image-to-image run as a checkpoint compares it: the networks' and the
-/// training settings, each as Rust prints it.
-/// The image-to-image trainers' config fields: `train` with its schedule left at Constant, and
+/// The config of an image-to-image run as a checkpoint records it: the networks' and the
+/// training settings, each as Rust prints it, `train` with its schedule left at Constant and
 /// the schedule beside it (recorded, not compared).
 fn nets_and_train(nets: &impl std::fmt::Debug, train: &impl std::fmt::Debug, schedule: LrSchedule) -> Vec<(&'static str, String)> {
     vec![("nets", format!("{nets:?}")), ("train", format!("{train:?}")), ("lr_schedule", format!("{schedule:?}"))]

@@ -499,8 +499,7 @@ impl CycleGan {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(step, &mut self.opt_g, &self.config.optimizers.g);
-        self.config.lr_schedule.apply(step, &mut self.opt_d, &self.config.optimizers.d);
+        self.config.lr_schedule.apply(step, &self.config.optimizers, &mut self.opt_g, &mut self.opt_d);
         let ended = |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
         let a = batches_a.next().ok_or_else(|| ended("A"))?.x;
         let b = batches_b.next().ok_or_else(|| ended("B"))?.x;

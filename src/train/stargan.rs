@@ -451,8 +451,7 @@ impl StarGan {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(step, &mut self.opt_g, &self.config.optimizers.g);
-        self.config.lr_schedule.apply(step, &mut self.opt_d, &self.config.optimizers.d);
+        self.config.lr_schedule.apply(step, &self.config.optimizers, &mut self.opt_g, &mut self.opt_d);
         let batch = batches.next().ok_or_else(|| Error::setting("batches", "the batch stream ended"))?;
         self.batches_drawn += 1;
         let c_org = batch.labels.as_ref().ok_or_else(|| Error::setting("batches", "StarGAN needs labelled batches (the domain labels c)"))?;

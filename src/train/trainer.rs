@@ -249,8 +249,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(step, &mut self.opt_g, &self.config.optimizers.g);
-        self.config.lr_schedule.apply(step, &mut self.opt_d, &self.config.optimizers.d);
+        self.config.lr_schedule.apply(step, &self.config.optimizers, &mut self.opt_g, &mut self.opt_d);
         let drawn = &mut self.batches_drawn;
         let mut next = || {
             *drawn += 1;
