@@ -5,6 +5,10 @@
 //!   references it by name) and `tch::Cuda::is_available()` then says false on a GPU machine.
 //! Notebook cells are built by evcxr as shared libraries of another crate, where these
 //! arguments do not reach: there `gankit::device` loads libtorch_cuda itself.
+//!
+//! It also compiles gankit's C++ shim (src/optim/fused_adam.cpp: libtorch's fused Adam, which
+//! tch does not expose) against libtorch's headers, with the flags torch-sys compiles its own
+//! wrapper with; the static library goes into gankit's rlib, so notebooks link it too.
 use std::path::Path;
 
 /// The PyTorch release tch 0.24.0 is built against.
@@ -17,6 +21,7 @@ fn main() {
         return;
     };
     check_version(Path::new(&lib));
+    compile_shim(Path::new(&lib));
     // Applies to every executable target of this package (tests, the lib's unit tests,
     // bins, benches, examples); not to crates that depend on gankit.
     println!("cargo:rustc-link-arg=-Wl,-rpath,{lib}");
@@ -25,6 +30,32 @@ fn main() {
         println!("cargo:rustc-link-arg=-ltorch_cuda");
         println!("cargo:rustc-link-arg=-Wl,--as-needed");
     }
+}
+
+/// Compiles src/optim/fused_adam.cpp against the headers beside libtorch's lib folder (or
+/// LIBTORCH_INCLUDE's, as torch-sys reads it), with the C++ ABI torch-sys uses (LIBTORCH_CXX11_ABI,
+/// default 1: the PyTorch wheels' since 2.7).
+fn compile_shim(lib: &Path) {
+    const SHIM: &str = "src/optim/fused_adam.cpp";
+    println!("cargo:rerun-if-changed={SHIM}");
+    println!("cargo:rerun-if-env-changed=LIBTORCH_INCLUDE");
+    println!("cargo:rerun-if-env-changed=LIBTORCH_CXX11_ABI");
+    let root = std::env::var("LIBTORCH_INCLUDE").map(std::path::PathBuf::from).unwrap_or_else(|_| lib.join(".."));
+    let include = root.join("include");
+    if !include.join("ATen/ops/_fused_adam.h").exists() {
+        panic!("gankit's C++ shim needs libtorch's headers, but {} has no ATen/ops/_fused_adam.h: run `bash kernel/gankit setup`", include.display());
+    }
+    let abi = std::env::var("LIBTORCH_CXX11_ABI").unwrap_or_else(|_| "1".into());
+    cc::Build::new()
+        .cpp(true)
+        .pic(true)
+        .warnings(false)
+        .include(&include)
+        .flag("-std=c++17")
+        .flag(format!("-D_GLIBCXX_USE_CXX11_ABI={abi}"))
+        .flag("-DGLOG_USE_GLOG_EXPORT")
+        .file(SHIM)
+        .compile("gankit_shim");
 }
 
 /// torch-sys checks the version only when it asks python; with LIBTORCH pointing into the

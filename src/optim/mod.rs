@@ -16,6 +16,7 @@ use crate::{Error, Result};
 use std::fmt;
 use tch::nn;
 
+mod fused;
 mod state;
 pub use state::OptimizerState;
 
