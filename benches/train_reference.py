@@ -16,6 +16,8 @@ reads one command per line on stdin and answers one line on stdout:
   sgemm N REPS              -> "gflops R"         best rate of REPS N×N f32 matmuls (into
                                                   a preallocated output)
   init dcgan SIZE BATCH     -> "ok"               (or: init mlp BATCH)
+  adam fused|default        -> "ok"               new Adam optimizers: torch.optim.Adam(fused=True)
+                                                  or its CPU default (the for-loop form)
   passes                    -> "g A d B dfb C gdfb D"  the DCGAN's passes alone, ms (median of 3)
   steps K lean|items        -> "seconds S cpu C"  K steps of the current setup: total wall-clock
                                                   and process CPU seconds
@@ -63,11 +65,16 @@ class Setup:
             self.data = torch.stack([2 * k.cos(), 2 * k.sin()], 1) + 0.02 * torch.randn(10_000, 2)
         self.g.train()
         self.d.train()
-        self.opt_g = torch.optim.Adam(self.g.parameters(), lr=2e-4, betas=(0.5, 0.999))
-        self.opt_d = torch.optim.Adam(self.d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        self.set_adam(fused=False)
         self.bce = nn.BCELoss()
         self.batch = batch
         self.order, self.pos = torch.randperm(len(self.data)), 0
+
+    def set_adam(self, fused):
+        """Adam with PyTorch's defaults on CPU (a loop over the parameters), or its fused kernel
+        (`fused=True`, one kernel per parameter), which gankit's optimizer runs."""
+        self.opt_g = torch.optim.Adam(self.g.parameters(), lr=2e-4, betas=(0.5, 0.999), fused=fused)
+        self.opt_d = torch.optim.Adam(self.d.parameters(), lr=2e-4, betas=(0.5, 0.999), fused=fused)
 
     def next_batch(self):
         if self.pos + self.batch > len(self.data):
@@ -165,6 +172,9 @@ def serve():
                 setup = Setup("dcgan", int(cmd[3]), int(cmd[2]))
             else:
                 setup = Setup("mlp", int(cmd[2]))
+            out = "ok"
+        elif cmd[0] == "adam":
+            setup.set_adam(fused=cmd[1] == "fused")
             out = "ok"
         elif cmd[0] == "steps":
             k, items = int(cmd[1]), cmd[2] == "items"
