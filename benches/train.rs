@@ -157,7 +157,7 @@ fn main() {
         py.steps(k, "items");
         let mut m: [Vec<f64>; 8] = Default::default();
         // PyTorch with the fused Adam kernel gankit's optimizer runs (`fused=True`), for scale
-        let mut py_fused = |py: &mut Py| {
+        let py_fused = |py: &mut Py| {
             py.ask("adam fused");
             let t = py.steps(k, "lean").0;
             py.ask("adam default");
