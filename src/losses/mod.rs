@@ -118,6 +118,27 @@ impl Loss {
         Loss::RaHinge,
     ];
 
+    /// Whether this is one of the BCE losses (minimax or non-saturating), which read D's output
+    /// as a probability or as a logit ([`DOutput`]); the others read it as it is.
+    pub fn is_bce(self) -> bool {
+        matches!(self, Loss::Minimax(_) | Loss::NonSaturating(_))
+    }
+
+    /// The same loss reading D's output as `out`: a BCE loss takes it, the others are unchanged.
+    ///
+    /// ```
+    /// use gankit::losses::{DOutput, Loss};
+    /// assert_eq!(Loss::BCE.with_output(DOutput::Logit), Loss::BCE_WITH_LOGITS);
+    /// assert_eq!(Loss::Wgan.with_output(DOutput::Logit), Loss::Wgan);
+    /// ```
+    pub fn with_output(self, out: DOutput) -> Loss {
+        match self {
+            Loss::Minimax(_) => Loss::Minimax(out),
+            Loss::NonSaturating(_) => Loss::NonSaturating(out),
+            other => other,
+        }
+    }
+
     /// The D loss (hard labels, both terms weighted 1).
     pub fn d_loss(self, d_real: &Tensor, d_fake: &Tensor) -> Tensor {
         self.d_terms(d_real, d_fake).value

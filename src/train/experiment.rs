@@ -217,43 +217,16 @@ impl Family {
     }
 }
 
+/// `train.loss`: a [`Loss`] by its name in experiment files. The BCE losses are listed on
+/// probabilities; the discriminator decides their D output later ([`Loss::with_output`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LossName {
-    Bce,
-    Minimax,
-    Wgan,
-    Lsgan,
-    Hinge,
-    Rsgan,
-    Rasgan,
-    RaLsgan,
-    RaHinge,
-}
-choices!(LossName, "loss", [
-    "bce" => LossName::Bce, "nonsaturating" => LossName::Bce, "minimax" => LossName::Minimax, "wgan" => LossName::Wgan,
-    "lsgan" => LossName::Lsgan, "hinge" => LossName::Hinge, "rsgan" => LossName::Rsgan, "rasgan" => LossName::Rasgan,
-    "ralsgan" => LossName::RaLsgan, "rahinge" => LossName::RaHinge,
+struct LossChoice(Loss);
+choices!(LossChoice, "loss", [
+    "bce" => LossChoice(Loss::BCE), "nonsaturating" => LossChoice(Loss::BCE),
+    "minimax" => LossChoice(Loss::Minimax(DOutput::Probability)), "wgan" => LossChoice(Loss::Wgan),
+    "lsgan" => LossChoice(Loss::Lsgan), "hinge" => LossChoice(Loss::Hinge), "rsgan" => LossChoice(Loss::Rsgan),
+    "rasgan" => LossChoice(Loss::Rasgan), "ralsgan" => LossChoice(Loss::RaLsgan), "rahinge" => LossChoice(Loss::RaHinge),
 ]);
-
-impl LossName {
-    fn is_bce(self) -> bool {
-        matches!(self, LossName::Bce | LossName::Minimax)
-    }
-
-    fn loss(self, out: DOutput) -> Loss {
-        match self {
-            LossName::Bce => Loss::NonSaturating(out),
-            LossName::Minimax => Loss::Minimax(out),
-            LossName::Wgan => Loss::Wgan,
-            LossName::Lsgan => Loss::Lsgan,
-            LossName::Hinge => Loss::Hinge,
-            LossName::Rsgan => Loss::Rsgan,
-            LossName::Rasgan => Loss::Rasgan,
-            LossName::RaLsgan => Loss::RaLsgan,
-            LossName::RaHinge => Loss::RaHinge,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct DOutputChoice(DOutput);
@@ -949,11 +922,11 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     // -- the model family and the loss decide the defaults of the rest
     let family: Family = model.choice("family")?.ok_or_else(|| model.err("family", format!("missing (one of: {})", Family::known())))?;
     let gans: &[Family] = &[Baseline, Dcgan, Selu, TextToImage, Cwgan, Cgan, Mlp];
-    let loss_name: LossName = train.choice("loss")?.unwrap_or(match family {
-        CycleGan => LossName::Lsgan,
-        StarGan => LossName::Wgan,
-        _ => LossName::Bce,
-    });
+    let loss_name: LossChoice = train.choice("loss")?.unwrap_or(LossChoice(match family {
+        CycleGan => Loss::Lsgan,
+        StarGan => Loss::Wgan,
+        _ => Loss::BCE,
+    }));
 
     // -- data
     let source: DataSource = data.choice("source")?.unwrap_or(if family == CycleGan { DataSource::Maps } else { DataSource::Faces });
@@ -1140,13 +1113,13 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         _ => (width_key("ngf")?, width_key("ndf")?),
     };
     let d_output_given: Option<DOutputChoice> = train.choice("d_output")?;
-    if d_output_given.is_some() && !loss_name.is_bce() {
+    if d_output_given.is_some() && !loss_name.0.is_bce() {
         return Err(train.err("d_output", format!("applies to the BCE losses (bce, nonsaturating, minimax); {loss_name} reads D's output as it is")));
     }
     let spectral_norm = model.flag("spectral_norm")?.unwrap_or(false);
     let critic = model.flag("critic")?;
     let sigmoid_given = model.flag("sigmoid")?;
-    let default_sigmoid = d_output_given.map_or(loss_name.is_bce(), |o| o.0 == DOutput::Probability);
+    let default_sigmoid = d_output_given.map_or(loss_name.0.is_bce(), |o| o.0 == DOutput::Probability);
     let sigmoid = match family {
         Baseline => !critic.unwrap_or(!default_sigmoid),
         Cwgan | StarGan => false,
@@ -1170,7 +1143,7 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
             return Err(train.err("d_output", format!("{o} does not match the discriminator ({why})")));
         }
     }
-    if family == CycleGan && sigmoid && !loss_name.is_bce() {
+    if family == CycleGan && sigmoid && !loss_name.0.is_bce() {
         return Err(model.err("sigmoid", format!("a Sigmoid-ended PatchGAN goes with the BCE losses; {loss_name} takes raw outputs")));
     }
     let dropout = model.num("dropout")?.unwrap_or(0.0);
@@ -1224,7 +1197,7 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         only_for(&train, k, family, fams)?;
     }
     let out = if sigmoid { DOutput::Probability } else { DOutput::Logit };
-    let loss = loss_name.loss(out);
+    let loss = loss_name.0.with_output(out);
     let base = read_opt(&train)?;
     let g = read_opt(&train.sub("g", OPT_KEYS)?)?;
     let d = read_opt(&train.sub("d", OPT_KEYS)?)?;
