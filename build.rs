@@ -17,8 +17,9 @@ const TORCH_VERSION: &str = "2.11.0";
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=LIBTORCH");
+    // torch-sys prints it on Linux and macOS; gankit's shim cannot be built without it.
     let Ok(lib) = std::env::var("DEP_TCH_LIBTORCH_LIB") else {
-        return;
+        panic!("torch-sys did not say where libtorch is (DEP_TCH_LIBTORCH_LIB), so gankit's C++ shim cannot be compiled: gankit builds on Linux and macOS, after `bash kernel/gankit setup`");
     };
     check_version(Path::new(&lib));
     compile_shim(Path::new(&lib));
