@@ -281,10 +281,10 @@ pub struct DataSpec {
     /// Labels of face data.
     pub labels: FaceLabels,
     /// StarGAN's hair-colour domains on the built-in faces (names of
-    /// [`HAIR_COLORS`](crate::data::faces::HAIR_COLORS)).
+    /// [`HAIR_COLORS`]).
     pub hair: Vec<String>,
     /// CelebA attributes to keep (empty: all 40), or StarGAN's attribute domains on the
-    /// built-in faces (names of [`ATTRIBUTES`](crate::data::faces::ATTRIBUTES)).
+    /// built-in faces (names of [`ATTRIBUTES`]).
     pub attributes: Vec<String>,
     /// Seed of the built-in data.
     pub seed: u64,
