@@ -65,11 +65,10 @@ pub(crate) fn adam_step(rule: AdamRule, groups: &[AdamTensors]) -> Result<(), St
     }
     // The step counts as 0-dim float tensors on each parameter's device, as torch.optim keeps them.
     let steps: Vec<Tensor> = groups.iter().map(|g| Tensor::from(g.step as f32).to_device(g.param.device())).collect();
-    let ptrs = |f: &dyn Fn(&AdamTensors) -> *mut c_void| groups.iter().map(f).collect::<Vec<_>>();
-    let handle = |t: &Tensor| t.as_ptr() as *mut c_void;
-    let (p, g, m, v) = (ptrs(&|x| handle(x.param)), ptrs(&|x| handle(x.grad)), ptrs(&|x| handle(x.exp_avg)), ptrs(&|x| handle(x.exp_avg_sq)));
-    let vmax = if rule.amsgrad { ptrs(&|x| handle(x.max_exp_avg_sq.expect("checked above"))) } else { Vec::new() };
-    let s: Vec<*mut c_void> = steps.iter().map(handle).collect();
+    let (p, g) = (handles(groups.iter().map(|x| x.param)), handles(groups.iter().map(|x| x.grad)));
+    let (m, v) = (handles(groups.iter().map(|x| x.exp_avg)), handles(groups.iter().map(|x| x.exp_avg_sq)));
+    let vmax = handles(groups.iter().filter_map(|x| x.max_exp_avg_sq));
+    let s = handles(steps.iter());
     // SAFETY: every pointer is a live tch handle (an `at::Tensor*`) borrowed for this call; the
     // shim copies the handles into its own lists and returns null or a malloc'd message.
     let err = unsafe {
@@ -97,4 +96,9 @@ pub(crate) fn adam_step(rule: AdamRule, groups: &[AdamTensors]) -> Result<(), St
     let message = unsafe { CStr::from_ptr(err) }.to_string_lossy().lines().next().unwrap_or("").to_string();
     unsafe { libc::free(err as *mut c_void) };
     Err(message)
+}
+
+/// tch's handles (`at::Tensor*`) of `tensors`, for the shim.
+fn handles<'a>(tensors: impl Iterator<Item = &'a Tensor>) -> Vec<*mut c_void> {
+    tensors.map(|t| t.as_ptr() as *mut c_void).collect()
 }

@@ -21,6 +21,11 @@ struct Slot {
 }
 
 impl Slot {
+    /// The buffer `name`, if the slot has it yet.
+    fn get(&self, name: &str) -> Option<&Tensor> {
+        self.buffers.iter().find(|(n, _)| *n == name).map(|(_, t)| t)
+    }
+
     fn buffer(&mut self, name: &'static str, init: impl FnOnce() -> Tensor) -> &mut Tensor {
         let i = match self.buffers.iter().position(|(n, _)| *n == name) {
             Some(i) => i,
@@ -100,10 +105,10 @@ impl Flat {
     /// Rebuilds the flat buffers from the slots' (after a load or a per-parameter update):
     /// the buffers every slot has are gathered, and each slot's becomes a view again.
     fn regroup(&mut self, slots: &mut [Slot]) {
-        let names: Vec<&'static str> = slots[0].buffers.iter().map(|(n, _)| *n).filter(|n| slots.iter().all(|s| s.buffers.iter().any(|(m, _)| m == n))).collect();
+        let names: Vec<&'static str> = slots[0].buffers.iter().map(|(n, _)| *n).filter(|n| slots.iter().all(|s| s.get(n).is_some())).collect();
         self.buffers.clear();
         for name in names {
-            let parts: Vec<Tensor> = slots.iter().map(|s| s.buffers.iter().find(|(m, _)| *m == name).expect("checked above").1.reshape([-1])).collect();
+            let parts: Vec<Tensor> = slots.iter().map(|s| s.get(name).expect("checked above").reshape([-1])).collect();
             let flat = Tensor::cat(&parts, 0);
             self.adopt(slots, name, flat);
         }
@@ -309,8 +314,7 @@ fn update(o: Optimizer, s: &mut Slot, grad: Tensor) {
                 s.buffer(name, || zeros(&p));
             }
             let grad = grad.contiguous();
-            let buffer = |name: &str| s.buffers.iter().find(|(n, _)| *n == name).map(|(_, t)| t);
-            let one = AdamTensors { param: &p, grad: &grad, exp_avg: buffer("exp_avg").expect("made above"), exp_avg_sq: buffer("exp_avg_sq").expect("made above"), max_exp_avg_sq: buffer("max_exp_avg_sq"), step: s.steps };
+            let one = AdamTensors { param: &p, grad: &grad, exp_avg: s.get("exp_avg").expect("made above"), exp_avg_sq: s.get("exp_avg_sq").expect("made above"), max_exp_avg_sq: s.get("max_exp_avg_sq"), step: s.steps };
             // The fused kernel when it takes these tensors (contiguous, on CPU or CUDA), else
             // the same update op by op.
             if fused::adam_step(rule, &[one]).is_err() {
@@ -343,7 +347,7 @@ fn update(o: Optimizer, s: &mut Slot, grad: Tensor) {
         Optimizer::Sgd { lr, momentum, dampening, weight_decay, nesterov } => {
             let mut grad = if weight_decay != 0.0 { grad + &s.param * weight_decay } else { grad };
             if momentum != 0.0 {
-                let first = !s.buffers.iter().any(|(n, _)| *n == "momentum_buffer");
+                let first = s.get("momentum_buffer").is_none();
                 let g = grad.shallow_clone();
                 let buf = s.buffer("momentum_buffer", || g.detach().copy());
                 if !first {
