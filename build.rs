@@ -41,7 +41,9 @@ fn compile_shim(lib: &Path) {
     println!("cargo:rerun-if-changed={SHIM}");
     println!("cargo:rerun-if-env-changed=LIBTORCH_INCLUDE");
     println!("cargo:rerun-if-env-changed=LIBTORCH_CXX11_ABI");
-    let root = std::env::var("LIBTORCH_INCLUDE").map(std::path::PathBuf::from).unwrap_or_else(|_| lib.join(".."));
+    let root = std::env::var("LIBTORCH_INCLUDE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| lib.join(".."));
     let include = root.join("include");
     if !include.join("ATen/ops/_fused_adam.h").exists() {
         panic!("gankit's C++ shim needs libtorch's headers, but {} has no ATen/ops/_fused_adam.h: run `bash kernel/gankit setup`", include.display());

@@ -24,7 +24,9 @@
 use gankit::data::faces::{faces, FacesConfig};
 use gankit::data::mixtures::Mixture;
 use gankit::data::Dataset;
-use gankit::nets::{dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator, DcganConfig, MlpConfig};
+use gankit::nets::{
+    dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator, DcganConfig, MlpConfig,
+};
 use gankit::train::{Gan, TrainConfig};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -45,7 +47,12 @@ fn main() {
         return quick_child();
     }
     let rounds: usize = env_or("GANKIT_BENCH_ROUNDS", 5).max(1);
-    let threads: i32 = env_or("GANKIT_BENCH_THREADS", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as i32);
+    let threads: i32 = env_or(
+        "GANKIT_BENCH_THREADS",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1) as i32,
+    );
     let only = std::env::var("GANKIT_BENCH_ONLY").unwrap_or_default();
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     tch::set_num_threads(threads);
@@ -54,7 +61,11 @@ fn main() {
     let py_threads = py.ask(&format!("threads {threads}"));
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
     println!(
         "gankit train bench: {cpu}, {} cores, load average {}; tch threads {} (set to {threads}), torch {py_threads} (set to {threads}); {rounds} interleaved rounds, medians",
@@ -64,9 +75,18 @@ fn main() {
     );
     let dc = DcganConfig::default();
     let flops = DcganFlops::count(&dc, DCGAN_BATCH);
-    let faces64 = faces(&FacesConfig { n: 4 * DCGAN_BATCH as usize, size: 64, seed: 0, ..Default::default() });
+    let faces64 = faces(&FacesConfig {
+        n: 4 * DCGAN_BATCH as usize,
+        size: 64,
+        seed: 0,
+        ..Default::default()
+    });
     let mc = MlpConfig::default();
-    assert_eq!((mc.z_dim, mc.hidden.as_slice(), mc.data_dim), (2, &[128i64, 128][..], 2), "MlpConfig's default is no longer 2-128-128");
+    assert_eq!(
+        (mc.z_dim, mc.hidden.as_slice(), mc.data_dim),
+        (2, &[128i64, 128][..], 2),
+        "MlpConfig's default is no longer 2-128-128"
+    );
     let ring = Mixture::ring8().sample(10_000, 0);
     let mut rows: Vec<String> = Vec::new();
 
@@ -111,9 +131,16 @@ fn main() {
             t_ours.push(c);
             t_theirs.push(d);
         }
-        let (sg, sg_py, ours, theirs) = (median(&s_tch), median(&s_py), median(&t_ours), median(&t_theirs));
+        let (sg, sg_py, ours, theirs) = (
+            median(&s_tch),
+            median(&s_py),
+            median(&t_ours),
+            median(&t_theirs),
+        );
         let floor = flops.step() / (sg * 1e9);
-        rows.push(format!("| sgemm {SGEMM_N}×{SGEMM_N} f32 | {sg:.0} GFLOP/s | {sg_py:.0} GFLOP/s | |"));
+        rows.push(format!(
+            "| sgemm {SGEMM_N}×{SGEMM_N} f32 | {sg:.0} GFLOP/s | {sg_py:.0} GFLOP/s | |"
+        ));
         rows.push(format!(
             "| DCGAN 64×64 step, batch {DCGAN_BATCH} | **{ours:.3} s** | {theirs:.3} s | gankit ≤ PyTorch: {} (gankit/PyTorch {:.2}) |",
             if ours <= theirs { "met" } else { "not met" },
@@ -150,7 +177,10 @@ fn main() {
             for _ in 0..n {
                 toy.step(&mut toy_batches).expect("step");
             }
-            (t.elapsed().as_secs_f64() * 1e3 / n as f64, (cpu_seconds() - c) * 1e3 / n as f64)
+            (
+                t.elapsed().as_secs_f64() * 1e3 / n as f64,
+                (cpu_seconds() - c) * 1e3 / n as f64,
+            )
         };
         ours(k);
         py.steps(k, "lean");
@@ -247,19 +277,28 @@ fn main() {
 
 /// The 1-minute load average (other processes compete for the cores).
 fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg").ok().and_then(|s| s.split_whitespace().next().map(str::to_string)).unwrap_or_else(|| "?".into())
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// CPU seconds used by this process so far (all its threads).
 fn cpu_seconds() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes one timespec into the pointer given.
     unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn median(v: &[f64]) -> f64 {
@@ -296,27 +335,39 @@ impl Py {
     }
 
     fn ask(&mut self, cmd: &str) -> String {
-        writeln!(self.stdin, "{cmd}").and_then(|_| self.stdin.flush()).expect("writing to the PyTorch reference");
+        writeln!(self.stdin, "{cmd}")
+            .and_then(|_| self.stdin.flush())
+            .expect("writing to the PyTorch reference");
         if cmd == "quit" {
             let _ = self.child.wait();
             return String::new();
         }
         let mut line = String::new();
-        self.out.read_line(&mut line).expect("reading the PyTorch reference");
-        assert!(!line.is_empty() && !line.starts_with("error"), "the PyTorch reference failed on {cmd:?}: {line:?}");
+        self.out
+            .read_line(&mut line)
+            .expect("reading the PyTorch reference");
+        assert!(
+            !line.is_empty() && !line.starts_with("error"),
+            "the PyTorch reference failed on {cmd:?}: {line:?}"
+        );
         line.trim().to_string()
     }
 
     /// The number after `key` in the answer to `cmd`.
     fn num(&mut self, cmd: &str, key: &str) -> f64 {
         let a = self.ask(cmd);
-        a.strip_prefix(key).and_then(|v| v.split_whitespace().next()?.parse().ok()).unwrap_or_else(|| panic!("{cmd:?}: expected {key}…, got {a:?}"))
+        a.strip_prefix(key)
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("{cmd:?}: expected {key}…, got {a:?}"))
     }
 
     /// `k` steps: (wall ms, process CPU ms) per step.
     fn steps(&mut self, k: usize, what: &str) -> (f64, f64) {
         let a = self.ask(&format!("steps {k} {what}"));
-        let w: Vec<f64> = a.split_whitespace().filter_map(|t| t.parse().ok()).collect();
+        let w: Vec<f64> = a
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
         assert_eq!(w.len(), 2, "steps: expected `seconds S cpu C`, got {a:?}");
         (w[0] * 1e3 / k as f64, w[1] * 1e3 / k as f64)
     }
@@ -333,7 +384,12 @@ struct Sgemm {
 impl Sgemm {
     fn new(n: i64) -> Self {
         let opts = (Kind::Float, Device::Cpu);
-        Sgemm { n, a: Tensor::randn([n, n], opts), b: Tensor::randn([n, n], opts), c: Tensor::empty([n, n], opts) }
+        Sgemm {
+            n,
+            a: Tensor::randn([n, n], opts),
+            b: Tensor::randn([n, n], opts),
+            c: Tensor::empty([n, n], opts),
+        }
     }
 
     /// GFLOP/s of the fastest of `reps` products: the machine's speed when nothing else
@@ -351,18 +407,32 @@ impl Sgemm {
 }
 
 fn dcgan_gan(dc: &DcganConfig) -> DcGan {
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     let g = dcgan_generator(vs_g.root(), dc);
     let d = dcgan_discriminator(vs_d.root(), dc);
-    let cfg = TrainConfig { batch_size: DCGAN_BATCH as usize, z_dim: dc.z_dim, ..Default::default() };
+    let cfg = TrainConfig {
+        batch_size: DCGAN_BATCH as usize,
+        z_dim: dc.z_dim,
+        ..Default::default()
+    };
     Gan::new(g, vs_g, d, vs_d, cfg).expect("Gan::new")
 }
 
 fn mlp_gan(mc: &MlpConfig) -> ToyGan {
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     let g = mlp_generator(vs_g.root(), mc);
     let d = mlp_discriminator(vs_d.root(), mc);
-    let cfg = TrainConfig { batch_size: MLP_BATCH as usize, z_dim: mc.z_dim, ..Default::default() };
+    let cfg = TrainConfig {
+        batch_size: MLP_BATCH as usize,
+        z_dim: mc.z_dim,
+        ..Default::default()
+    };
     Gan::new(g, vs_g, d, vs_d, cfg).expect("Gan::new")
 }
 
@@ -382,7 +452,11 @@ impl DcganFlops {
         // scatters a 4×4×cout patch).
         let (mut g, mut cin, mut h) = (0.0, c.z_dim, 1);
         for k in 0..=stages {
-            let cout = if k == stages { c.channels } else { c.ngf << (stages - 1 - k) };
+            let cout = if k == stages {
+                c.channels
+            } else {
+                c.ngf << (stages - 1 - k)
+            };
             let hout = if k == 0 { 4 } else { 2 * h };
             let f = 2.0 * (n * cin * cout * 16 * h * h) as f64;
             layers.push((format!("G convT {cin}→{cout}, {h}×{h}→{hout}×{hout}"), f));
@@ -393,7 +467,11 @@ impl DcganFlops {
         // D: Conv2d(cin → cout, 4): 2·n·cin·cout·16·h_out².
         let (mut d, mut cin, mut h) = (0.0, c.channels, c.image_size);
         for k in 0..=stages {
-            let (cout, hout) = if k == stages { (1, 1) } else { (c.ndf << k, h / 2) };
+            let (cout, hout) = if k == stages {
+                (1, 1)
+            } else {
+                (c.ndf << k, h / 2)
+            };
             let f = 2.0 * (n * cin * cout * 16 * hout * hout) as f64;
             layers.push((format!("D conv {cin}→{cout}, {h}×{h}→{hout}×{hout}"), f));
             d += f;
@@ -412,7 +490,12 @@ impl DcganFlops {
 
 fn vm_kb(key: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
 }
 
 /// Child mode: a quick-mode CPU run (DCGAN 32×32 on 10,000 built-in faces, batch 64, 50 steps);
@@ -423,26 +506,52 @@ fn quick_child() {
     let start_mb = vm_kb("VmRSS") / 1024.0;
     let data = faces(&FacesConfig::default());
     let data_mb = data.x.numel() as f64 * 4.0 / 1048576.0;
-    let dc = DcganConfig { image_size: 32, ..Default::default() };
+    let dc = DcganConfig {
+        image_size: 32,
+        ..Default::default()
+    };
     let mut gan = dcgan_gan(&dc);
     let mut batches = data.batches(64, 0).expect("batches");
     gan.train(&mut batches, 50, 0).expect("train");
     let secs = t.elapsed().as_secs_f64();
-    println!("seconds {secs:.3}\npeak_rss_mb {:.1}\nstart_rss_mb {start_mb:.1}\ndata_mb {data_mb:.1}", vm_kb("VmHWM") / 1024.0);
+    println!(
+        "seconds {secs:.3}\npeak_rss_mb {:.1}\nstart_rss_mb {start_mb:.1}\ndata_mb {data_mb:.1}",
+        vm_kb("VmHWM") / 1024.0
+    );
 }
 
 /// (gankit peak MB, s, PyTorch peak MB, s) of the quick-mode run, each in its own process.
 fn quick_runs(repo: &Path, threads: i32) -> Option<(f64, f64, f64, f64)> {
-    let get = |text: &str, key: &str| text.lines().find_map(|l| l.strip_prefix(key)?.trim().parse::<f64>().ok());
-    let ours = Command::new(std::env::current_exe().ok()?).env("GANKIT_BENCH_CHILD", "quick").env("GANKIT_BENCH_THREADS", threads.to_string()).output().ok()?;
+    let get = |text: &str, key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key)?.trim().parse::<f64>().ok())
+    };
+    let ours = Command::new(std::env::current_exe().ok()?)
+        .env("GANKIT_BENCH_CHILD", "quick")
+        .env("GANKIT_BENCH_THREADS", threads.to_string())
+        .output()
+        .ok()?;
     let ours = String::from_utf8_lossy(&ours.stdout).to_string();
-    let theirs = Command::new(repo.join(".venv/bin/python")).arg(repo.join("benches/train_reference.py")).arg("quick").env("THREADS", threads.to_string()).output().ok()?;
+    let theirs = Command::new(repo.join(".venv/bin/python"))
+        .arg(repo.join("benches/train_reference.py"))
+        .arg("quick")
+        .env("THREADS", threads.to_string())
+        .output()
+        .ok()?;
     let theirs = String::from_utf8_lossy(&theirs.stdout).to_string();
-    let (Some(pm), Some(ps), Some(start), Some(data)) = (get(&ours, "peak_rss_mb "), get(&ours, "seconds "), get(&ours, "start_rss_mb "), get(&ours, "data_mb ")) else {
+    let (Some(pm), Some(ps), Some(start), Some(data)) = (
+        get(&ours, "peak_rss_mb "),
+        get(&ours, "seconds "),
+        get(&ours, "start_rss_mb "),
+        get(&ours, "data_mb "),
+    ) else {
         println!("the quick-mode child printed no figures: {ours}");
         return None;
     };
-    let (tm, ts) = (get(&theirs, "peak_rss_mb ").unwrap_or(f64::NAN), get(&theirs, "seconds ").unwrap_or(f64::NAN));
+    let (tm, ts) = (
+        get(&theirs, "peak_rss_mb ").unwrap_or(f64::NAN),
+        get(&theirs, "seconds ").unwrap_or(f64::NAN),
+    );
     println!(
         "\nquick-mode run, each in a child process: gankit peak RSS (VmHWM) {pm:.0} MB (at start, libtorch loaded: {start:.0} MB; faces tensor {data:.0} MB), {ps:.1} s including drawing the faces; PyTorch (ru_maxrss) {tm:.0} MB, {ts:.1} s on random data"
     );
@@ -464,7 +573,10 @@ impl Series {
     }
 
     fn med(&self, name: &str) -> f64 {
-        self.0.iter().find(|(n, _)| n == name).map_or(f64::NAN, |(_, v)| median(v))
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(f64::NAN, |(_, v)| median(v))
     }
 }
 
@@ -503,19 +615,40 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
     // of the net a batch enters) and dW (not for D in the G update), each as many FLOPs
     let layers = [(mc.z_dim, 128), (128, 128), (128, mc.data_dim)];
     let d_layers = [(mc.data_dim, 128), (128, 128), (128, 1)];
-    let fl = |l: &[(i64, i64)]| l.iter().map(|(i, o)| 2.0 * (MLP_BATCH * i * o) as f64).sum::<f64>();
+    let fl = |l: &[(i64, i64)]| {
+        l.iter()
+            .map(|(i, o)| 2.0 * (MLP_BATCH * i * o) as f64)
+            .sum::<f64>()
+    };
     let first = |l: &[(i64, i64)]| 2.0 * (MLP_BATCH * l[0].0 * l[0].1) as f64;
     let (g, d) = (fl(&layers), fl(&d_layers));
     // D update: G fwd; D fwd+bwd on real and fake (no dX for the first layer) | G update: G
     // fwd+bwd (no dX for the first layer), D fwd + dX only
     let step_flops = g + 2.0 * (3.0 * d - first(&d_layers)) + (3.0 * g - first(&layers)) + 2.0 * d;
     let opts = (Kind::Float, Device::Cpu);
-    let (a, w, mut c) = (Tensor::randn([MLP_BATCH, 128], opts), Tensor::randn([128, 128], opts), Tensor::empty([MLP_BATCH, 128], opts));
+    let (a, w, mut c) = (
+        Tensor::randn([MLP_BATCH, 128], opts),
+        Tensor::randn([128, 128], opts),
+        Tensor::empty([MLP_BATCH, 128], opts),
+    );
     let mut s = Series::default();
     for _ in 0..rounds.max(3) {
-        s.add("step", cpu_micros(n, || drop(gan.step(&mut batches).expect("step"))));
-        s.add("update_d", cpu_micros(n, || { gan.update_d(&batch).expect("update_d"); }));
-        s.add("update_g", cpu_micros(n, || { gan.update_g(&batch).expect("update_g"); }));
+        s.add(
+            "step",
+            cpu_micros(n, || drop(gan.step(&mut batches).expect("step"))),
+        );
+        s.add(
+            "update_d",
+            cpu_micros(n, || {
+                gan.update_d(&batch).expect("update_d");
+            }),
+        );
+        s.add(
+            "update_g",
+            cpu_micros(n, || {
+                gan.update_g(&batch).expect("update_g");
+            }),
+        );
         s.add("mm", cpu_micros(5 * n, || drop(a.mm_out(&mut c, &w))));
         s.add("py", py.steps(n, "lean").1 * 1e3);
     }
@@ -531,7 +664,12 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
         step_flops / 1e6,
         m("step") - floor
     );
-    println!("  PyTorch's step {:.0} µs (PyTorch/gankit {:.2}); a 2× lead needs gankit ≤ {:.0} µs", m("py"), m("py") / m("step"), m("py") / 2.0);
+    println!(
+        "  PyTorch's step {:.0} µs (PyTorch/gankit {:.2}); a 2× lead needs gankit ≤ {:.0} µs",
+        m("py"),
+        m("py") / m("step"),
+        m("py") / 2.0
+    );
 }
 
 /// Where gankit's DCGAN step goes: the network passes alone against PyTorch's (same networks,
@@ -548,17 +686,50 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
     gan.step(&mut batches).expect("step");
     let mut s = Series::default();
     for _ in 0..3 {
-        s.add("step", micros(1, || drop(gan.step(&mut batches).expect("step"))) / 1e3);
-        s.add("update_d", micros(1, || { gan.update_d(&batch).expect("update_d"); }) / 1e3);
-        s.add("update_g", micros(1, || { gan.update_g(&batch).expect("update_g"); }) / 1e3);
-        s.add("g", micros(1, || drop(tch::no_grad(|| gan.g.forward_t(&z, true)))) / 1e3);
-        s.add("d", micros(1, || drop(tch::no_grad(|| gan.d.forward_t(&real, true)))) / 1e3);
-        s.add("dfb", micros(1, || gan.d.forward_t(&real, true).mean(None).backward()) / 1e3);
-        s.add("gdfb", micros(1, || gan.d.forward_t(&gan.g.forward_t(&z, true), true).mean(None).backward()) / 1e3);
+        s.add(
+            "step",
+            micros(1, || drop(gan.step(&mut batches).expect("step"))) / 1e3,
+        );
+        s.add(
+            "update_d",
+            micros(1, || {
+                gan.update_d(&batch).expect("update_d");
+            }) / 1e3,
+        );
+        s.add(
+            "update_g",
+            micros(1, || {
+                gan.update_g(&batch).expect("update_g");
+            }) / 1e3,
+        );
+        s.add(
+            "g",
+            micros(1, || drop(tch::no_grad(|| gan.g.forward_t(&z, true)))) / 1e3,
+        );
+        s.add(
+            "d",
+            micros(1, || drop(tch::no_grad(|| gan.d.forward_t(&real, true)))) / 1e3,
+        );
+        s.add(
+            "dfb",
+            micros(1, || gan.d.forward_t(&real, true).mean(None).backward()) / 1e3,
+        );
+        s.add(
+            "gdfb",
+            micros(1, || {
+                gan.d
+                    .forward_t(&gan.g.forward_t(&z, true), true)
+                    .mean(None)
+                    .backward()
+            }) / 1e3,
+        );
         let a = py.ask("passes");
         let w: Vec<&str> = a.split_whitespace().collect();
         for pair in w.chunks(2) {
-            s.add(&format!("py {}", pair[0]), pair[1].parse().unwrap_or(f64::NAN));
+            s.add(
+                &format!("py {}", pair[0]),
+                pair[1].parse().unwrap_or(f64::NAN),
+            );
         }
         s.add("py step", py.steps(1, "lean").0);
     }
@@ -572,11 +743,21 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
         ("G forward, no grad", "g", f.g),
         ("D forward, no grad", "d", f.d),
         ("D forward + backward", "dfb", 3.0 * f.d),
-        ("G → D forward + backward (all weight gradients)", "gdfb", 3.0 * (f.g + f.d)),
+        (
+            "G → D forward + backward (all weight gradients)",
+            "gdfb",
+            3.0 * (f.g + f.d),
+        ),
         ("the step", "step", f.step()),
     ] {
         let (a, b) = (m(key), m(&format!("py {key}")));
-        println!("| {name} | {:.1} | {a:.0} ({:.0} GFLOP/s) | {b:.0} ({:.0} GFLOP/s) | {:.2} |", flop / 1e9, rate(flop, a), rate(flop, b), a / b);
+        println!(
+            "| {name} | {:.1} | {a:.0} ({:.0} GFLOP/s) | {b:.0} ({:.0} GFLOP/s) | {:.2} |",
+            flop / 1e9,
+            rate(flop, a),
+            rate(flop, b),
+            a / b
+        );
     }
     println!(
         "gankit's step {:.0} ms = update_d {:.0} ms (G fwd + D fwd+bwd on real and on fake + Adam) + update_g {:.0} ms (G → D fwd+bwd to G's parameters only: no weight gradients for D + Adam) + the rest {:.0} ms",

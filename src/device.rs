@@ -31,7 +31,11 @@ pub fn device() -> Device {
 pub fn try_device() -> Result<Device> {
     let cuda = cuda_device_count();
     match std::env::var(DEVICE_VAR) {
-        Err(_) => Ok(if cuda > 0 { Device::Cuda(0) } else { Device::Cpu }),
+        Err(_) => Ok(if cuda > 0 {
+            Device::Cuda(0)
+        } else {
+            Device::Cpu
+        }),
         Ok(v) => parse_device(&v, cuda),
     }
 }
@@ -41,7 +45,10 @@ fn parse_device(value: &str, cuda_count: usize) -> Result<Device> {
     let index = match v.as_str() {
         "cpu" => return Ok(Device::Cpu),
         "cuda" | "gpu" => 0,
-        s => match s.strip_prefix("cuda:").and_then(|n| n.parse::<usize>().ok()) {
+        s => match s
+            .strip_prefix("cuda:")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
             Some(i) => i,
             None => {
                 return Err(Error::setting(
@@ -83,7 +90,8 @@ pub fn load_torch_cuda() -> Option<&'static PathBuf> {
             }
             let c_path = CString::new(path.to_string_lossy().as_bytes()).ok()?;
             // SAFETY: dlopen with a valid C string; the handle is deliberately never closed.
-            let handle = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
+            let handle =
+                unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_GLOBAL) };
             (!handle.is_null()).then_some(path)
         })
         .as_ref()
@@ -116,7 +124,10 @@ fn loaded_library_dir(file_name: &str) -> Option<PathBuf> {
     }
     // Make sure libtorch is loaded (any tch call does it; this one is cheap).
     let _ = tch::Cuda::is_available();
-    let mut search = Search { file_name, found: None };
+    let mut search = Search {
+        file_name,
+        found: None,
+    };
     // SAFETY: the callback only reads what dl_iterate_phdr hands it.
     unsafe { libc::dl_iterate_phdr(Some(visit), &mut search as *mut Search as *mut libc::c_void) };
     search.found
@@ -159,7 +170,11 @@ impl fmt::Display for DeviceInfo {
                 if self.cudnn { "yes" } else { "no" }
             ),
             _ => {
-                write!(f, "training on the CPU ({} threads; libtorch 2.11.0", self.cpu_threads)?;
+                write!(
+                    f,
+                    "training on the CPU ({} threads; libtorch 2.11.0",
+                    self.cpu_threads
+                )?;
                 match (&self.torch_cuda, self.cuda_devices) {
                     (_, n) if n > 0 => write!(f, "; {n} GPU(s) visible but {DEVICE_VAR}=cpu)"),
                     (Some(_), _) => f.write_str("; libtorch has CUDA but sees no GPU)"),

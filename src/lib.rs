@@ -46,21 +46,26 @@ pub fn manual_seed(seed: u64) {
 
 /// What a notebook cell needs, in one `use gankit::prelude::*;`.
 pub mod prelude {
-    pub use crate::device::{device, device_info, DeviceInfo};
-    pub use crate::error::{Error, Result};
     pub use crate::data::faces::{faces, FaceLabels, FacesConfig, EYE_COLORS, HAIR_COLORS};
     pub use crate::data::mixtures::{swiss_roll, Mixture};
     pub use crate::data::objects::objects;
     pub use crate::data::{Batch, Batches, Dataset};
+    pub use crate::device::{device, device_info, DeviceInfo};
+    pub use crate::error::{Error, Result};
     pub use crate::losses::prelude::*;
-    pub use crate::metrics::modes::{mode_coverage, ModeCoverage};
     pub use crate::manual_seed;
+    pub use crate::metrics::modes::{mode_coverage, ModeCoverage};
     pub use crate::nets::prelude::*;
-    pub use crate::optim::prelude::*;
-    pub use crate::train::{BoxedGan, Experiment};
-    pub use crate::train::{latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions, UpdateOrder};
-    pub use crate::train::{map_domains, CyclePanel, CycleGan, CycleTrainConfig, StarDomains, StarGan, StarTrainConfig};
     pub use crate::notebook::{output_dir, Mode};
+    pub use crate::optim::prelude::*;
+    pub use crate::train::{
+        latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions,
+        UpdateOrder,
+    };
+    pub use crate::train::{
+        map_domains, CycleGan, CyclePanel, CycleTrainConfig, StarDomains, StarGan, StarTrainConfig,
+    };
+    pub use crate::train::{BoxedGan, Experiment};
     pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

@@ -13,7 +13,13 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn without_time(h: &History) -> Vec<StepRecord> {
-    h.steps.iter().map(|r| StepRecord { seconds: 0.0, ..r.clone() }).collect()
+    h.steps
+        .iter()
+        .map(|r| StepRecord {
+            seconds: 0.0,
+            ..r.clone()
+        })
+        .collect()
 }
 
 fn weights(vs: &nn::VarStore) -> Vec<(String, Tensor)> {
@@ -25,8 +31,14 @@ fn weights(vs: &nn::VarStore) -> Vec<(String, Tensor)> {
 /// WGAN-GP with 2 D updates per step and Adam: randomness in the noise and the penalty's
 /// interpolates, optimizer state that matters.
 fn ring_gan(init_seed: u64, d_steps: usize) -> Gan<impl GanNet, impl GanNet> {
-    let net = MlpConfig { sigmoid: false, ..Default::default() };
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let net = MlpConfig {
+        sigmoid: false,
+        ..Default::default()
+    };
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     manual_seed(init_seed);
     let g = mlp_generator(&vs_g.root(), &net);
     let d = mlp_discriminator(&vs_d.root(), &net);
@@ -48,22 +60,42 @@ fn a_resumed_run_equals_the_uninterrupted_one() {
     let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(1000, 3);
     let mut straight = ring_gan(1, 2);
-    straight.train(&mut straight.batches(&data).unwrap(), 14, 0).unwrap();
+    straight
+        .train(&mut straight.batches(&data).unwrap(), 14, 0)
+        .unwrap();
 
     let dir = scratch("resume");
     let mut first = ring_gan(1, 2);
-    first.train(&mut first.batches(&data).unwrap(), 7, 0).unwrap();
+    first
+        .train(&mut first.batches(&data).unwrap(), 7, 0)
+        .unwrap();
     let saved = first.save_checkpoint(&dir).unwrap();
     assert_eq!(saved, dir.join("step-000007"));
     drop(first);
     // Another process would build the networks afresh (here even from another init seed).
     let mut resumed = ring_gan(999, 2);
-    resumed.load_checkpoint(latest_checkpoint(&dir).unwrap().unwrap()).unwrap();
+    resumed
+        .load_checkpoint(latest_checkpoint(&dir).unwrap().unwrap())
+        .unwrap();
     assert_eq!(resumed.steps_done(), 7);
-    resumed.train(&mut resumed.batches(&data).unwrap(), 7, 0).unwrap();
+    resumed
+        .train(&mut resumed.batches(&data).unwrap(), 7, 0)
+        .unwrap();
 
-    assert_eq!(without_time(&resumed.history), without_time(&straight.history), "the same losses, scores and norms at every step");
-    for ((name, a), (_, b)) in weights(&resumed.vs_g).iter().chain(&weights(&resumed.vs_d)).zip(weights(&straight.vs_g).iter().chain(&weights(&straight.vs_d))) {
+    assert_eq!(
+        without_time(&resumed.history),
+        without_time(&straight.history),
+        "the same losses, scores and norms at every step"
+    );
+    for ((name, a), (_, b)) in weights(&resumed.vs_g)
+        .iter()
+        .chain(&weights(&resumed.vs_d))
+        .zip(
+            weights(&straight.vs_g)
+                .iter()
+                .chain(&weights(&straight.vs_d)),
+        )
+    {
         assert!(a.equal(b), "{name} equals the uninterrupted run's");
     }
     assert!(resumed.fixed_samples().equal(&straight.fixed_samples()));
@@ -74,47 +106,110 @@ fn a_resumed_run_equals_the_uninterrupted_one() {
 fn a_conditional_run_keeps_its_fixed_conditions_and_resumes() {
     let _rng = common::torch_rng();
     let data = objects(96, 16, 4);
-    let net = CganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 16, ..Default::default() };
+    let net = CganConfig {
+        z_dim: 8,
+        ngf: 4,
+        ndf: 4,
+        image_size: 16,
+        ..Default::default()
+    };
     let build = |init: u64| {
-        let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+        let (vs_g, vs_d) = (
+            nn::VarStore::new(Device::Cpu),
+            nn::VarStore::new(Device::Cpu),
+        );
         manual_seed(init);
         let g = cgan_generator(&vs_g.root(), &net);
         let d = cgan_discriminator(&vs_d.root(), &net);
-        let cfg = TrainConfig { loss: Loss::NonSaturating(gankit::losses::DOutput::Logit).into(), z_dim: 8, batch_size: 16, fixed_samples: 20, seed: 5, ..Default::default() };
+        let cfg = TrainConfig {
+            loss: Loss::NonSaturating(gankit::losses::DOutput::Logit).into(),
+            z_dim: 8,
+            batch_size: 16,
+            fixed_samples: 20,
+            seed: 5,
+            ..Default::default()
+        };
         Gan::new(g, vs_g, d, vs_d, cfg).unwrap()
     };
     let mut straight = build(2);
-    straight.train(&mut straight.batches(&data).unwrap(), 6, 0).unwrap();
-    let c = straight.fixed_c.as_ref().expect("taken from the first batch");
+    straight
+        .train(&mut straight.batches(&data).unwrap(), 6, 0)
+        .unwrap();
+    let c = straight
+        .fixed_c
+        .as_ref()
+        .expect("taken from the first batch");
     assert_eq!(c.size(), [20, 24]);
     assert_eq!(straight.fixed_samples().size(), [20, 3, 16, 16]);
 
     let dir = scratch("cond");
     let mut first = build(2);
-    first.train(&mut first.batches(&data).unwrap(), 3, 0).unwrap();
+    first
+        .train(&mut first.batches(&data).unwrap(), 3, 0)
+        .unwrap();
     let saved = first.save_checkpoint(&dir).unwrap();
     let mut resumed = build(3);
     resumed.load_checkpoint(&saved).unwrap();
-    resumed.train(&mut resumed.batches(&data).unwrap(), 3, 0).unwrap();
-    assert_eq!(without_time(&resumed.history), without_time(&straight.history));
+    resumed
+        .train(&mut resumed.batches(&data).unwrap(), 3, 0)
+        .unwrap();
+    assert_eq!(
+        without_time(&resumed.history),
+        without_time(&straight.history)
+    );
     assert!(resumed.fixed_c.unwrap().equal(c));
 
-    let unlabelled = Dataset { labels: None, ..objects(32, 16, 1) };
-    let e = build(2).step(&mut unlabelled.batches(16, 0).unwrap()).unwrap_err().to_string();
-    assert_eq!(e, "batches: the networks are conditional (24 classes) but the batches have no labels");
+    let unlabelled = Dataset {
+        labels: None,
+        ..objects(32, 16, 1)
+    };
+    let e = build(2)
+        .step(&mut unlabelled.batches(16, 0).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "batches: the networks are conditional (24 classes) but the batches have no labels"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn generator_weights_load_into_pytorch() {
     let _rng = common::torch_rng();
-    let net = DcganConfig { z_dim: 16, ngf: 8, ndf: 8, image_size: 16, ..Default::default() };
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let net = DcganConfig {
+        z_dim: 16,
+        ngf: 8,
+        ndf: 8,
+        image_size: 16,
+        ..Default::default()
+    };
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     manual_seed(0);
     let g = dcgan_generator(&vs_g.root(), &net);
     let d = dcgan_discriminator(&vs_d.root(), &net);
-    let mut gan = Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: 16, batch_size: 8, fixed_samples: 8, ..Default::default() }).unwrap();
-    let data = Dataset { name: "noise".into(), x: Tensor::rand([32, 3, 16, 16], (Kind::Float, Device::Cpu)) * 2 - 1, labels: None, label_names: vec![] };
+    let mut gan = Gan::new(
+        g,
+        vs_g,
+        d,
+        vs_d,
+        TrainConfig {
+            z_dim: 16,
+            batch_size: 8,
+            fixed_samples: 8,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let data = Dataset {
+        name: "noise".into(),
+        x: Tensor::rand([32, 3, 16, 16], (Kind::Float, Device::Cpu)) * 2 - 1,
+        labels: None,
+        label_names: vec![],
+    };
     gan.train(&mut gan.batches(&data).unwrap(), 3, 0).unwrap();
     let dir = scratch("pytorch");
     let ckpt = gan.save_checkpoint(&dir).unwrap();
@@ -123,13 +218,31 @@ fn generator_weights_load_into_pytorch() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = std::process::Command::new(root.join(".venv/bin/python"))
         .arg(root.join("tests/reference/load_checkpoint.py"))
-        .args([ckpt.to_str().unwrap(), expected.to_str().unwrap(), "16", "8", "16"])
+        .args([
+            ckpt.to_str().unwrap(),
+            expected.to_str().unwrap(),
+            "16",
+            "8",
+            "16",
+        ])
         .output()
         .expect("the venv's python (bash kernel/gankit setup installs it)");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    let diff: f64 = text.trim().strip_prefix("max_abs_diff ").unwrap().parse().unwrap();
-    assert!(diff < 1e-5, "PyTorch's G with gankit's weights differs by {diff}");
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let diff: f64 = text
+        .trim()
+        .strip_prefix("max_abs_diff ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        diff < 1e-5,
+        "PyTorch's G with gankit's weights differs by {diff}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -150,45 +263,116 @@ fn unfinished_writes_are_ignored_and_bad_checkpoints_name_file_and_key() {
     // Saving the same step again replaces the folder whole, leaving nothing beside it.
     let csv_before = std::fs::read_to_string(two.join("history.csv")).unwrap();
     gan.save_checkpoint(&dir).unwrap();
-    assert_eq!(std::fs::read_to_string(two.join("history.csv")).unwrap(), csv_before);
-    let mut names: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        std::fs::read_to_string(two.join("history.csv")).unwrap(),
+        csv_before
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     assert_eq!(names, [".step-000009.partial-1", "step-000002"]);
 
-    let e = ring_gan(1, 1).load_checkpoint(&two).unwrap_err().to_string();
-    assert_eq!(e, format!("{}: config.d_steps differs: the checkpoint has 2, this run 1", two.join("checkpoint.json").display()));
+    let e = ring_gan(1, 1)
+        .load_checkpoint(&two)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{}: config.d_steps differs: the checkpoint has 2, this run 1",
+            two.join("checkpoint.json").display()
+        )
+    );
 
     std::fs::remove_file(two.join("d.safetensors")).unwrap();
-    let e = ring_gan(1, 2).load_checkpoint(&two).unwrap_err().to_string();
+    let e = ring_gan(1, 2)
+        .load_checkpoint(&two)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("d.safetensors"), "{e}");
-    std::fs::write(two.join("checkpoint.json"), "{\"format\": \"something else\"}").unwrap();
-    let e = ring_gan(1, 2).load_checkpoint(&two).unwrap_err().to_string();
-    assert!(e.contains("checkpoint.json") && e.contains("key \"format\""), "{e}");
+    std::fs::write(
+        two.join("checkpoint.json"),
+        "{\"format\": \"something else\"}",
+    )
+    .unwrap();
+    let e = ring_gan(1, 2)
+        .load_checkpoint(&two)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("checkpoint.json") && e.contains("key \"format\""),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn train_with_keeps_grids_and_checkpoints_on_schedule() {
     let _rng = common::torch_rng();
-    let net = DcganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 16, ..Default::default() };
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let net = DcganConfig {
+        z_dim: 8,
+        ngf: 4,
+        ndf: 4,
+        image_size: 16,
+        ..Default::default()
+    };
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     let g = dcgan_generator(&vs_g.root(), &net);
     let d = dcgan_discriminator(&vs_d.root(), &net);
-    let mut gan = Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: 8, batch_size: 8, fixed_samples: 9, ..Default::default() }).unwrap();
-    let data = Dataset { name: "noise".into(), x: Tensor::rand([32, 3, 16, 16], (Kind::Float, Device::Cpu)) * 2 - 1, labels: None, label_names: vec![] };
+    let mut gan = Gan::new(
+        g,
+        vs_g,
+        d,
+        vs_d,
+        TrainConfig {
+            z_dim: 8,
+            batch_size: 8,
+            fixed_samples: 9,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let data = Dataset {
+        name: "noise".into(),
+        x: Tensor::rand([32, 3, 16, 16], (Kind::Float, Device::Cpu)) * 2 - 1,
+        labels: None,
+        label_names: vec![],
+    };
     let dir = scratch("schedule");
-    let options = TrainOptions { grid_every: 2, grid_dir: Some(dir.join("grids")), checkpoint_every: 3, checkpoint_dir: Some(dir.join("ckpt")), ..Default::default() };
-    gan.train_with(&mut gan.batches(&data).unwrap(), 5, &options).unwrap();
+    let options = TrainOptions {
+        grid_every: 2,
+        grid_dir: Some(dir.join("grids")),
+        checkpoint_every: 3,
+        checkpoint_dir: Some(dir.join("ckpt")),
+        ..Default::default()
+    };
+    gan.train_with(&mut gan.batches(&data).unwrap(), 5, &options)
+        .unwrap();
     let steps: Vec<usize> = gan.snapshots.iter().map(|(s, _)| *s).collect();
     assert_eq!(steps, [0, 2, 4], "the untrained G, then every 2 steps");
     assert_eq!(gan.snapshots[0].1.len(), 9);
     let list = |d: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(dir.join(d)).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(dir.join(d))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     };
-    assert_eq!(list("grids"), ["step-000000.png", "step-000002.png", "step-000004.png"]);
-    assert_eq!(list("ckpt"), ["step-000003", "step-000005"], "every 3 steps and at the end");
+    assert_eq!(
+        list("grids"),
+        ["step-000000.png", "step-000002.png", "step-000004.png"]
+    );
+    assert_eq!(
+        list("ckpt"),
+        ["step-000003", "step-000005"],
+        "every 3 steps and at the end"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -198,8 +382,20 @@ fn cyclegan_and_stargan_resume_exactly() {
     // CycleGAN: the image pools (3 fakes each) are part of the state.
     let pairs = gankit::data::maps::maps(24, 32, 5);
     let (data_a, data_b) = map_domains(&pairs);
-    let nets = CycleGanConfig { image_size: 32, ngf: 4, ndf: 4, n_blocks: 1, d_layers: 2, ..Default::default() };
-    let cfg = CycleTrainConfig { batch_size: 2, pool_size: 3, seed: 3, ..Default::default() };
+    let nets = CycleGanConfig {
+        image_size: 32,
+        ngf: 4,
+        ndf: 4,
+        n_blocks: 1,
+        d_layers: 2,
+        ..Default::default()
+    };
+    let cfg = CycleTrainConfig {
+        batch_size: 2,
+        pool_size: 3,
+        seed: 3,
+        ..Default::default()
+    };
     let cycle = |steps: usize, from: Option<&std::path::Path>| {
         let mut gan = CycleGan::new(&nets, cfg.clone(), Device::Cpu).unwrap();
         if let Some(dir) = from {
@@ -213,32 +409,74 @@ fn cyclegan_and_stargan_resume_exactly() {
     let dir = scratch("cyclegan");
     let saved = cycle(3, None).save_checkpoint(&dir).unwrap();
     let resumed = cycle(3, Some(&saved));
-    assert_eq!(without_time(&resumed.history), without_time(&straight.history));
-    assert!(resumed.pool_a.images.iter().zip(&straight.pool_a.images).all(|(a, b)| a.equal(b)));
+    assert_eq!(
+        without_time(&resumed.history),
+        without_time(&straight.history)
+    );
+    assert!(resumed
+        .pool_a
+        .images
+        .iter()
+        .zip(&straight.pool_a.images)
+        .all(|(a, b)| a.equal(b)));
 
     // StarGAN: n_critic 5, so G's update falls on step 5, after the resume.
     let domains = StarDomains::default();
     let faces = domains.faces(64, 32, 1);
-    let nets = StarGanConfig { image_size: 32, c_dim: domains.c_dim(), conv_dim: 4, g_repeat: 1, d_repeat: 5, ..Default::default() };
-    let cfg = StarTrainConfig { batch_size: 4, seed: 2, ..Default::default() };
+    let nets = StarGanConfig {
+        image_size: 32,
+        c_dim: domains.c_dim(),
+        conv_dim: 4,
+        g_repeat: 1,
+        d_repeat: 5,
+        ..Default::default()
+    };
+    let cfg = StarTrainConfig {
+        batch_size: 4,
+        seed: 2,
+        ..Default::default()
+    };
     let star = |steps: usize, from: Option<&std::path::Path>| {
         let mut gan = StarGan::new(&nets, cfg.clone(), Device::Cpu).unwrap();
         if let Some(dir) = from {
             gan.load_checkpoint(dir).unwrap();
         }
-        gan.train(&mut gan.batches(&faces).unwrap(), steps, 0).unwrap();
+        gan.train(&mut gan.batches(&faces).unwrap(), steps, 0)
+            .unwrap();
         gan
     };
     let straight = star(6, None);
     let saved = star(3, None).save_checkpoint(dir.join("star")).unwrap();
     let resumed = star(3, Some(&saved));
-    assert_eq!(without_time(&resumed.history), without_time(&straight.history));
+    assert_eq!(
+        without_time(&resumed.history),
+        without_time(&straight.history)
+    );
     assert!(resumed.history.steps[4].g_loss.is_some());
-    let e = CycleGan::new(&CycleGanConfig { image_size: 32, ngf: 4, ndf: 4, n_blocks: 1, d_layers: 2, ..Default::default() }, CycleTrainConfig { batch_size: 2, pool_size: 3, seed: 3, ..Default::default() }, Device::Cpu)
-        .unwrap()
-        .load_checkpoint(&saved)
-        .unwrap_err()
-        .to_string();
-    assert!(e.ends_with("key \"trainer\": this checkpoint is a stargan run, not a cyclegan run"), "{e}");
+    let e = CycleGan::new(
+        &CycleGanConfig {
+            image_size: 32,
+            ngf: 4,
+            ndf: 4,
+            n_blocks: 1,
+            d_layers: 2,
+            ..Default::default()
+        },
+        CycleTrainConfig {
+            batch_size: 2,
+            pool_size: 3,
+            seed: 3,
+            ..Default::default()
+        },
+        Device::Cpu,
+    )
+    .unwrap()
+    .load_checkpoint(&saved)
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.ends_with("key \"trainer\": this checkpoint is a stargan run, not a cyclegan run"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

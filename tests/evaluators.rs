@@ -11,11 +11,21 @@ use tch::{Device, Kind, Tensor};
 fn train_and_save() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/metrics/weights");
     let t = std::time::Instant::now();
-    FaceEvaluator::train(1500, 1, Device::Cpu).save(dir.join("faces.safetensors")).unwrap();
-    println!("face evaluator trained in {:.0} s", t.elapsed().as_secs_f64());
+    FaceEvaluator::train(1500, 1, Device::Cpu)
+        .save(dir.join("faces.safetensors"))
+        .unwrap();
+    println!(
+        "face evaluator trained in {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
     let t = std::time::Instant::now();
-    ObjectEvaluator::train(1500, 1, Device::Cpu).save(dir.join("objects.safetensors")).unwrap();
-    println!("object evaluator trained in {:.0} s", t.elapsed().as_secs_f64());
+    ObjectEvaluator::train(1500, 1, Device::Cpu)
+        .save(dir.join("objects.safetensors"))
+        .unwrap();
+    println!(
+        "object evaluator trained in {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
 }
 
 #[test]
@@ -27,19 +37,35 @@ fn face_evaluator_is_accurate_on_held_out_faces() {
         let eye = Tensor::from_slice(&specs.iter().map(|s| s.eye as i64).collect::<Vec<_>>());
         let (h, ey, both) = e.tag_accuracy(&x, &hair, &eye).unwrap();
         let faces_rate = e.face_rate(&x).unwrap();
-        let noise = e.face_rate(&(Tensor::rand([2000, 3, size as i64, size as i64], (Kind::Float, Device::Cpu)) * 2 - 1)).unwrap();
+        let noise = e
+            .face_rate(
+                &(Tensor::rand(
+                    [2000, 3, size as i64, size as i64],
+                    (Kind::Float, Device::Cpu),
+                ) * 2
+                    - 1),
+            )
+            .unwrap();
         println!("{size}×{size}: hair {:.2} %, eye {:.2} %, both {:.2} %, faces judged faces {:.2} %, noise judged faces {:.2} %",
             100.0 * h, 100.0 * ey, 100.0 * both, 100.0 * faces_rate, 100.0 * noise);
         assert!(h >= 0.99, "hair accuracy {h}");
         assert!(ey >= 0.97, "eye accuracy {ey}");
-        assert!(faces_rate >= 0.99 && noise <= 0.01, "face/non-face {faces_rate} / {noise}");
+        assert!(
+            faces_rate >= 0.99 && noise <= 0.01,
+            "face/non-face {faces_rate} / {noise}"
+        );
     }
 }
 
 #[test]
 fn diversity_numbers_separate_real_data_from_collapse() {
     let e = FaceEvaluator::builtin(Device::Cpu).unwrap();
-    let real = faces(&FacesConfig { n: 5000, size: 32, seed: 77, ..Default::default() });
+    let real = faces(&FacesConfig {
+        n: 5000,
+        size: 32,
+        seed: 77,
+        ..Default::default()
+    });
     let d = e.diversity(&real.x).unwrap();
     println!("real data: {d}");
     assert!(d.combinations >= 105 && d.kl_from_data < 0.1, "{d}");
@@ -48,10 +74,18 @@ fn diversity_numbers_separate_real_data_from_collapse() {
     println!("one face repeated: {c}");
     assert_eq!(c.combinations, 1);
     assert!(c.kl_from_data > 2.0, "{c}");
-    let noise = e.diversity(&(Tensor::rand([500, 3, 32, 32], (Kind::Float, Device::Cpu)) * 2 - 1)).unwrap();
+    let noise = e
+        .diversity(&(Tensor::rand([500, 3, 32, 32], (Kind::Float, Device::Cpu)) * 2 - 1))
+        .unwrap();
     assert!(noise.face_rate < 0.02, "{noise}");
-    let err = e.judge(&Tensor::zeros([2, 3, 16, 16], (Kind::Float, Device::Cpu))).unwrap_err().to_string();
-    assert_eq!(err, "face evaluator input: expected shape [N, 3, S, S] with S ≥ 32, got [2, 3, 16, 16]");
+    let err = e
+        .judge(&Tensor::zeros([2, 3, 16, 16], (Kind::Float, Device::Cpu)))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "face evaluator input: expected shape [N, 3, S, S] with S ≥ 32, got [2, 3, 16, 16]"
+    );
 }
 
 #[test]
@@ -62,7 +96,10 @@ fn object_evaluator_scores_real_scenes_high_and_wrong_labels_low() {
     for size in [32, 64] {
         let x = render_scenes(&scenes, size);
         let acc = e.accuracy(&x, &labels).unwrap();
-        println!("objects {size}×{size}: i-CLEVR accuracy {:.2} %", 100.0 * acc);
+        println!(
+            "objects {size}×{size}: i-CLEVR accuracy {:.2} %",
+            100.0 * acc
+        );
         assert!(acc >= 0.95, "{acc}");
     }
     let shifted = labels.roll([1], [1]); // every label moved to the next class

@@ -27,11 +27,27 @@ fn loss(name: &str) -> Loss {
     }
 }
 
-const NAMES: [&str; 11] = ["minimax_prob", "minimax_logit", "ns_prob", "ns_logit", "wgan", "lsgan", "hinge", "rsgan", "rasgan", "ralsgan", "rahinge"];
+const NAMES: [&str; 11] = [
+    "minimax_prob",
+    "minimax_logit",
+    "ns_prob",
+    "ns_logit",
+    "wgan",
+    "lsgan",
+    "hinge",
+    "rsgan",
+    "rasgan",
+    "ralsgan",
+    "rahinge",
+];
 
 /// Fresh leaves C(x_r), C(x_f) (D(x_r), D(x_f) for the probability losses).
 fn inputs(fx: &HashMap<String, Tensor>, name: &str) -> (Tensor, Tensor) {
-    let kind = if name.ends_with("_prob") { "prob" } else { "logit" };
+    let kind = if name.ends_with("_prob") {
+        "prob"
+    } else {
+        "logit"
+    };
     let leaf = |k: &str| fx[&format!("in.{kind}_{k}")].copy().set_requires_grad(true);
     (leaf("real"), leaf("fake"))
 }
@@ -47,10 +63,28 @@ fn grad(t: &Tensor) -> Tensor {
 
 /// Compares a loss value and its gradients with the fixture's `<key>.value/.grad_real/.grad_fake`.
 fn check(fx: &HashMap<String, Tensor>, key: &str, terms: LossTerms, real: &Tensor, fake: &Tensor) {
-    assert_close(&terms.value, &fx[&format!("{key}.value")], ATOL, RTOL, &format!("{key} value"));
+    assert_close(
+        &terms.value,
+        &fx[&format!("{key}.value")],
+        ATOL,
+        RTOL,
+        &format!("{key} value"),
+    );
     terms.value.backward();
-    assert_close(&grad(real), &fx[&format!("{key}.grad_real")], ATOL, RTOL, &format!("{key} ∂/∂C(x_r)"));
-    assert_close(&grad(fake), &fx[&format!("{key}.grad_fake")], ATOL, RTOL, &format!("{key} ∂/∂C(x_f)"));
+    assert_close(
+        &grad(real),
+        &fx[&format!("{key}.grad_real")],
+        ATOL,
+        RTOL,
+        &format!("{key} ∂/∂C(x_r)"),
+    );
+    assert_close(
+        &grad(fake),
+        &fx[&format!("{key}.grad_fake")],
+        ATOL,
+        RTOL,
+        &format!("{key} ∂/∂C(x_f)"),
+    );
 }
 
 #[test]
@@ -107,7 +141,10 @@ fn loss_weights_and_labels_match_pytorch() {
             "hard" => cfg.d_terms(&r, &f),
             "smooth" => cfg.labels(Labels::OneSided(0.9)).d_terms(&r, &f),
             _ => {
-                let targets = Targets { real: fx["labels.noisy_real"].copy(), fake: fx["labels.noisy_fake"].copy() };
+                let targets = Targets {
+                    real: fx["labels.noisy_real"].copy(),
+                    fake: fx["labels.noisy_fake"].copy(),
+                };
                 cfg.d_terms_with(&r, &f, targets)
             }
         };
@@ -122,8 +159,20 @@ fn noisy_labels_are_torchs_draws_after_manual_seed() {
     let (r, f) = inputs(&fx, "ns_prob");
     gankit::manual_seed(123);
     let targets = Loss::BCE.labels(Labels::noisy()).targets(&r, &f).unwrap();
-    assert_close(&targets.real, &fx["labels.noisy_real"], 1e-6, 0.0, "noisy real labels");
-    assert_close(&targets.fake, &fx["labels.noisy_fake"], 1e-6, 0.0, "noisy fake labels");
+    assert_close(
+        &targets.real,
+        &fx["labels.noisy_real"],
+        1e-6,
+        0.0,
+        "noisy real labels",
+    );
+    assert_close(
+        &targets.fake,
+        &fx["labels.noisy_fake"],
+        1e-6,
+        0.0,
+        "noisy fake labels",
+    );
 }
 
 /// Report 002 §2: P(x_r is bread | C̄(x_f)) = σ(C(x_r) − E C(x_f)) is 1, .73, .88.
@@ -132,14 +181,38 @@ fn bread_and_corgi_match_pytorch_and_the_report() {
     let _rng = common::torch_rng();
     let fx = load("losses");
     for (i, report) in [1.0, 0.73, 0.88].into_iter().enumerate() {
-        let (r, f) = (&fx[&format!("corgi.{i}.real")], &fx[&format!("corgi.{i}.fake")]);
+        let (r, f) = (
+            &fx[&format!("corgi.{i}.real")],
+            &fx[&format!("corgi.{i}.fake")],
+        );
         let terms = Loss::Rasgan.d_terms(r, f);
         let p = terms.prob_real.as_ref().unwrap();
-        assert_close(p, &fx[&format!("corgi.{i}.p")], ATOL, RTOL, &format!("scenario {i}: P"));
-        assert!((p.double_value(&[0, 0]) - report).abs() < 0.005, "scenario {i}: P = {p}, the report says {report}\n{terms}");
-        assert_close(&terms.value, &fx[&format!("corgi.{i}.rasgan_d")], ATOL, RTOL, &format!("scenario {i}: RaSGAN L_D"));
+        assert_close(
+            p,
+            &fx[&format!("corgi.{i}.p")],
+            ATOL,
+            RTOL,
+            &format!("scenario {i}: P"),
+        );
+        assert!(
+            (p.double_value(&[0, 0]) - report).abs() < 0.005,
+            "scenario {i}: P = {p}, the report says {report}\n{terms}"
+        );
+        assert_close(
+            &terms.value,
+            &fx[&format!("corgi.{i}.rasgan_d")],
+            ATOL,
+            RTOL,
+            &format!("scenario {i}: RaSGAN L_D"),
+        );
         let rsgan = Loss::Rsgan.d_loss(r, &f.mean(None).view([1, 1]));
-        assert_close(&rsgan, &fx[&format!("corgi.{i}.rsgan_d")], ATOL, RTOL, &format!("scenario {i}: RSGAN L_D"));
+        assert_close(
+            &rsgan,
+            &fx[&format!("corgi.{i}.rsgan_d")],
+            ATOL,
+            RTOL,
+            &format!("scenario {i}: RSGAN L_D"),
+        );
     }
 }
 
@@ -176,16 +249,40 @@ impl Critic {
     /// Compares each parameter's gradient with `<key>.grad.<name>` (undefined = zero).
     fn check_grads(&self, fx: &HashMap<String, Tensor>, key: &str) {
         for (name, v) in self.vs.variables() {
-            assert_close(&grad(&v), &fx[&format!("{key}.grad.{name}")], ATOL, RTOL, &format!("{key}: ∂/∂{name}"));
+            assert_close(
+                &grad(&v),
+                &fx[&format!("{key}.grad.{name}")],
+                ATOL,
+                RTOL,
+                &format!("{key}: ∂/∂{name}"),
+            );
         }
     }
 }
 
 fn check_penalty(fx: &HashMap<String, Tensor>, critic: &Critic, kind: &str, terms: PenaltyTerms) {
     let key = format!("pen.{kind}");
-    assert_close(&terms.value, &fx[&format!("{key}.value")], ATOL, RTOL, &format!("{key} value"));
-    assert_close(&terms.grad_norms, &fx[&format!("{key}.norms")], ATOL, RTOL, &format!("{key} gradient norms"));
-    assert_close(&terms.points, &fx[&format!("{key}.points")], ATOL, RTOL, &format!("{key} points"));
+    assert_close(
+        &terms.value,
+        &fx[&format!("{key}.value")],
+        ATOL,
+        RTOL,
+        &format!("{key} value"),
+    );
+    assert_close(
+        &terms.grad_norms,
+        &fx[&format!("{key}.norms")],
+        ATOL,
+        RTOL,
+        &format!("{key} gradient norms"),
+    );
+    assert_close(
+        &terms.points,
+        &fx[&format!("{key}.points")],
+        ATOL,
+        RTOL,
+        &format!("{key} points"),
+    );
     terms.value.backward();
     critic.check_grads(fx, &key);
 }
@@ -194,13 +291,20 @@ fn check_penalty(fx: &HashMap<String, Tensor>, critic: &Critic, kind: &str, term
 fn gradient_penalties_match_pytorch() {
     let _rng = common::torch_rng();
     let fx = load("losses");
-    let (real, fake, alpha, noise) = (&fx["pen.real"], &fx["pen.fake"], &fx["pen.alpha"], &fx["pen.noise"]);
+    let (real, fake, alpha, noise) = (
+        &fx["pen.real"],
+        &fx["pen.fake"],
+        &fx["pen.alpha"],
+        &fx["pen.noise"],
+    );
     for kind in ["gp", "gp_one_sided", "dragan", "r1"] {
         let critic = Critic::new(&fx); // fresh, so gradients do not accumulate
         let c = |x: &Tensor| critic.forward(x);
         let terms = match kind {
             "gp" => GradientPenalty::default().penalty_with_alpha(&c, real, fake, alpha),
-            "gp_one_sided" => GradientPenalty::default().one_sided().penalty_with_alpha(&c, real, fake, alpha),
+            "gp_one_sided" => GradientPenalty::default()
+                .one_sided()
+                .penalty_with_alpha(&c, real, fake, alpha),
             "dragan" => Dragan::default().penalty_with(&c, real, alpha, noise),
             _ => R1::default().penalty(&c, real),
         };
@@ -217,7 +321,13 @@ fn weight_clipping_matches_pytorch() {
     let critic = Critic::new(&fx);
     WeightClip::new(0.1).apply(&critic.vs);
     for (name, v) in critic.vs.variables() {
-        assert_close(&v, &fx[&format!("clip.{name}")], 0.0, 0.0, &format!("clipped {name}"));
+        assert_close(
+            &v,
+            &fx[&format!("clip.{name}")],
+            0.0,
+            0.0,
+            &format!("clipped {name}"),
+        );
     }
 }
 
@@ -229,7 +339,9 @@ fn wgan_gp_reads_like_the_report() {
     let critic = Critic::new(&fx);
     let (real, fake) = (&fx["pen.real"], &fx["pen.fake"]);
     let (d_real, d_fake) = (critic.forward(real), critic.forward(fake));
-    let gp = GradientPenalty::default().penalty_with_alpha(&|x| critic.forward(x), real, fake, &fx["pen.alpha"]).unwrap();
+    let gp = GradientPenalty::default()
+        .penalty_with_alpha(&|x| critic.forward(x), real, fake, &fx["pen.alpha"])
+        .unwrap();
     let d_loss = Loss::Wgan.d_loss(&d_real, &d_fake) + &gp.value;
     let by_hand = d_fake.mean(None) - d_real.mean(None) + &fx["pen.gp.value"];
     assert_close(&d_loss, &by_hand, ATOL, RTOL, "WGAN-GP D loss");

@@ -25,12 +25,15 @@ fn scratch_repo(name: &str) -> PathBuf {
 /// Runs setup with `env` changes; returns (exit code, stdout + stderr).
 fn setup(dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
     let mut cmd = Command::new("bash");
-    cmd.arg(dir.join("kernel/gankit")).arg("setup").current_dir(dir);
+    cmd.arg(dir.join("kernel/gankit"))
+        .arg("setup")
+        .current_dir(dir);
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("bash runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -58,7 +61,10 @@ fn missing_python_is_one_line_naming_what_to_install() {
     assert_ne!(code, 0, "setup must fail without python3:\n{text}");
     let errors: Vec<&str> = text.lines().filter(|l| l.contains("error")).collect();
     assert_eq!(errors.len(), 1, "one error line expected:\n{text}");
-    assert!(errors[0].contains("python3 not found") && errors[0].contains("apt-get install python3"), "{text}");
+    assert!(
+        errors[0].contains("python3 not found") && errors[0].contains("apt-get install python3"),
+        "{text}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -68,12 +74,20 @@ fn no_network_to_pypi_is_one_line_naming_the_registry_and_the_log() {
     // An index on a closed loopback port: pip fails at once, as with no network at all.
     let (code, text) = setup(
         &dir,
-        &[("PIP_INDEX_URL", "http://127.0.0.1:9/simple"), ("PIP_RETRIES", "0"), ("PIP_TIMEOUT", "2"), ("PIP_NO_CACHE_DIR", "1")],
+        &[
+            ("PIP_INDEX_URL", "http://127.0.0.1:9/simple"),
+            ("PIP_RETRIES", "0"),
+            ("PIP_TIMEOUT", "2"),
+            ("PIP_NO_CACHE_DIR", "1"),
+        ],
     );
     assert_ne!(code, 0, "setup must fail without PyPI:\n{text}");
     let errors: Vec<&str> = text.lines().filter(|l| l.contains("error")).collect();
     assert_eq!(errors.len(), 1, "one error line expected:\n{text}");
-    assert!(errors[0].contains("no network to PyPI") && errors[0].contains("torch.log"), "{text}");
+    assert!(
+        errors[0].contains("no network to PyPI") && errors[0].contains("torch.log"),
+        "{text}"
+    );
     assert!(!text.contains("Traceback"), "no pip stack trace:\n{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

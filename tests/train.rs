@@ -5,16 +5,40 @@ use gankit::losses::DOutput;
 use gankit::prelude::*;
 
 fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl GanNet, impl GanNet> {
-    let net = MlpConfig { sigmoid, ..Default::default() };
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let net = MlpConfig {
+        sigmoid,
+        ..Default::default()
+    };
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     manual_seed(seed);
     let g = mlp_generator(&vs_g.root(), &net);
     let d = mlp_discriminator(&vs_d.root(), &net);
-    Gan::new(g, vs_g, d, vs_d, TrainConfig { z_dim: net.z_dim, batch_size: 128, seed, ..cfg }).unwrap()
+    Gan::new(
+        g,
+        vs_g,
+        d,
+        vs_d,
+        TrainConfig {
+            z_dim: net.z_dim,
+            batch_size: 128,
+            seed,
+            ..cfg
+        },
+    )
+    .unwrap()
 }
 
 fn without_time(h: &History) -> Vec<StepRecord> {
-    h.steps.iter().map(|r| StepRecord { seconds: 0.0, ..r.clone() }).collect()
+    h.steps
+        .iter()
+        .map(|r| StepRecord {
+            seconds: 0.0,
+            ..r.clone()
+        })
+        .collect()
 }
 
 #[test]
@@ -22,8 +46,16 @@ fn same_seed_same_losses_step_for_step() {
     let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(4000, 1);
     let run = || {
-        let mut gan = mlp_gan(3, TrainConfig { d_steps: 2, ..Default::default() }, true);
-        gan.train(&mut data.batches(128, 3).unwrap(), 15, 0).unwrap();
+        let mut gan = mlp_gan(
+            3,
+            TrainConfig {
+                d_steps: 2,
+                ..Default::default()
+            },
+            true,
+        );
+        gan.train(&mut data.batches(128, 3).unwrap(), 15, 0)
+            .unwrap();
         without_time(&gan.history)
     };
     let (a, b) = (run(), run());
@@ -37,10 +69,24 @@ fn a_non_finite_loss_stops_with_its_step_and_keeps_the_weights() {
     let data = Mixture::ring8().sample(1000, 1);
     let mut gan = mlp_gan(1, TrainConfig::default(), true);
     gan.train(&mut data.batches(128, 0).unwrap(), 3, 0).unwrap();
-    let before: Vec<Tensor> = gan.vs_d.trainable_variables().iter().map(|v| v.copy()).collect();
-    let nan = || Batch { x: Tensor::full([128, 2], f64::NAN, (Kind::Float, Device::Cpu)), labels: None };
-    let e = gan.step(&mut std::iter::repeat_with(nan)).unwrap_err().to_string();
-    assert!(e.contains("D loss is NaN at step 4: training diverged"), "{e}");
+    let before: Vec<Tensor> = gan
+        .vs_d
+        .trainable_variables()
+        .iter()
+        .map(|v| v.copy())
+        .collect();
+    let nan = || Batch {
+        x: Tensor::full([128, 2], f64::NAN, (Kind::Float, Device::Cpu)),
+        labels: None,
+    };
+    let e = gan
+        .step(&mut std::iter::repeat_with(nan))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("D loss is NaN at step 4: training diverged"),
+        "{e}"
+    );
     for (v, b) in gan.vs_d.trainable_variables().iter().zip(&before) {
         assert!(v.equal(b), "D's weights are the last good ones");
     }
@@ -61,28 +107,50 @@ fn wgan_gp_records_penalty_and_distance_and_g_every_skips_g() {
     let mut gan = mlp_gan(2, cfg, false);
     gan.train(&mut data.batches(128, 2).unwrap(), 6, 0).unwrap();
     let h = &gan.history.steps;
-    assert!(h.iter().all(|r| r.penalty.is_some() && r.wasserstein.is_some()));
-    let g_steps: Vec<usize> = h.iter().filter(|r| r.g_loss.is_some()).map(|r| r.step).collect();
+    assert!(h
+        .iter()
+        .all(|r| r.penalty.is_some() && r.wasserstein.is_some()));
+    let g_steps: Vec<usize> = h
+        .iter()
+        .filter(|r| r.g_loss.is_some())
+        .map(|r| r.step)
+        .collect();
     assert_eq!(g_steps, [1, 4]);
     let csv = gan.history.to_csv();
     assert_eq!(csv.lines().count(), 7);
     assert!(csv.starts_with("step,d_loss,g_loss,d_real,"));
-    assert_eq!(csv.lines().nth(2).unwrap().split(',').nth(2), Some(""), "no G loss at step 2");
+    assert_eq!(
+        csv.lines().nth(2).unwrap().split(',').nth(2),
+        Some(""),
+        "no G loss at step 2"
+    );
 }
 
 #[test]
 fn bad_settings_name_the_key() {
     let _rng = common::torch_rng();
-    let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+    let (vs_g, vs_d) = (
+        nn::VarStore::new(Device::Cpu),
+        nn::VarStore::new(Device::Cpu),
+    );
     let net = MlpConfig::default();
     let g = mlp_generator(&vs_g.root(), &net);
     let d = mlp_discriminator(&vs_d.root(), &net);
-    let cfg = TrainConfig { batch_size: 0, ..Default::default() };
+    let cfg = TrainConfig {
+        batch_size: 0,
+        ..Default::default()
+    };
     let e = Gan::new(g, vs_g, d, vs_d, cfg).unwrap_err().to_string();
     assert_eq!(e, "TrainConfig.batch_size: must be at least 1");
-    let cfg = TrainConfig { optimizers: GanOptimizers::same(Optimizer::adam(-1.0)), ..Default::default() };
+    let cfg = TrainConfig {
+        optimizers: GanOptimizers::same(Optimizer::adam(-1.0)),
+        ..Default::default()
+    };
     let e = cfg.validate().unwrap_err().to_string();
-    assert!(e.starts_with("TrainConfig.optimizers.g: ") && e.contains("lr"), "{e}");
+    assert!(
+        e.starts_with("TrainConfig.optimizers.g: ") && e.contains("lr"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -90,13 +158,21 @@ fn training_learns_the_ring() {
     let _rng = common::torch_rng();
     let ring = Mixture::ring(8, 2.0, 0.05);
     let data = ring.sample(20_000, 4);
-    let cfg = TrainConfig { loss: Loss::NonSaturating(DOutput::Logit).into(), optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)), ..Default::default() };
+    let cfg = TrainConfig {
+        loss: Loss::NonSaturating(DOutput::Logit).into(),
+        optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)),
+        ..Default::default()
+    };
     let mut gan = mlp_gan(4, cfg, false);
     let before = mode_coverage(&gan.sample(2500), &ring).unwrap();
-    gan.train(&mut data.batches(128, 4).unwrap(), 1000, 0).unwrap();
+    gan.train(&mut data.batches(128, 4).unwrap(), 1000, 0)
+        .unwrap();
     let after = mode_coverage(&gan.sample(2500), &ring).unwrap();
     println!("before: {before}\nafter 1000 steps: {after}");
-    assert!(after.high_quality > before.high_quality + 0.2 && after.captured >= 3, "{before} → {after}");
+    assert!(
+        after.high_quality > before.high_quality + 0.2 && after.captured >= 3,
+        "{before} → {after}"
+    );
 }
 
 #[test]
@@ -104,28 +180,50 @@ fn gan_lab_field_shows_d_the_samples_and_gs_push() {
     let _rng = common::torch_rng();
     let ring = Mixture::ring(8, 2.0, 0.05);
     let data = ring.sample(5000, 5);
-    let cfg = TrainConfig { loss: Loss::NonSaturating(DOutput::Logit).into(), optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)), ..Default::default() };
+    let cfg = TrainConfig {
+        loss: Loss::NonSaturating(DOutput::Logit).into(),
+        optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)),
+        ..Default::default()
+    };
     let mut gan = mlp_gan(5, cfg, false);
-    gan.train(&mut data.batches(128, 5).unwrap(), 300, 0).unwrap();
+    gan.train(&mut data.batches(128, 5).unwrap(), 300, 0)
+        .unwrap();
     let real = data.head(256).x;
     let (fake, push) = gan.generator_push(256, &real);
     assert_eq!((fake.size(), push.size()), (vec![256, 2], vec![256, 2]));
     // Moving a little along the push lowers G's loss (it is a descent direction).
-    let g_loss = |x: &Tensor| gan.config.loss.g_loss(&gan.d.forward_gan(&real, None, false), &gan.d.forward_gan(x, None, false)).double_value(&[]);
+    let g_loss = |x: &Tensor| {
+        gan.config
+            .loss
+            .g_loss(
+                &gan.d.forward_gan(&real, None, false),
+                &gan.d.forward_gan(x, None, false),
+            )
+            .double_value(&[])
+    };
     assert!(g_loss(&(&fake + &push * 0.001)) < g_loss(&fake));
     let d = |x: &Tensor| gan.d.forward_gan(x, None, false).sigmoid();
     let plot = FieldPlot::new("ring of 8 after 300 steps", (-3.0, 3.0), (-3.0, 3.0))
-        .heatmap(&d, 60).unwrap()
-        .real(&real).unwrap()
-        .fake(&fake).unwrap()
-        .arrows(&fake, &push, 0.3).unwrap();
+        .heatmap(&d, 60)
+        .unwrap()
+        .real(&real)
+        .unwrap()
+        .fake(&fake)
+        .unwrap()
+        .arrows(&fake, &push, 0.3)
+        .unwrap();
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-output");
     std::fs::create_dir_all(&dir).unwrap();
     plot.save(dir.join("field_ring.png")).unwrap();
     let png = gan.field_plot(&real, 128, 3.0).unwrap().to_png().unwrap();
     assert!(png.starts_with(b"\x89PNG"), "the one-call field plot draws");
-    let e = FieldPlot::new("t", (0.0, 1.0), (0.0, 1.0)).real(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu))).unwrap_err();
-    assert_eq!(e.to_string(), "field plot real samples: expected shape [N, 2], got [4, 3]");
+    let e = FieldPlot::new("t", (0.0, 1.0), (0.0, 1.0))
+        .real(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu)))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "field plot real samples: expected shape [N, 2], got [4, 3]"
+    );
 }
 
 /// The same network without the row-wise promise: the trainer then scores real and fake
@@ -143,19 +241,41 @@ impl<D: GanNet> GanNet for TwoPasses<D> {
 }
 
 /// A trainer over `d` as it is (one pass over real and fake) or wrapped in [`TwoPasses`].
-fn one_or_two_passes<G: GanNet, D: GanNet + 'static>(g: G, vs_g: nn::VarStore, d: D, vs_d: nn::VarStore, train: TrainConfig, two_passes: bool) -> Gan<G, Box<dyn GanNet>> {
+fn one_or_two_passes<G: GanNet, D: GanNet + 'static>(
+    g: G,
+    vs_g: nn::VarStore,
+    d: D,
+    vs_d: nn::VarStore,
+    train: TrainConfig,
+    two_passes: bool,
+) -> Gan<G, Box<dyn GanNet>> {
     assert!(d.is_row_wise(), "{d:?} should be row-wise");
-    let d: Box<dyn GanNet> = if two_passes { Box::new(TwoPasses(d)) } else { Box::new(d) };
+    let d: Box<dyn GanNet> = if two_passes {
+        Box::new(TwoPasses(d))
+    } else {
+        Box::new(d)
+    };
     Gan::new(g, vs_g, d, vs_d, train).unwrap()
 }
 
 fn assert_same_history(one: &History, two: &History) {
     assert_eq!(one.len(), two.len());
     for (a, b) in one.steps.iter().zip(&two.steps) {
-        let pairs = [("d_loss", a.d_loss, b.d_loss), ("g_loss", a.g_loss, b.g_loss), ("d_real", a.d_real, b.d_real), ("d_fake_before", a.d_fake_before, b.d_fake_before), ("d_grad_norm", a.d_grad_norm, b.d_grad_norm), ("penalty", a.penalty, b.penalty)];
+        let pairs = [
+            ("d_loss", a.d_loss, b.d_loss),
+            ("g_loss", a.g_loss, b.g_loss),
+            ("d_real", a.d_real, b.d_real),
+            ("d_fake_before", a.d_fake_before, b.d_fake_before),
+            ("d_grad_norm", a.d_grad_norm, b.d_grad_norm),
+            ("penalty", a.penalty, b.penalty),
+        ];
         for (name, x, y) in pairs {
             let (x, y) = (x.unwrap_or(0.0), y.unwrap_or(0.0));
-            assert!((x - y).abs() <= 1e-4 * (1.0 + y.abs()), "step {}: {name} {x} in one pass, {y} in two", a.step);
+            assert!(
+                (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
+                "step {}: {name} {x} in one pass, {y} in two",
+                a.step
+            );
         }
     }
 }
@@ -167,28 +287,71 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
     let data = Mixture::ring8().sample(2000, 1);
     let run = |two_passes: bool| {
         let net = MlpConfig::default();
-        let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+        let (vs_g, vs_d) = (
+            nn::VarStore::new(Device::Cpu),
+            nn::VarStore::new(Device::Cpu),
+        );
         manual_seed(4);
         let g = mlp_generator(&vs_g.root(), &net);
         let d = mlp_discriminator(&vs_d.root(), &net);
-        let mut gan = one_or_two_passes(g, vs_g, d, vs_d, TrainConfig { z_dim: 2, batch_size: 64, seed: 4, ..Default::default() }, two_passes);
+        let mut gan = one_or_two_passes(
+            g,
+            vs_g,
+            d,
+            vs_d,
+            TrainConfig {
+                z_dim: 2,
+                batch_size: 64,
+                seed: 4,
+                ..Default::default()
+            },
+            two_passes,
+        );
         gan.train(&mut data.batches(64, 4).unwrap(), 12, 0).unwrap();
         gan.history
     };
     assert_same_history(&run(false), &run(true));
 
     // conditional, convolutional, with a gradient penalty: report 003's critic
-    let cfg = CwganConfig { z_dim: 8, n_tags: 3, ngf: 4, ndf: 4, image_size: 8, ..Default::default() };
+    let cfg = CwganConfig {
+        z_dim: 8,
+        n_tags: 3,
+        ngf: 4,
+        ndf: 4,
+        image_size: 8,
+        ..Default::default()
+    };
     manual_seed(9);
-    let batches: Vec<(Tensor, Tensor)> = (0..12).map(|_| (Tensor::rand([8, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2.0 - 1.0, Tensor::rand([8, 3], (Kind::Float, Device::Cpu)).round())).collect();
+    let batches: Vec<(Tensor, Tensor)> = (0..12)
+        .map(|_| {
+            (
+                Tensor::rand([8, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2.0 - 1.0,
+                Tensor::rand([8, 3], (Kind::Float, Device::Cpu)).round(),
+            )
+        })
+        .collect();
     let run = |two_passes: bool| {
-        let (vs_g, vs_d) = (nn::VarStore::new(Device::Cpu), nn::VarStore::new(Device::Cpu));
+        let (vs_g, vs_d) = (
+            nn::VarStore::new(Device::Cpu),
+            nn::VarStore::new(Device::Cpu),
+        );
         manual_seed(5);
         let g = cwgan_generator(&vs_g.root(), &cfg);
         let d = cwgan_critic(&vs_d.root(), &cfg);
-        let train = TrainConfig { loss: Loss::Wgan.into(), penalty: Penalty::Gradient(Default::default()), z_dim: 8, batch_size: 8, fixed_samples: 4, seed: 5, ..Default::default() };
+        let train = TrainConfig {
+            loss: Loss::Wgan.into(),
+            penalty: Penalty::Gradient(Default::default()),
+            z_dim: 8,
+            batch_size: 8,
+            fixed_samples: 4,
+            seed: 5,
+            ..Default::default()
+        };
         let mut gan = one_or_two_passes(g, vs_g, d, vs_d, train, two_passes);
-        let mut stream = batches.iter().map(|(x, l)| Batch { x: x.shallow_clone(), labels: Some(l.shallow_clone()) });
+        let mut stream = batches.iter().map(|(x, l)| Batch {
+            x: x.shallow_clone(),
+            labels: Some(l.shallow_clone()),
+        });
         gan.train(&mut stream, 6, 0).unwrap();
         gan.history
     };
@@ -198,13 +361,46 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
 #[test]
 fn row_wise_means_no_batchnorm_dropout_or_spectral_norm() {
     let vs = nn::VarStore::new(Device::Cpu);
-    let dc = DcganConfig { z_dim: 8, ngf: 4, ndf: 4, image_size: 16, ..Default::default() };
-    assert!(!dcgan_discriminator(&vs.root() / "d", &dc).is_row_wise(), "BatchNorm mixes the batch");
-    assert!(!dcgan_generator(&vs.root() / "g", &DcganConfig { dropout: 0.5, ..dc.clone() }).is_row_wise(), "Dropout draws masks");
-    let sn = SnganConfig { ndf: 4, image_size: 16, ..Default::default() };
-    assert!(!sn_discriminator(&vs.root() / "sn", &sn).is_row_wise(), "spectral norm steps its power iteration");
-    let bc = BaselineConfig { dim: 4, image_size: 16, ..Default::default() };
-    assert!(baseline_critic(&vs.root() / "c", &bc).is_row_wise(), "convolutions and LeakyReLU only");
+    let dc = DcganConfig {
+        z_dim: 8,
+        ngf: 4,
+        ndf: 4,
+        image_size: 16,
+        ..Default::default()
+    };
+    assert!(
+        !dcgan_discriminator(&vs.root() / "d", &dc).is_row_wise(),
+        "BatchNorm mixes the batch"
+    );
+    assert!(
+        !dcgan_generator(
+            &vs.root() / "g",
+            &DcganConfig {
+                dropout: 0.5,
+                ..dc.clone()
+            }
+        )
+        .is_row_wise(),
+        "Dropout draws masks"
+    );
+    let sn = SnganConfig {
+        ndf: 4,
+        image_size: 16,
+        ..Default::default()
+    };
+    assert!(
+        !sn_discriminator(&vs.root() / "sn", &sn).is_row_wise(),
+        "spectral norm steps its power iteration"
+    );
+    let bc = BaselineConfig {
+        dim: 4,
+        image_size: 16,
+        ..Default::default()
+    };
+    assert!(
+        baseline_critic(&vs.root() / "c", &bc).is_row_wise(),
+        "convolutions and LeakyReLU only"
+    );
     assert!(mlp_discriminator(&vs.root() / "m", &MlpConfig::default()).is_row_wise());
 }
 
@@ -213,20 +409,62 @@ fn a_linear_lr_schedule_decays_both_rates_to_zero_and_then_the_weights_stay() {
     let _rng = common::torch_rng();
     let schedule = LrSchedule::linear(2, 3);
     let factors: Vec<f64> = (1..=7).map(|s| schedule.factor(s)).collect();
-    assert_eq!(factors, [1.0, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0], "the reference's 1 − max(0, s − constant)/(decay + 1)");
+    assert_eq!(
+        factors,
+        [1.0, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0],
+        "the reference's 1 − max(0, s − constant)/(decay + 1)"
+    );
     let data = Mixture::ring8().sample(2000, 1);
-    let optimizers = GanOptimizers { g: Optimizer::adam(1e-3), d: Optimizer::adam(4e-3) };
-    let mut gan = mlp_gan(2, TrainConfig { optimizers, lr_schedule: schedule, ..Default::default() }, true);
+    let optimizers = GanOptimizers {
+        g: Optimizer::adam(1e-3),
+        d: Optimizer::adam(4e-3),
+    };
+    let mut gan = mlp_gan(
+        2,
+        TrainConfig {
+            optimizers,
+            lr_schedule: schedule,
+            ..Default::default()
+        },
+        true,
+    );
     let mut batches = gan.batches(&data).unwrap();
     for (step, f) in [(1, 1.0), (2, 1.0), (3, 0.75), (4, 0.5), (5, 0.25)] {
         gan.step(&mut batches).unwrap();
-        assert_eq!(gan.opt_g.settings().learning_rate(), 1e-3 * f, "G's rate at step {step}");
-        assert_eq!(gan.opt_d.settings().learning_rate(), 4e-3 * f, "D's rate at step {step}");
+        assert_eq!(
+            gan.opt_g.settings().learning_rate(),
+            1e-3 * f,
+            "G's rate at step {step}"
+        );
+        assert_eq!(
+            gan.opt_d.settings().learning_rate(),
+            4e-3 * f,
+            "D's rate at step {step}"
+        );
     }
-    let weights = |gan: &Gan<_, _>| -> Vec<Tensor> { gan.vs_g.trainable_variables().iter().chain(&gan.vs_d.trainable_variables()).map(|v| v.copy()).collect() };
+    let weights = |gan: &Gan<_, _>| -> Vec<Tensor> {
+        gan.vs_g
+            .trainable_variables()
+            .iter()
+            .chain(&gan.vs_d.trainable_variables())
+            .map(|v| v.copy())
+            .collect()
+    };
     let before = weights(&gan);
     gan.train(&mut batches, 2, 0).unwrap();
-    assert!(weights(&gan).iter().zip(&before).all(|(a, b)| a.equal(b)), "at rate 0 (steps 6 and 7) nothing moves");
-    let e = TrainConfig { lr_schedule: LrSchedule::linear(5, 0), ..Default::default() }.validate().unwrap_err().to_string();
-    assert!(e.starts_with("TrainConfig.lr_schedule: a linear decay needs at least 1 step"), "{e}");
+    assert!(
+        weights(&gan).iter().zip(&before).all(|(a, b)| a.equal(b)),
+        "at rate 0 (steps 6 and 7) nothing moves"
+    );
+    let e = TrainConfig {
+        lr_schedule: LrSchedule::linear(5, 0),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("TrainConfig.lr_schedule: a linear decay needs at least 1 step"),
+        "{e}"
+    );
 }

@@ -18,7 +18,9 @@ fn scratch(name: &str) -> PathBuf {
 
 /// `n` grey images `[n, 1, size, size]`, image i of the value 0.8·i/n (distinct, all light).
 fn greys(n: i64, size: i64) -> Tensor {
-    let v: Vec<f32> = (0..n).flat_map(|i| std::iter::repeat(0.8 * i as f32 / n as f32).take((size * size) as usize)).collect();
+    let v: Vec<f32> = (0..n)
+        .flat_map(|i| std::iter::repeat(0.8 * i as f32 / n as f32).take((size * size) as usize))
+        .collect();
     Tensor::from_slice(&v).view([n, 1, size, size])
 }
 
@@ -30,9 +32,12 @@ fn pattern(n: i64, size: i64, phase: f32) -> Tensor {
         for c in 0..3 {
             for y in 0..size {
                 for x in 0..size {
-                    let h = ((i * 131 + c * 71 + y * 17 + x * 29) as f32 * 12.9898 + phase).sin() * 43758.547;
+                    let h = ((i * 131 + c * 71 + y * 17 + x * 29) as f32 * 12.9898 + phase).sin()
+                        * 43758.547;
                     let noise = h - h.floor();
-                    let smooth = ((x as f32 / size as f32 * 6.0 + phase + c as f32).sin() * (y as f32 / size as f32 * 4.0 + i as f32).cos()) * 0.7;
+                    let smooth = ((x as f32 / size as f32 * 6.0 + phase + c as f32).sin()
+                        * (y as f32 / size as f32 * 4.0 + i as f32).cos())
+                        * 0.7;
                     v.push((smooth + (noise - 0.5) * 0.6).clamp(-1.0, 1.0));
                 }
             }
@@ -46,7 +51,9 @@ fn is_dark(p: &image::Rgb<u8>) -> bool {
 }
 
 fn dark_in(img: &RgbImage, xs: std::ops::Range<u32>, ys: std::ops::Range<u32>) -> usize {
-    ys.flat_map(|y| xs.clone().map(move |x| (x, y))).filter(|&(x, y)| is_dark(img.get_pixel(x, y))).count()
+    ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+        .filter(|&(x, y)| is_dark(img.get_pixel(x, y)))
+        .count()
 }
 
 fn record(step: usize, d_real: f64, d_fake: f64) -> StepRecord {
@@ -67,7 +74,14 @@ fn record(step: usize, d_real: f64, d_fake: f64) -> StepRecord {
 }
 
 fn history(f: impl Fn(usize) -> (f64, f64)) -> History {
-    History { steps: (1..=50).map(|s| { let (r, g) = f(s); record(s, r, g) }).collect() }
+    History {
+        steps: (1..=50)
+            .map(|s| {
+                let (r, g) = f(s);
+                record(s, r, g)
+            })
+            .collect(),
+    }
 }
 
 #[test]
@@ -76,7 +90,11 @@ fn labels_put_dark_text_in_a_margin_that_exists_only_with_labels() {
     let plain = ImageGrid::new(&greys(4, 8)).unwrap().columns(2).scale(4);
     let base = plain.to_rgb().unwrap();
     assert_eq!(base.dimensions(), (2 * 34 + 2, 2 * 34 + 2));
-    assert_eq!(dark_in(&base, 0..base.width(), 0..base.height()), 0, "no text without labels");
+    assert_eq!(
+        dark_in(&base, 0..base.width(), 0..base.height()),
+        0,
+        "no text without labels"
+    );
 
     // Row labels: a margin on the left only, text in it beside its own row, tiles untouched.
     let rows = plain.clone().row_labels(["hair", ""]).to_rgb().unwrap();
@@ -86,37 +104,75 @@ fn labels_put_dark_text_in_a_margin_that_exists_only_with_labels() {
     let row0 = 2..34;
     let row1 = 36..68;
     assert!(dark_in(&rows, 0..left, row0) > 20, "text left of row 0");
-    assert_eq!(dark_in(&rows, 0..left, row1), 0, "an empty label draws nothing");
+    assert_eq!(
+        dark_in(&rows, 0..left, row1),
+        0,
+        "an empty label draws nothing"
+    );
     for (x, y) in [(2, 2), (40, 10), (2, 40), (60, 60)] {
-        assert_eq!(rows.get_pixel(left + x, y), base.get_pixel(x, y), "tile pixels are shifted, not painted over");
+        assert_eq!(
+            rows.get_pixel(left + x, y),
+            base.get_pixel(x, y),
+            "tile pixels are shifted, not painted over"
+        );
     }
 
     // Column labels: a margin above only, text over each column.
-    let cols = plain.clone().column_labels(["input", "blond hair"]).to_rgb().unwrap();
+    let cols = plain
+        .clone()
+        .column_labels(["input", "blond hair"])
+        .to_rgb()
+        .unwrap();
     let top = cols.height() - base.height();
     assert!(top > 12, "a column-label margin: {top} px");
     assert_eq!(cols.width(), base.width(), "column labels add no width");
-    assert!(dark_in(&cols, 2..34, 0..top) > 10 && dark_in(&cols, 36..68, 0..top) > 10, "text over both columns");
+    assert!(
+        dark_in(&cols, 2..34, 0..top) > 10 && dark_in(&cols, 36..68, 0..top) > 10,
+        "text over both columns"
+    );
     assert_eq!(cols.get_pixel(10, top + 10), base.get_pixel(10, 10));
 
     // Both, and a title: the corner stays empty, the title sits above the column labels.
-    let both = plain.clone().row_labels(["hair", ""]).column_labels(["input", "blond hair"]).title("Title").to_rgb().unwrap();
+    let both = plain
+        .clone()
+        .row_labels(["hair", ""])
+        .column_labels(["input", "blond hair"])
+        .title("Title")
+        .to_rgb()
+        .unwrap();
     assert_eq!(both.width(), base.width() + left);
     assert!(both.height() > cols.height());
     let corner_top = both.height() - base.height() - top;
-    assert!(dark_in(&both, 0..left, corner_top..corner_top + top) == 0, "nothing in the corner");
-    assert!(dark_in(&both, left..both.width(), 0..corner_top) > 10, "the title above");
+    assert!(
+        dark_in(&both, 0..left, corner_top..corner_top + top) == 0,
+        "nothing in the corner"
+    );
+    assert!(
+        dark_in(&both, left..both.width(), 0..corner_top) > 10,
+        "the title above"
+    );
 
     // On a dark background the text is light.
-    let dark = plain.background([0, 0, 0]).row_labels(["hair", "eyes"]).to_rgb().unwrap();
-    let light = (0..left).flat_map(|x| (0..dark.height()).map(move |y| (x, y))).filter(|&(x, y)| dark.get_pixel(x, y).0.iter().all(|&c| c > 180)).count();
+    let dark = plain
+        .background([0, 0, 0])
+        .row_labels(["hair", "eyes"])
+        .to_rgb()
+        .unwrap();
+    let light = (0..left)
+        .flat_map(|x| (0..dark.height()).map(move |y| (x, y)))
+        .filter(|&(x, y)| dark.get_pixel(x, y).0.iter().all(|&c| c > 180))
+        .count();
     assert!(light > 20, "light text on black");
 }
 
 #[test]
 fn a_wrong_label_count_is_a_one_line_error_when_drawn() {
     let grid = ImageGrid::new(&greys(4, 8)).unwrap().columns(2);
-    let e = grid.clone().row_labels(["a", "b", "c"]).to_rgb().unwrap_err();
+    let e = grid
+        .clone()
+        .row_labels(["a", "b", "c"])
+        .to_rgb()
+        .unwrap_err();
     assert_eq!(e.to_string(), "row_labels: 3 labels for 2 rows");
     let e = grid.clone().column_labels(["a"]).to_png().unwrap_err();
     assert_eq!(e.to_string(), "column_labels: 1 label for 2 columns");
@@ -131,10 +187,21 @@ fn a_wrong_label_count_is_a_one_line_error_when_drawn() {
 #[test]
 fn long_column_labels_wrap_within_their_column() {
     let grid = ImageGrid::new(&greys(3, 32)).unwrap().columns(3).scale(2);
-    let one = grid.clone().column_labels(["a", "b", "c"]).to_rgb().unwrap();
-    let wrapped = grid.clone().column_labels(["input", "black hair blue eyes", "c"]).to_rgb().unwrap();
+    let one = grid
+        .clone()
+        .column_labels(["a", "b", "c"])
+        .to_rgb()
+        .unwrap();
+    let wrapped = grid
+        .clone()
+        .column_labels(["input", "black hair blue eyes", "c"])
+        .to_rgb()
+        .unwrap();
     assert_eq!(wrapped.width(), one.width(), "labels never widen the grid");
-    assert!(wrapped.height() > one.height(), "a long label takes more lines");
+    assert!(
+        wrapped.height() > one.height(),
+        "a long label takes more lines"
+    );
     // No text crosses the padding between columns 1 and 2 (x = 2 + 64 + 2 + 64 .. +2).
     let top = wrapped.height() - grid.to_rgb().unwrap().height();
     assert_eq!(dark_in(&wrapped, 132..134, 0..top), 0);
@@ -142,14 +209,21 @@ fn long_column_labels_wrap_within_their_column() {
 
 #[test]
 fn evolution_strip_has_one_labelled_row_per_snapshot_of_the_snapshot_tiles() {
-    let snapshots: Vec<(usize, ImageGrid)> =
-        [100, 200, 300].iter().enumerate().map(|(i, &step)| (step, ImageGrid::new(&pattern(6, 8, i as f32)).unwrap())).collect();
+    let snapshots: Vec<(usize, ImageGrid)> = [100, 200, 300]
+        .iter()
+        .enumerate()
+        .map(|(i, &step)| (step, ImageGrid::new(&pattern(6, 8, i as f32)).unwrap()))
+        .collect();
     let strip = ImageGrid::evolution(&snapshots, 4).unwrap();
     assert_eq!(strip.len(), 12);
     assert_eq!(strip.shape(), (4, 3), "k columns, one row per snapshot");
     for (r, (_, grid)) in snapshots.iter().enumerate() {
         for j in 0..4 {
-            assert_eq!(strip.image(r * 4 + j), grid.image(j), "row {r} column {j} is the snapshot's tile {j}");
+            assert_eq!(
+                strip.image(r * 4 + j),
+                grid.image(j),
+                "row {r} column {j} is the snapshot's tile {j}"
+            );
         }
     }
     // Rows are labelled "step N": 8×8 tiles are scaled ×8, so 4 of them take 4·66 + 2 pixels;
@@ -158,16 +232,31 @@ fn evolution_strip_has_one_labelled_row_per_snapshot_of_the_snapshot_tiles() {
     let left = img.width() - (4 * 66 + 2);
     assert!(left > 40, "a label margin: {left} px");
     for r in 0..3 {
-        assert!(dark_in(&img, 0..left, 2 + r * 66..(r + 1) * 66) > 30, "row {r}'s label");
+        assert!(
+            dark_in(&img, 0..left, 2 + r * 66..(r + 1) * 66) > 30,
+            "row {r}'s label"
+        );
     }
 
     // k beyond the snapshots' size takes what there is.
-    assert_eq!(ImageGrid::evolution(&snapshots, 50).unwrap().shape(), (6, 3));
+    assert_eq!(
+        ImageGrid::evolution(&snapshots, 50).unwrap().shape(),
+        (6, 3)
+    );
     let e = ImageGrid::evolution(&[], 8).unwrap_err().to_string();
     assert!(e.starts_with("evolution: no snapshots"), "{e}");
-    assert!(ImageGrid::evolution(&snapshots, 0).unwrap_err().to_string().contains("k = 0"));
-    let mixed = vec![snapshots[0].clone(), (400, ImageGrid::new(&pattern(6, 16, 0.0)).unwrap())];
-    assert_eq!(ImageGrid::evolution(&mixed, 4).unwrap_err().to_string(), "evolution: the snapshot of step 400 has 16×16 images, the first has 8×8");
+    assert!(ImageGrid::evolution(&snapshots, 0)
+        .unwrap_err()
+        .to_string()
+        .contains("k = 0"));
+    let mixed = vec![
+        snapshots[0].clone(),
+        (400, ImageGrid::new(&pattern(6, 16, 0.0)).unwrap()),
+    ];
+    assert_eq!(
+        ImageGrid::evolution(&mixed, 4).unwrap_err().to_string(),
+        "evolution: the snapshot of step 400 has 16×16 images, the first has 8×8"
+    );
 }
 
 #[test]
@@ -176,27 +265,58 @@ fn the_gif_has_one_frame_per_snapshot_with_the_delays_set() {
     let snapshots: Vec<(usize, ImageGrid)> = colours
         .iter()
         .enumerate()
-        .map(|(i, &v)| ((i + 1) * 50, ImageGrid::new(&Tensor::full([4, 3, 16, 16], v as f64, (Kind::Float, Device::Cpu))).unwrap()))
+        .map(|(i, &v)| {
+            (
+                (i + 1) * 50,
+                ImageGrid::new(&Tensor::full(
+                    [4, 3, 16, 16],
+                    v as f64,
+                    (Kind::Float, Device::Cpu),
+                ))
+                .unwrap(),
+            )
+        })
         .collect();
-    let movie = Animation::from_snapshots(&snapshots).unwrap().frame_ms(250).last_frame_ms(1500);
+    let movie = Animation::from_snapshots(&snapshots)
+        .unwrap()
+        .frame_ms(250)
+        .last_frame_ms(1500);
     assert_eq!(movie.len(), 3);
     let expected = movie.to_frames().unwrap();
     let bytes = movie.to_gif().unwrap();
     assert_eq!(&bytes[..6], b"GIF89a");
-    let frames = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&bytes)).unwrap().into_frames().collect_frames().unwrap();
+    let frames = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&bytes))
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
     assert_eq!(frames.len(), 3, "one frame per snapshot");
     for (i, f) in frames.iter().enumerate() {
         assert_eq!(f.buffer().dimensions(), expected[0].dimensions());
         let (num, den) = f.delay().numer_denom_ms();
-        assert_eq!(num / den, if i == 2 { 1500 } else { 250 }, "frame {i}'s delay");
+        assert_eq!(
+            num / den,
+            if i == 2 { 1500 } else { 250 },
+            "frame {i}'s delay"
+        );
         // The tile's grey (0.6 → 204 …) survives the 256-colour palette, within a little.
         let want = ((colours[i] + 1.0) * 127.5).round() as i32;
         let (x, y) = (20, expected[0].height() - 10);
         let got = f.buffer().get_pixel(x, y).0;
-        assert!((got[0] as i32 - want).abs() <= 6 && got[3] == 255, "frame {i}: {got:?} for grey {want}");
+        assert!(
+            (got[0] as i32 - want).abs() <= 6 && got[3] == 255,
+            "frame {i}: {got:?} for grey {want}"
+        );
     }
     // Each frame has its "step N" caption: text above the tiles, and it differs between frames.
-    let captions: Vec<Vec<u8>> = expected.iter().map(|f| image::imageops::crop_imm(f, 0, 0, f.width(), 24).to_image().into_raw()).collect();
+    let captions: Vec<Vec<u8>> = expected
+        .iter()
+        .map(|f| {
+            image::imageops::crop_imm(f, 0, 0, f.width(), 24)
+                .to_image()
+                .into_raw()
+        })
+        .collect();
     assert!(captions[0] != captions[1] && captions[1] != captions[2]);
     assert!(dark_in(&expected[0], 0..expected[0].width(), 0..24) > 20);
 
@@ -204,17 +324,36 @@ fn the_gif_has_one_frame_per_snapshot_with_the_delays_set() {
     assert_eq!(movie.save(&path).unwrap(), path);
     assert_eq!(std::fs::read(&path).unwrap().len(), bytes.len());
     let e = movie.save(scratch("progress.png")).unwrap_err().to_string();
-    assert!(e.ends_with("progress.png: an animation is saved as .gif"), "{e}");
-    assert!(Animation::from_snapshots(&[]).unwrap_err().to_string().starts_with("animation: no snapshots"));
+    assert!(
+        e.ends_with("progress.png: an animation is saved as .gif"),
+        "{e}"
+    );
+    assert!(Animation::from_snapshots(&[])
+        .unwrap_err()
+        .to_string()
+        .starts_with("animation: no snapshots"));
 }
 
 #[test]
 fn a_gif_of_20_frames_of_8x8_grids_of_32x32_stays_small() {
-    let snapshots: Vec<(usize, ImageGrid)> = (0..20).map(|i| (i * 100, ImageGrid::new(&pattern(64, 32, i as f32 * 0.3)).unwrap())).collect();
+    let snapshots: Vec<(usize, ImageGrid)> = (0..20)
+        .map(|i| {
+            (
+                i * 100,
+                ImageGrid::new(&pattern(64, 32, i as f32 * 0.3)).unwrap(),
+            )
+        })
+        .collect();
     let t0 = std::time::Instant::now();
-    let bytes = Animation::from_snapshots(&snapshots).unwrap().to_gif().unwrap();
+    let bytes = Animation::from_snapshots(&snapshots)
+        .unwrap()
+        .to_gif()
+        .unwrap();
     let mb = bytes.len() as f64 / 1e6;
-    println!("20 frames of 8×8 grids of 32×32: {mb:.2} MB in {:.1} s", t0.elapsed().as_secs_f64());
+    println!(
+        "20 frames of 8×8 grids of 32×32: {mb:.2} MB in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
     assert!(mb < 2.5, "{mb:.2} MB");
     std::fs::create_dir_all(check_dir()).unwrap();
     std::fs::write(check_dir().join("progress-20x64.gif"), &bytes).unwrap();
@@ -232,28 +371,49 @@ fn compare_plot_gives_each_run_a_colour_and_dashes_a_second_quantity() {
         let c = color(i);
         img.pixels().filter(|p| p.0 == [c.0, c.1, c.2]).count()
     };
-    assert!(count(&img, 0) > 100 && count(&img, 1) > 100, "one colour per run");
+    assert!(
+        count(&img, 0) > 100 && count(&img, 1) > 100,
+        "one colour per run"
+    );
     assert!(format!("{plot:?}").contains("control (50 points)"));
 
     // A second quantity per run in the run's colour: no third colour appears.
     let mut both = plot;
     for (i, (name, h)) in runs.iter().enumerate() {
-        both = both.line_xy(format!("{name}: D(G(z))"), h.series(|r| r.d_fake_before)).color(i).dashed();
+        both = both
+            .line_xy(format!("{name}: D(G(z))"), h.series(|r| r.d_fake_before))
+            .color(i)
+            .dashed();
     }
     let img = both.to_rgb().unwrap();
     assert_eq!(both.len(), 4);
-    assert_eq!(count(&img, 2) + count(&img, 3), 0, "colours follow runs, not lines");
+    assert_eq!(
+        count(&img, 2) + count(&img, 3),
+        0,
+        "colours follow runs, not lines"
+    );
 
     // Dashed means gaps: along a flat dashed line the colour comes and goes.
     let runs_along = |dashed: bool| {
         let p = LinePlot::new("flat").line("a", [1.0, 1.0, 1.0]);
         let img = if dashed { p.dashed() } else { p }.to_rgb().unwrap();
         let c = color(0);
-        let y = (0..img.height()).max_by_key(|&y| (0..img.width()).filter(|&x| img.get_pixel(x, y).0 == [c.0, c.1, c.2]).count()).unwrap();
-        let on: Vec<bool> = (0..img.width()).map(|x| img.get_pixel(x, y).0 == [c.0, c.1, c.2]).collect();
+        let y = (0..img.height())
+            .max_by_key(|&y| {
+                (0..img.width())
+                    .filter(|&x| img.get_pixel(x, y).0 == [c.0, c.1, c.2])
+                    .count()
+            })
+            .unwrap();
+        let on: Vec<bool> = (0..img.width())
+            .map(|x| img.get_pixel(x, y).0 == [c.0, c.1, c.2])
+            .collect();
         on.windows(2).filter(|w| w[0] && !w[1]).count()
     };
-    assert!(runs_along(false) <= 2, "a solid line is one stroke (and its legend)");
+    assert!(
+        runs_along(false) <= 2,
+        "a solid line is one stroke (and its legend)"
+    );
     assert!(runs_along(true) > 20, "a dashed line is many strokes");
 }
 
@@ -264,12 +424,20 @@ fn tables_escape_html_format_numbers_and_name_a_bad_row() {
         .caption("bread & corgi")
         .row(("bread <real>, corgi fake", 8.0, -5.0, sigmoid(13.0)))
         .unwrap()
-        .row(vec![Cell::from("both real"), 8.0.into(), 7i64.into(), sigmoid(1.0).into()])
+        .row(vec![
+            Cell::from("both real"),
+            8.0.into(),
+            7i64.into(),
+            sigmoid(1.0).into(),
+        ])
         .unwrap();
     assert_eq!(table.len(), 2);
     let html = table.to_html().0;
     assert!(html.starts_with("<table") && html.ends_with("</table>"));
-    assert!(html.contains("bread &lt;real&gt;, corgi fake") && !html.contains("<real>"), "cells are escaped");
+    assert!(
+        html.contains("bread &lt;real&gt;, corgi fake") && !html.contains("<real>"),
+        "cells are escaped"
+    );
     assert!(html.contains("<caption") && html.contains("bread &amp; corgi"));
     assert!(html.contains(">0.7311<"), "σ(1) with 4 significant digits");
     assert_eq!(table.cell(0, 3).unwrap(), "1.000");
@@ -290,7 +458,10 @@ fn tables_escape_html_format_numbers_and_name_a_bad_row() {
     let e = Table::new(["a"]).row(["x", "y"]).unwrap_err();
     assert_eq!(e.to_string(), "table row 1: 2 cells for 1 column");
 
-    let csv = Table::new(["name", "x"]).row(("a, \"b\"", 0.1f64 + 0.2)).unwrap().to_csv();
+    let csv = Table::new(["name", "x"])
+        .row(("a, \"b\"", 0.1f64 + 0.2))
+        .unwrap()
+        .to_csv();
     assert_eq!(csv, "name,x\n\"a, \"\"b\"\"\",0.30000000000000004\n");
     let md = Table::new(["a|b"]).row(["x|y"]).unwrap().to_markdown();
     assert!(md.contains("a\\|b") && md.contains("x\\|y"));
@@ -300,23 +471,51 @@ fn tables_escape_html_format_numbers_and_name_a_bad_row() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), html);
     table.save(scratch("table.md")).unwrap();
     let e = table.save(scratch("table.txt")).unwrap_err().to_string();
-    assert!(e.ends_with("table.txt: a table is saved as .html, .md or .csv"), "{e}");
+    assert!(
+        e.ends_with("table.txt: a table is saved as .html, .md or .csv"),
+        "{e}"
+    );
 }
 
 #[test]
 fn every_figure_saves_as_png_and_plots_as_real_svg() {
-    let grid = ImageGrid::new(&pattern(6, 8, 0.0)).unwrap().columns(3).row_labels(["a", "b"]).column_labels(["x", "y", "z"]).title("grid");
-    let line = LinePlot::new("Losses of <run>").line("D", [1.0, 0.5, 0.7]).line("G", [0.2, 0.9, 0.4]).dashed();
+    let grid = ImageGrid::new(&pattern(6, 8, 0.0))
+        .unwrap()
+        .columns(3)
+        .row_labels(["a", "b"])
+        .column_labels(["x", "y", "z"])
+        .title("grid");
+    let line = LinePlot::new("Losses of <run>")
+        .line("D", [1.0, 0.5, 0.7])
+        .line("G", [0.2, 0.9, 0.4])
+        .dashed();
     let ring = Tensor::from_slice(&[1.0f32, 0.0, 0.0, 1.0, -1.0, 0.0]).view([3, 2]);
     let d = |x: &Tensor| x.sum_dim_intlist(1, false, Kind::Float).sigmoid();
-    let field = FieldPlot::new("Field at step 7", (-2.0, 2.0), (-2.0, 2.0)).heatmap(&d, 12).unwrap().real(&ring).unwrap().fake(&(&ring * 0.5)).unwrap();
-    let strip = ImageGrid::evolution(&[(1, ImageGrid::new(&pattern(4, 8, 0.0)).unwrap()), (2, ImageGrid::new(&pattern(4, 8, 1.0)).unwrap())], 4).unwrap();
+    let field = FieldPlot::new("Field at step 7", (-2.0, 2.0), (-2.0, 2.0))
+        .heatmap(&d, 12)
+        .unwrap()
+        .real(&ring)
+        .unwrap()
+        .fake(&(&ring * 0.5))
+        .unwrap();
+    let strip = ImageGrid::evolution(
+        &[
+            (1, ImageGrid::new(&pattern(4, 8, 0.0)).unwrap()),
+            (2, ImageGrid::new(&pattern(4, 8, 1.0)).unwrap()),
+        ],
+        4,
+    )
+    .unwrap();
 
     fn png_round_trip(fig: &impl Figure, name: &str) {
         let path = scratch(&format!("{name}.png"));
         assert_eq!(fig.save(&path).unwrap(), path);
         let back = image::open(&path).unwrap().to_rgb8();
-        assert_eq!(back, fig.to_rgb().unwrap(), "{name}: the PNG holds the rendering");
+        assert_eq!(
+            back,
+            fig.to_rgb().unwrap(),
+            "{name}: the PNG holds the rendering"
+        );
     }
     png_round_trip(&grid, "grid");
     png_round_trip(&line, "line");
@@ -326,37 +525,69 @@ fn every_figure_saves_as_png_and_plots_as_real_svg() {
     let path = scratch("line.svg");
     line.save(&path).unwrap();
     let svg = std::fs::read_to_string(&path).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("Losses of &lt;run&gt;"), "the title, escaped");
-    assert!(svg.contains("<polyline") || svg.contains("<line"), "vector lines");
+    assert!(
+        svg.starts_with("<svg") && svg.contains("Losses of &lt;run&gt;"),
+        "the title, escaped"
+    );
+    assert!(
+        svg.contains("<polyline") || svg.contains("<line"),
+        "vector lines"
+    );
     assert!(!svg.contains("data:image/png"), "not a raster in disguise");
     field.save(scratch("field.svg")).unwrap();
     let svg = std::fs::read_to_string(scratch("field.svg")).unwrap();
-    assert!(svg.starts_with("<svg") && svg.contains("Field at step 7") && svg.contains("<rect") && svg.contains("<circle"));
+    assert!(
+        svg.starts_with("<svg")
+            && svg.contains("Field at step 7")
+            && svg.contains("<rect")
+            && svg.contains("<circle")
+    );
     assert!(!svg.contains("data:image/png"));
     // A grid is pixels: its SVG embeds the PNG.
     grid.save(scratch("grid.svg")).unwrap();
-    assert!(std::fs::read_to_string(scratch("grid.svg")).unwrap().contains("data:image/png;base64,"));
+    assert!(std::fs::read_to_string(scratch("grid.svg"))
+        .unwrap()
+        .contains("data:image/png;base64,"));
 
     let e = line.save(scratch("line.jpg")).unwrap_err().to_string();
-    assert!(e.ends_with("line.jpg: a figure is saved as .png or .svg"), "{e}");
+    assert!(
+        e.ends_with("line.jpg: a figure is saved as .png or .svg"),
+        "{e}"
+    );
 
     // Any figure becomes an <img> to sit next to a table.
-    let side = Html::side_by_side([grid.to_html().unwrap(), Table::new(["tag"]).row(["blue eyes"]).unwrap().to_html()]);
-    assert!(side.0.contains("<img src=\"data:image/png;base64,") && side.0.contains("blue eyes") && side.0.starts_with("<div"));
+    let side = Html::side_by_side([
+        grid.to_html().unwrap(),
+        Table::new(["tag"]).row(["blue eyes"]).unwrap().to_html(),
+    ]);
+    assert!(
+        side.0.contains("<img src=\"data:image/png;base64,")
+            && side.0.contains("blue eyes")
+            && side.0.starts_with("<div")
+    );
 }
 
 /// Draws what a student would, into `target/viz-check/`, for a person to open and look at.
 #[test]
 fn writes_the_check_images() {
     let dir = check_dir();
-    let faces = faces(&FacesConfig { n: 64, size: 32, ..Default::default() });
+    let faces = faces(&FacesConfig {
+        n: 64,
+        size: 32,
+        ..Default::default()
+    });
     let x = |n: i64| faces.x.narrow(0, 0, n);
 
     // Text-to-image: one row per (hair, eye) tag combination.
     ImageGrid::new(&x(16))
         .unwrap()
         .columns(4)
-        .row_labels(["blonde hair, blue eyes", "black hair, red eyes", "pink hair, green eyes", "white hair\naqua eyes"])
+        .row_labels([
+            "blonde hair, blue eyes",
+            "black hair, red eyes",
+            "pink hair, green eyes",
+            "white hair\naqua eyes",
+        ])
         .title("Text-to-image: 4 samples per tag pair")
         .save(dir.join("tags-32.png"))
         .unwrap();
@@ -364,11 +595,20 @@ fn writes_the_check_images() {
     ImageGrid::new(&x(15))
         .unwrap()
         .columns(5)
-        .column_labels(["input", "black hair", "blond hair", "brown hair", "aqua eyes, glasses"])
+        .column_labels([
+            "input",
+            "black hair",
+            "blond hair",
+            "brown hair",
+            "aqua eyes, glasses",
+        ])
         .row_labels(["face 1", "face 2", "face 3"])
         .save(dir.join("stargan-32.png"))
         .unwrap();
-    let big = faces.x.narrow(0, 0, 8).upsample_bilinear2d([64, 64], false, None, None);
+    let big = faces
+        .x
+        .narrow(0, 0, 8)
+        .upsample_bilinear2d([64, 64], false, None, None);
     ImageGrid::new(&big)
         .unwrap()
         .columns(4)
@@ -377,18 +617,39 @@ fn writes_the_check_images() {
         .save(dir.join("stargan-64.png"))
         .unwrap();
     // The evolution strip and the GIF from "snapshots" (the faces, darkened less and less).
-    let snapshots: Vec<(usize, ImageGrid)> = (1..=5).map(|i| (i * 200, ImageGrid::new(&(x(16) * (i as f64 / 5.0))).unwrap())).collect();
-    ImageGrid::evolution(&snapshots, 8).unwrap().save(dir.join("evolution.png")).unwrap();
+    let snapshots: Vec<(usize, ImageGrid)> = (1..=5)
+        .map(|i| {
+            (
+                i * 200,
+                ImageGrid::new(&(x(16) * (i as f64 / 5.0))).unwrap(),
+            )
+        })
+        .collect();
+    ImageGrid::evolution(&snapshots, 8)
+        .unwrap()
+        .save(dir.join("evolution.png"))
+        .unwrap();
     let movie = Animation::from_snapshots(&snapshots).unwrap().frame_ms(300);
     movie.save(dir.join("progress.gif")).unwrap();
-    movie.to_frames().unwrap()[0].save(dir.join("progress-frame0.png")).unwrap();
+    movie.to_frames().unwrap()[0]
+        .save(dir.join("progress-frame0.png"))
+        .unwrap();
     // Runs compared.
     let control = history(|s| (0.9 - s as f64 * 0.004, 0.1 + s as f64 * 0.004));
-    let experiment = history(|s| (0.7 + (s as f64 * 0.3).sin() * 0.05, 0.3 + (s as f64 * 0.2).cos() * 0.05));
+    let experiment = history(|s| {
+        (
+            0.7 + (s as f64 * 0.3).sin() * 0.05,
+            0.3 + (s as f64 * 0.2).cos() * 0.05,
+        )
+    });
     let runs = [("control", &control), ("label smoothing", &experiment)];
-    let mut plot = History::compare_plot("D(x) solid, D(G(z)) dashed", &runs, |r| r.d_real).y_label("D output");
+    let mut plot = History::compare_plot("D(x) solid, D(G(z)) dashed", &runs, |r| r.d_real)
+        .y_label("D output");
     for (i, (name, h)) in runs.iter().enumerate() {
-        plot = plot.line_xy(format!("{name}: D(G(z))"), h.series(|r| r.d_fake_before)).color(i).dashed();
+        plot = plot
+            .line_xy(format!("{name}: D(G(z))"), h.series(|r| r.d_fake_before))
+            .color(i)
+            .dashed();
     }
     plot.save(dir.join("compare.png")).unwrap();
     plot.save(dir.join("compare.svg")).unwrap();
@@ -399,4 +660,3 @@ fn writes_the_check_images() {
         .unwrap();
     assert!(dir.join("tags-32.png").exists() && dir.join("progress.gif").exists());
 }
-

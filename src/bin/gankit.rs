@@ -70,30 +70,48 @@ impl Args {
             if takes_value.contains(&key.as_str()) {
                 let v = match inline {
                     Some(v) => v,
-                    None => it.next().cloned().ok_or_else(|| format!("gankit {command}: {key} needs a value (gankit --help)"))?,
+                    None => it.next().cloned().ok_or_else(|| {
+                        format!("gankit {command}: {key} needs a value (gankit --help)")
+                    })?,
                 };
                 values.push((key, v));
             } else if flags.contains(&key.as_str()) && inline.is_none() {
                 found.push(key);
             } else {
-                return Err(format!("gankit {command}: unknown option {a:?} (gankit --help)"));
+                return Err(format!(
+                    "gankit {command}: unknown option {a:?} (gankit --help)"
+                ));
             }
         }
-        Ok(Args { command, values, flags: found })
+        Ok(Args {
+            command,
+            values,
+            flags: found,
+        })
     }
 
     fn value(&self, key: &str) -> Option<&str> {
-        self.values.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     fn required(&self, key: &str) -> Result<&str, String> {
-        self.value(key).ok_or_else(|| format!("gankit {}: {key} is required (gankit --help)", self.command))
+        self.value(key)
+            .ok_or_else(|| format!("gankit {}: {key} is required (gankit --help)", self.command))
     }
 
     fn number<T: std::str::FromStr>(&self, key: &str) -> Result<Option<T>, String> {
         match self.value(key) {
             None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| format!("gankit {}: {key}: expected a whole number, got {v:?}", self.command)),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                format!(
+                    "gankit {}: {key}: expected a whole number, got {v:?}",
+                    self.command
+                )
+            }),
         }
     }
 
@@ -103,27 +121,51 @@ impl Args {
 
     /// The variant: a flag, else GANKIT_MODE, else full.
     fn mode(&self) -> Result<Mode, String> {
-        let chosen: Vec<Mode> = [("--full", Mode::Full), ("--quick", Mode::Quick), ("--smoke", Mode::Smoke)].into_iter().filter(|(f, _)| self.flag(f)).map(|(_, m)| m).collect();
+        let chosen: Vec<Mode> = [
+            ("--full", Mode::Full),
+            ("--quick", Mode::Quick),
+            ("--smoke", Mode::Smoke),
+        ]
+        .into_iter()
+        .filter(|(f, _)| self.flag(f))
+        .map(|(_, m)| m)
+        .collect();
         match chosen.as_slice() {
             [] => match std::env::var(gankit::notebook::MODE_VAR) {
                 Ok(v) => v.parse::<Mode>().map_err(|e| e.to_string()),
                 Err(_) => Ok(Mode::Full),
             },
             [m] => Ok(*m),
-            _ => Err(format!("gankit {}: choose one of --full, --quick, --smoke", self.command)),
+            _ => Err(format!(
+                "gankit {}: choose one of --full, --quick, --smoke",
+                self.command
+            )),
         }
     }
 
     /// The experiment file in the chosen variant with the command-line overrides.
     fn experiment(&self) -> Result<Experiment, String> {
-        let mut exp = Experiment::load(self.required("--config")?).map_err(|e| e.to_string())?.try_variant(self.mode()?).map_err(|e| e.to_string())?;
+        let mut exp = Experiment::load(self.required("--config")?)
+            .map_err(|e| e.to_string())?
+            .try_variant(self.mode()?)
+            .map_err(|e| e.to_string())?;
         for (_, v) in self.values.iter().filter(|(k, _)| k == "--set") {
-            let (key, value) = v.split_once('=').ok_or_else(|| format!("gankit {}: --set expects KEY=VALUE (e.g. train.lr=1e-4), got {v:?}", self.command))?;
-            exp = exp.with_setting(key.trim(), value.trim(), &format!("--set {}", key.trim())).map_err(|e| e.to_string())?;
+            let (key, value) = v.split_once('=').ok_or_else(|| {
+                format!(
+                    "gankit {}: --set expects KEY=VALUE (e.g. train.lr=1e-4), got {v:?}",
+                    self.command
+                )
+            })?;
+            exp = exp
+                .with_setting(key.trim(), value.trim(), &format!("--set {}", key.trim()))
+                .map_err(|e| e.to_string())?;
         }
         if let Some(steps) = self.number::<usize>("--steps")? {
             if steps == 0 {
-                return Err(format!("gankit {}: --steps must be at least 1", self.command));
+                return Err(format!(
+                    "gankit {}: --steps must be at least 1",
+                    self.command
+                ));
             }
             exp = exp.with_steps(steps).map_err(|e| e.to_string())?;
         }
@@ -165,16 +207,20 @@ fn run(args: &[String]) -> Result<(), String> {
             let n = a.number::<usize>("--n")?.unwrap_or(64);
             let seed = a.number::<u64>("--seed")?.unwrap_or(0);
             let out = a.value("--out").map(PathBuf::from);
-            let path = sample_checkpoint(a.required("--checkpoint")?, n, out.as_deref(), seed).map_err(|e| e.to_string())?;
+            let path = sample_checkpoint(a.required("--checkpoint")?, n, out.as_deref(), seed)
+                .map_err(|e| e.to_string())?;
             println!("wrote {} ({n} samples)", path.display());
             Ok(())
         }
         "eval" => {
             let a = Args::parse(args, &["--checkpoint", "--n"], &[])?;
-            let report = eval_checkpoint(a.required("--checkpoint")?, a.number::<usize>("--n")?).map_err(|e| e.to_string())?;
+            let report = eval_checkpoint(a.required("--checkpoint")?, a.number::<usize>("--n")?)
+                .map_err(|e| e.to_string())?;
             print!("{report}");
             Ok(())
         }
-        other => Err(format!("gankit: unknown command {other:?} (train, sample, eval, check; gankit --help)")),
+        other => Err(format!(
+            "gankit: unknown command {other:?} (train, sample, eval, check; gankit --help)"
+        )),
     }
 }

@@ -9,7 +9,10 @@ pub(crate) struct Canvas {
 
 impl Canvas {
     pub(crate) fn new(size: usize) -> Self {
-        Canvas { size, px: vec![[0.0; 3]; size * size] }
+        Canvas {
+            size,
+            px: vec![[0.0; 3]; size * size],
+        }
     }
 
     /// Blends `color` over the pixels where `dist` (signed distance in unit coordinates,
@@ -24,7 +27,12 @@ impl Canvas {
     ) {
         let n = self.size as f32;
         let clampi = |v: f32| (v * n).clamp(0.0, n) as usize;
-        let (i0, i1, j0, j1) = (clampi(x0) , clampi(x1 + 1.0 / n), clampi(y0), clampi(y1 + 1.0 / n));
+        let (i0, i1, j0, j1) = (
+            clampi(x0),
+            clampi(x1 + 1.0 / n),
+            clampi(y0),
+            clampi(y1 + 1.0 / n),
+        );
         for j in j0..j1 {
             let y = (j as f32 + 0.5) / n;
             for i in i0..i1 {
@@ -65,7 +73,12 @@ pub(crate) fn ellipse(cx: f32, cy: f32, rx: f32, ry: f32) -> impl Fn(f32, f32) -
 }
 
 pub(crate) fn bbox(cx: f32, cy: f32, rx: f32, ry: f32) -> (f32, f32, f32, f32) {
-    (cx - rx - 0.02, cy - ry - 0.02, cx + rx + 0.02, cy + ry + 0.02)
+    (
+        cx - rx - 0.02,
+        cy - ry - 0.02,
+        cx + rx + 0.02,
+        cy + ry + 0.02,
+    )
 }
 
 pub(crate) fn shade(c: [f32; 3], f: f32) -> [f32; 3] {
@@ -73,16 +86,26 @@ pub(crate) fn shade(c: [f32; 3], f: f32) -> [f32; 3] {
 }
 
 pub(crate) fn mix(a: [f32; 3], b: [f32; 3], t: f32) -> [f32; 3] {
-    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+    [
+        a[0] + (b[0] - a[0]) * t,
+        a[1] + (b[1] - a[1]) * t,
+        a[2] + (b[2] - a[2]) * t,
+    ]
 }
-
 
 /// Draws `n` images of `size`×`size` in parallel (`draw(canvas, i)` paints item i on a canvas
 /// it must fully cover) into a `[n, 3, size, size]` tensor in [−1, 1].
-pub(crate) fn render_batch(n: usize, size: usize, draw: impl Fn(&mut Canvas, usize) + Sync) -> tch::Tensor {
+pub(crate) fn render_batch(
+    n: usize,
+    size: usize,
+    draw: impl Fn(&mut Canvas, usize) + Sync,
+) -> tch::Tensor {
     let per = 3 * size * size;
     let mut out = vec![0f32; n * per];
-    let threads = std::thread::available_parallelism().map(|t| t.get()).unwrap_or(1).min(n.max(1));
+    let threads = std::thread::available_parallelism()
+        .map(|t| t.get())
+        .unwrap_or(1)
+        .min(n.max(1));
     let chunk = n.div_ceil(threads).max(1);
     let draw = &draw;
     std::thread::scope(|scope| {
@@ -119,7 +142,11 @@ pub(crate) fn polygon(points: Vec<(f32, f32)>) -> impl Fn(f32, f32) -> f32 {
             inside_cw &= cross <= 0.0;
         }
         let d = d2.sqrt();
-        if inside_ccw || inside_cw { -d } else { d }
+        if inside_ccw || inside_cw {
+            -d
+        } else {
+            d
+        }
     }
 }
 

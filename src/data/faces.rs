@@ -19,11 +19,14 @@ use super::Dataset;
 use std::sync::OnceLock;
 
 /// The real set's hair colours, in report 003's tag order.
-pub const HAIR_COLORS: [&str; 12] =
-    ["orange", "white", "aqua", "gray", "green", "red", "purple", "pink", "blue", "black", "brown", "blonde"];
+pub const HAIR_COLORS: [&str; 12] = [
+    "orange", "white", "aqua", "gray", "green", "red", "purple", "pink", "blue", "black", "brown",
+    "blonde",
+];
 /// The real set's eye colours, in report 003's tag order.
-pub const EYE_COLORS: [&str; 11] =
-    ["gray", "black", "orange", "pink", "yellow", "aqua", "purple", "green", "brown", "red", "blue"];
+pub const EYE_COLORS: [&str; 11] = [
+    "gray", "black", "orange", "pink", "yellow", "aqua", "purple", "green", "brown", "red", "blue",
+];
 /// Optional binary attributes (StarGAN's target domains on the built-in faces).
 pub const ATTRIBUTES: [&str; 3] = ["glasses", "blush", "smile"];
 /// Hair styles.
@@ -94,7 +97,10 @@ pub fn combination_weights() -> &'static [[f32; 11]; 12] {
 /// one-hot condition.
 pub fn combinations() -> Vec<(usize, usize)> {
     let w = combination_weights();
-    (0..12).flat_map(|h| (0..11).map(move |e| (h, e))).filter(|&(h, e)| w[h][e] > 0.0).collect()
+    (0..12)
+        .flat_map(|h| (0..11).map(move |e| (h, e)))
+        .filter(|&(h, e)| w[h][e] > 0.0)
+        .collect()
 }
 
 /// Everything that decides one face.
@@ -148,7 +154,11 @@ impl FaceSpec {
 
     /// What the labels of this face are made from.
     pub fn tags(&self) -> FaceTags {
-        FaceTags { hair: self.hair, eye: self.eye, attributes: self.attributes() }
+        FaceTags {
+            hair: self.hair,
+            eye: self.eye,
+            attributes: self.attributes(),
+        }
     }
 }
 
@@ -192,13 +202,20 @@ pub struct FacesConfig {
 
 impl Default for FacesConfig {
     fn default() -> Self {
-        FacesConfig { n: 10_000, size: 32, seed: 0, labels: FaceLabels::None }
+        FacesConfig {
+            n: 10_000,
+            size: 32,
+            seed: 0,
+            labels: FaceLabels::None,
+        }
     }
 }
 
 /// The specs of the faces [`faces`] draws for `cfg` (cheap: no drawing).
 pub fn face_specs(cfg: &FacesConfig) -> Vec<FaceSpec> {
-    (0..cfg.n).map(|i| FaceSpec::random(&mut Rng::for_item(cfg.seed, i as u64))).collect()
+    (0..cfg.n)
+        .map(|i| FaceSpec::random(&mut Rng::for_item(cfg.seed, i as u64)))
+        .collect()
 }
 
 /// Generates the built-in face data set.
@@ -207,7 +224,12 @@ pub fn faces(cfg: &FacesConfig) -> Dataset {
     let x = render_faces(&specs, cfg.size, cfg.seed);
     let tags: Vec<FaceTags> = specs.iter().map(FaceSpec::tags).collect();
     let (labels, label_names) = face_labels(&tags, cfg.labels);
-    Dataset { name: format!("built-in faces {}×{}", cfg.size, cfg.size), x, labels, label_names }
+    Dataset {
+        name: format!("built-in faces {}×{}", cfg.size, cfg.size),
+        x,
+        labels,
+        label_names,
+    }
 }
 
 /// Label tensor and column names for faces with these tags.
@@ -216,17 +238,34 @@ pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>
         FaceLabels::None => return (None, Vec::new()),
         FaceLabels::HairEye => {
             let combos = combinations();
-            let names = combos.iter().map(|&(h, e)| format!("{} hair {} eyes", HAIR_COLORS[h], EYE_COLORS[e])).collect();
-            let index = move |s: &FaceTags| combos.iter().position(|&c| c == (s.hair, s.eye)).into_iter().collect();
+            let names = combos
+                .iter()
+                .map(|&(h, e)| format!("{} hair {} eyes", HAIR_COLORS[h], EYE_COLORS[e]))
+                .collect();
+            let index = move |s: &FaceTags| {
+                combos
+                    .iter()
+                    .position(|&c| c == (s.hair, s.eye))
+                    .into_iter()
+                    .collect()
+            };
             (N_COMBINATIONS, names, Box::new(index))
         }
         FaceLabels::Tags => {
-            let names = HAIR_COLORS.iter().map(|c| format!("{c} hair")).chain(EYE_COLORS.iter().map(|c| format!("{c} eyes"))).collect();
+            let names = HAIR_COLORS
+                .iter()
+                .map(|c| format!("{c} hair"))
+                .chain(EYE_COLORS.iter().map(|c| format!("{c} eyes")))
+                .collect();
             (23, names, Box::new(|s: &FaceTags| vec![s.hair, 12 + s.eye]))
         }
         FaceLabels::Attributes => {
             let names = ATTRIBUTES.iter().map(|s| s.to_string()).collect();
-            (3, names, Box::new(|s: &FaceTags| (0..3).filter(|&a| s.attributes[a]).collect()))
+            (
+                3,
+                names,
+                Box::new(|s: &FaceTags| (0..3).filter(|&a| s.attributes[a]).collect()),
+            )
         }
     };
     let rows: Vec<Vec<usize>> = specs.iter().map(|s| hot(s)).collect();
@@ -236,47 +275,92 @@ pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>
 /// Draws faces into a `[N, 3, size, size]` tensor in [−1, 1], in parallel. `seed` only varies
 /// the fringe's fine detail; the spec decides everything else.
 pub fn render_faces(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
-    render_batch(specs.len(), size, |canvas, i| draw_face(canvas, &specs[i], seed))
+    render_batch(specs.len(), size, |canvas, i| {
+        draw_face(canvas, &specs[i], seed)
+    })
 }
 
 fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
     let g = &s.geometry;
     let scale = 0.9 + 0.18 * g[0];
     let (cx, cy) = (0.5 + (g[1] - 0.5) * 0.08, 0.55 + (g[2] - 0.5) * 0.06);
-    let (rx, ry) = (0.25 * scale * (0.92 + 0.14 * g[3]), 0.29 * scale * (0.95 + 0.1 * g[4]));
+    let (rx, ry) = (
+        0.25 * scale * (0.92 + 0.14 * g[3]),
+        0.29 * scale * (0.95 + 0.1 * g[4]),
+    );
     let hair = HAIR_RGB[s.hair];
     let eye = EYE_RGB[s.eye];
     let skin = mix([1.0, 0.89, 0.80], [0.93, 0.76, 0.64], g[5]);
     let bg = mix([0.75, 0.85, 0.95], [0.97, 0.90, 0.75], g[6]);
     let bg2 = mix(bg, [1.0, 1.0, 1.0], 0.4);
     let clothes = mix([0.25, 0.30, 0.55], [0.80, 0.35, 0.35], g[7]);
-    let hair_at = move |_x: f32, y: f32| shade(hair, 1.05 - 0.25 * ((y - (cy - ry)) / (2.0 * ry)).clamp(0.0, 1.0));
+    let hair_at = move |_x: f32, y: f32| {
+        shade(
+            hair,
+            1.05 - 0.25 * ((y - (cy - ry)) / (2.0 * ry)).clamp(0.0, 1.0),
+        )
+    };
 
     // Background: a soft vertical gradient.
-    canvas.fill((0.0, 0.0, 1.0, 1.0), 1.0, |_, _| -1.0, |_, y| mix(bg2, bg, y));
+    canvas.fill(
+        (0.0, 0.0, 1.0, 1.0),
+        1.0,
+        |_, _| -1.0,
+        |_, y| mix(bg2, bg, y),
+    );
     // Hair behind the head.
     match s.style {
         1 => {
             let (hx, hy) = (rx * 1.28, ry * 1.55);
-            canvas.fill(bbox(cx, cy + 0.12, hx, hy), 1.0, ellipse(cx, cy + 0.12, hx, hy), hair_at);
+            canvas.fill(
+                bbox(cx, cy + 0.12, hx, hy),
+                1.0,
+                ellipse(cx, cy + 0.12, hx, hy),
+                hair_at,
+            );
         }
         _ => {
             let (hx, hy) = (rx * 1.16, ry * 1.1);
-            canvas.fill(bbox(cx, cy - 0.03, hx, hy), 1.0, ellipse(cx, cy - 0.03, hx, hy), hair_at);
+            canvas.fill(
+                bbox(cx, cy - 0.03, hx, hy),
+                1.0,
+                ellipse(cx, cy - 0.03, hx, hy),
+                hair_at,
+            );
         }
     }
     if s.style == 2 {
         for side in [-1.0f32, 1.0] {
             let (tx, ty) = (cx + side * rx * 1.25, cy + ry * 0.55);
-            canvas.fill(bbox(tx, ty, rx * 0.38, ry * 0.8), 1.0, ellipse(tx, ty, rx * 0.38, ry * 0.8), hair_at);
+            canvas.fill(
+                bbox(tx, ty, rx * 0.38, ry * 0.8),
+                1.0,
+                ellipse(tx, ty, rx * 0.38, ry * 0.8),
+                hair_at,
+            );
         }
     }
     // Body and neck.
-    canvas.fill(bbox(cx, 1.1, 0.42, 0.24), 1.0, ellipse(cx, 1.1, 0.42, 0.24), |_, _| clothes);
+    canvas.fill(
+        bbox(cx, 1.1, 0.42, 0.24),
+        1.0,
+        ellipse(cx, 1.1, 0.42, 0.24),
+        |_, _| clothes,
+    );
     let (nx, ny0) = (rx * 0.32, cy + ry * 0.6);
-    canvas.fill((cx - nx, ny0, cx + nx, 0.9), 1.0, move |x, y| ((x - cx).abs() - nx).max(ny0 - y), |_, _| shade(skin, 0.9));
+    canvas.fill(
+        (cx - nx, ny0, cx + nx, 0.9),
+        1.0,
+        move |x, y| ((x - cx).abs() - nx).max(ny0 - y),
+        |_, _| shade(skin, 0.9),
+    );
     // Face.
-    canvas.fill(bbox(cx, cy, rx, ry), 1.0, ellipse(cx, cy, rx, ry), |_, y| shade(skin, 1.0 - 0.06 * ((y - cy) / ry).max(0.0)));
+    canvas.fill(
+        bbox(cx, cy, rx, ry),
+        1.0,
+        ellipse(cx, cy, rx, ry),
+        |_, y| shade(skin, 1.0 - 0.06 * ((y - cy) / ry).max(0.0)),
+    );
     // Fringe: hair over the forehead with a zig-zag lower edge.
     let period = rx * (0.42 + 0.2 * g[8]);
     let phase = g[9] + (seed % 7) as f32 * 0.01;
@@ -299,39 +383,92 @@ fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
     if s.blush {
         for side in [-1.0f32, 1.0] {
             let (bx, by) = (cx + side * ex * 1.05, ey + ery * 1.5);
-            canvas.fill(bbox(bx, by, erx, ery * 0.4), 0.55, ellipse(bx, by, erx, ery * 0.4), |_, _| [0.98, 0.45, 0.5]);
+            canvas.fill(
+                bbox(bx, by, erx, ery * 0.4),
+                0.55,
+                ellipse(bx, by, erx, ery * 0.4),
+                |_, _| [0.98, 0.45, 0.5],
+            );
         }
     }
     // Eyes: white, iris darker at the top, pupil, highlight, upper lid.
     for side in [-1.0f32, 1.0] {
         let x = cx + side * ex;
-        canvas.fill(bbox(x, ey, erx, ery), 1.0, ellipse(x, ey, erx, ery), |_, _| [0.98, 0.98, 1.0]);
+        canvas.fill(
+            bbox(x, ey, erx, ery),
+            1.0,
+            ellipse(x, ey, erx, ery),
+            |_, _| [0.98, 0.98, 1.0],
+        );
         let (irx, iry) = (erx * 0.78, ery * 0.9);
-        canvas.fill(bbox(x, ey + ery * 0.08, irx, iry), 1.0, ellipse(x, ey + ery * 0.08, irx, iry), move |_, y| {
-            shade(eye, 0.55 + 0.45 * ((y - (ey - iry)) / (2.0 * iry)).clamp(0.0, 1.0))
-        });
-        canvas.fill(bbox(x, ey + ery * 0.12, irx * 0.45, iry * 0.5), 1.0, ellipse(x, ey + ery * 0.12, irx * 0.45, iry * 0.5), |_, _| shade(eye, 0.25));
+        canvas.fill(
+            bbox(x, ey + ery * 0.08, irx, iry),
+            1.0,
+            ellipse(x, ey + ery * 0.08, irx, iry),
+            move |_, y| {
+                shade(
+                    eye,
+                    0.55 + 0.45 * ((y - (ey - iry)) / (2.0 * iry)).clamp(0.0, 1.0),
+                )
+            },
+        );
+        canvas.fill(
+            bbox(x, ey + ery * 0.12, irx * 0.45, iry * 0.5),
+            1.0,
+            ellipse(x, ey + ery * 0.12, irx * 0.45, iry * 0.5),
+            |_, _| shade(eye, 0.25),
+        );
         let (hx, hy) = (x - side * irx * 0.35, ey - iry * 0.35);
-        canvas.fill(bbox(hx, hy, irx * 0.3, irx * 0.3), 1.0, ellipse(hx, hy, irx * 0.3, irx * 0.3), |_, _| [1.0, 1.0, 1.0]);
+        canvas.fill(
+            bbox(hx, hy, irx * 0.3, irx * 0.3),
+            1.0,
+            ellipse(hx, hy, irx * 0.3, irx * 0.3),
+            |_, _| [1.0, 1.0, 1.0],
+        );
         let lid = ellipse(x, ey - ery * 0.9, erx * 1.15, ery * 0.22);
-        canvas.fill(bbox(x, ey - ery * 0.9, erx * 1.15, ery * 0.22), 1.0, lid, |_, _| [0.12, 0.08, 0.08]);
+        canvas.fill(
+            bbox(x, ey - ery * 0.9, erx * 1.15, ery * 0.22),
+            1.0,
+            lid,
+            |_, _| [0.12, 0.08, 0.08],
+        );
         if s.glasses {
             let ring = ellipse(x, ey, erx * 1.45, ery * 1.3);
-            canvas.fill(bbox(x, ey, erx * 1.45, ery * 1.3), 1.0, move |px, py| ring(px, py).abs() - 0.011, |_, _| [0.15, 0.15, 0.2]);
+            canvas.fill(
+                bbox(x, ey, erx * 1.45, ery * 1.3),
+                1.0,
+                move |px, py| ring(px, py).abs() - 0.011,
+                |_, _| [0.15, 0.15, 0.2],
+            );
         }
     }
     if s.glasses {
         let (bx0, bx1) = (cx - ex + erx * 1.45, cx + ex - erx * 1.45);
-        canvas.fill((bx0, ey - 0.02, bx1, ey), 1.0, move |x, y| (x - bx1).max(bx0 - x).max((y - (ey - 0.012)).abs() - 0.007), |_, _| [0.15, 0.15, 0.2]);
+        canvas.fill(
+            (bx0, ey - 0.02, bx1, ey),
+            1.0,
+            move |x, y| (x - bx1).max(bx0 - x).max((y - (ey - 0.012)).abs() - 0.007),
+            |_, _| [0.15, 0.15, 0.2],
+        );
     }
     // Mouth: a small mark, or a smiling arc.
     let my = cy + ry * 0.58;
     if s.smile {
         let r = 0.05 * scale;
         let ring = ellipse(cx, my - r * 0.6, r, r * 0.8);
-        canvas.fill(bbox(cx, my, r, r), 1.0, move |x, y| (ring(x, y).abs() - 0.008).max(my - r * 0.4 - y), |_, _| [0.6, 0.15, 0.2]);
+        canvas.fill(
+            bbox(cx, my, r, r),
+            1.0,
+            move |x, y| (ring(x, y).abs() - 0.008).max(my - r * 0.4 - y),
+            |_, _| [0.6, 0.15, 0.2],
+        );
     } else {
-        canvas.fill(bbox(cx, my, 0.03, 0.01), 1.0, ellipse(cx, my, 0.028 * scale, 0.008), |_, _| [0.6, 0.2, 0.22]);
+        canvas.fill(
+            bbox(cx, my, 0.03, 0.01),
+            1.0,
+            ellipse(cx, my, 0.028 * scale, 0.008),
+            |_, _| [0.6, 0.2, 0.22],
+        );
     }
     let _ = g[11];
 }
@@ -343,11 +480,19 @@ mod tests {
     #[test]
     fn combination_table_matches_the_real_set() {
         let w = combination_weights();
-        assert_eq!(w.iter().flatten().filter(|&&x| x > 0.0).count(), N_COMBINATIONS);
+        assert_eq!(
+            w.iter().flatten().filter(|&&x| x > 0.0).count(),
+            N_COMBINATIONS
+        );
         assert!((w.iter().flatten().sum::<f32>() - 1.0).abs() < 1e-5);
         let nonzero: Vec<f32> = w.iter().flatten().copied().filter(|&x| x > 0.0).collect();
-        let (lo, hi) = nonzero.iter().fold((1f32, 0f32), |(l, h), &x| (l.min(x), h.max(x)));
-        assert!(hi / lo > 5.0, "combinations are far from equally frequent ({lo} … {hi})");
+        let (lo, hi) = nonzero
+            .iter()
+            .fold((1f32, 0f32), |(l, h), &x| (l.min(x), h.max(x)));
+        assert!(
+            hi / lo > 5.0,
+            "combinations are far from equally frequent ({lo} … {hi})"
+        );
         assert_eq!(combinations().len(), N_COMBINATIONS);
     }
 
@@ -357,7 +502,12 @@ mod tests {
 
     #[test]
     fn labels_have_the_documented_layout() {
-        let cfg = FacesConfig { n: 50, size: 8, seed: 3, labels: FaceLabels::Tags };
+        let cfg = FacesConfig {
+            n: 50,
+            size: 8,
+            seed: 3,
+            labels: FaceLabels::Tags,
+        };
         let specs = face_specs(&cfg);
         let (tags, names) = face_labels(&tags_of(&specs), FaceLabels::Tags);
         let tags = tags.unwrap();
@@ -371,29 +521,63 @@ mod tests {
         let (one_hot, names) = face_labels(&tags_of(&specs), FaceLabels::HairEye);
         let one_hot = one_hot.unwrap();
         assert_eq!(one_hot.size(), [50, N_COMBINATIONS as i64]);
-        assert_eq!(Vec::<f32>::try_from(one_hot.sum_dim_intlist(1, false, tch::Kind::Float)).unwrap(), vec![1.0; 50]);
-        let k = Vec::<f32>::try_from(one_hot.get(0)).unwrap().iter().position(|&x| x == 1.0).unwrap();
-        assert_eq!(names[k], format!("{} hair {} eyes", HAIR_COLORS[specs[0].hair], EYE_COLORS[specs[0].eye]));
+        assert_eq!(
+            Vec::<f32>::try_from(one_hot.sum_dim_intlist(1, false, tch::Kind::Float)).unwrap(),
+            vec![1.0; 50]
+        );
+        let k = Vec::<f32>::try_from(one_hot.get(0))
+            .unwrap()
+            .iter()
+            .position(|&x| x == 1.0)
+            .unwrap();
+        assert_eq!(
+            names[k],
+            format!(
+                "{} hair {} eyes",
+                HAIR_COLORS[specs[0].hair], EYE_COLORS[specs[0].eye]
+            )
+        );
     }
 
     #[test]
     fn same_seed_same_faces_and_hair_colour_shows() {
-        let cfg = FacesConfig { n: 16, size: 32, seed: 5, ..Default::default() };
+        let cfg = FacesConfig {
+            n: 16,
+            size: 32,
+            seed: 5,
+            ..Default::default()
+        };
         let a = faces(&cfg);
         let b = faces(&cfg);
         assert!(a.x.equal(&b.x));
         assert_eq!(a.x.size(), [16, 3, 32, 32]);
         assert!(a.x.min().double_value(&[]) >= -1.0 && a.x.max().double_value(&[]) <= 1.0);
-        let c = faces(&FacesConfig { seed: 6, ..cfg.clone() });
+        let c = faces(&FacesConfig {
+            seed: 6,
+            ..cfg.clone()
+        });
         assert!(!a.x.equal(&c.x));
         // The top centre of the head (the fringe) has the hair colour.
         let specs = face_specs(&cfg);
         for (i, s) in specs.iter().enumerate() {
-            let px = Vec::<f32>::try_from(a.x.get(i as i64).narrow(1, 9, 3).narrow(2, 14, 4).mean_dim(&[1i64, 2][..], false, tch::Kind::Float)).unwrap();
+            let px =
+                Vec::<f32>::try_from(a.x.get(i as i64).narrow(1, 9, 3).narrow(2, 14, 4).mean_dim(
+                    &[1i64, 2][..],
+                    false,
+                    tch::Kind::Float,
+                ))
+                .unwrap();
             let want = HAIR_RGB[s.hair];
             let got: Vec<f32> = px.iter().map(|v| (v + 1.0) / 2.0).collect();
-            let err = (0..3).map(|k| (got[k] - want[k]).abs()).fold(0f32, f32::max);
-            assert!(err < 0.3, "face {i}: fringe {got:?} vs hair {:?} ({})", want, HAIR_COLORS[s.hair]);
+            let err = (0..3)
+                .map(|k| (got[k] - want[k]).abs())
+                .fold(0f32, f32::max);
+            assert!(
+                err < 0.3,
+                "face {i}: fringe {got:?} vs hair {:?} ({})",
+                want,
+                HAIR_COLORS[s.hair]
+            );
         }
     }
 }

@@ -44,14 +44,21 @@ pub fn image_files(dir: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
         })
         .collect();
     if files.is_empty() {
-        return Err(Error::data(dir, None, "no png or jpg images in this folder"));
+        return Err(Error::data(
+            dir,
+            None,
+            "no png or jpg images in this folder",
+        ));
     }
     files.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
     Ok(files)
 }
 
 fn natural_key(p: &Path) -> (u64, String) {
-    let stem = p.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
     (stem.parse::<u64>().unwrap_or(u64::MAX), stem)
 }
 
@@ -74,11 +81,18 @@ pub fn load_images(files: &[PathBuf], size: usize, cache: bool) -> Result<Loaded
         return Ok(hit);
     }
     let per = 3 * size * size;
-    let images = Tensor::empty([files.len() as i64, 3, size as i64, size as i64], (Kind::Float, Device::Cpu));
+    let images = Tensor::empty(
+        [files.len() as i64, 3, size as i64, size as i64],
+        (Kind::Float, Device::Cpu),
+    );
     // SAFETY: `images` is a fresh contiguous f32 CPU tensor of files.len()·per elements that
     // nothing else references while the slice lives; threads write disjoint chunks.
-    let buf = unsafe { std::slice::from_raw_parts_mut(images.data_ptr() as *mut f32, files.len() * per) };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len());
+    let buf =
+        unsafe { std::slice::from_raw_parts_mut(images.data_ptr() as *mut f32, files.len() * per) };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len());
     let chunk = files.len().div_ceil(threads);
     let results: Vec<Vec<Option<String>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = files
@@ -86,11 +100,18 @@ pub fn load_images(files: &[PathBuf], size: usize, cache: bool) -> Result<Loaded
             .zip(buf.chunks_mut(chunk * per))
             .map(|(files, out)| {
                 scope.spawn(move || {
-                    files.iter().zip(out.chunks_mut(per)).map(|(f, o)| decode_into(f, size, o).err()).collect()
+                    files
+                        .iter()
+                        .zip(out.chunks_mut(per))
+                        .map(|(f, o)| decode_into(f, size, o).err())
+                        .collect()
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("decoder thread")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("decoder thread"))
+            .collect()
     });
     let errors: Vec<Option<String>> = results.into_iter().flatten().collect();
     // Compact: move usable images over the gaps the skipped ones left.
@@ -109,7 +130,16 @@ pub fn load_images(files: &[PathBuf], size: usize, cache: bool) -> Result<Loaded
     }
     if kept.is_empty() {
         let dir = first.parent().unwrap_or(Path::new("."));
-        return Err(Error::data(dir, None, format!("none of the {} images could be read (first: {}: {})", files.len(), skipped[0].0.display(), skipped[0].1)));
+        return Err(Error::data(
+            dir,
+            None,
+            format!(
+                "none of the {} images could be read (first: {}: {})",
+                files.len(),
+                skipped[0].0.display(),
+                skipped[0].1
+            ),
+        ));
     }
     if !skipped.is_empty() {
         println!(
@@ -124,7 +154,12 @@ pub fn load_images(files: &[PathBuf], size: usize, cache: bool) -> Result<Loaded
     if let Some(p) = &cache_path {
         write_cache(p, &images, &kept);
     }
-    Ok(LoadedImages { images, files: kept, skipped, from_cache: false })
+    Ok(LoadedImages {
+        images,
+        files: kept,
+        skipped,
+        from_cache: false,
+    })
 }
 
 /// Decodes one file, centre-crops it to a square, resizes it and writes CHW in [−1, 1].
@@ -135,7 +170,8 @@ fn decode_into(path: &Path, size: usize, out: &mut [f32]) -> std::result::Result
         return Err("empty image".into());
     }
     let side = w.min(h);
-    let square = image::imageops::crop_imm(&img, (w - side) / 2, (h - side) / 2, side, side).to_image();
+    let square =
+        image::imageops::crop_imm(&img, (w - side) / 2, (h - side) / 2, side, side).to_image();
     let resized = if side as usize == size {
         square
     } else {
@@ -178,8 +214,17 @@ fn read_cache(path: &Path, files: &[PathBuf]) -> Option<LoadedImages> {
     if images.size().first() != Some(&(kept.len() as i64)) {
         return None;
     }
-    let skipped = files.iter().filter(|f| !kept.contains(f)).map(|f| (f.clone(), "skipped when first decoded".to_string())).collect();
-    Some(LoadedImages { images, files: kept, skipped, from_cache: true })
+    let skipped = files
+        .iter()
+        .filter(|f| !kept.contains(f))
+        .map(|f| (f.clone(), "skipped when first decoded".to_string()))
+        .collect();
+    Some(LoadedImages {
+        images,
+        files: kept,
+        skipped,
+        from_cache: true,
+    })
 }
 
 /// Best effort: a cache that cannot be written only costs time next load.

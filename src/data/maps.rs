@@ -28,14 +28,30 @@ impl Layout {
     pub fn random(rng: &mut Rng) -> Layout {
         let cut = |rng: &mut Rng| {
             let n = 1 + rng.below(3);
-            let mut v: Vec<(f32, f32)> = (0..n).map(|k| ((k as f32 + rng.range(0.3, 0.7)) / n as f32, rng.range(0.018, 0.035))).collect();
+            let mut v: Vec<(f32, f32)> = (0..n)
+                .map(|k| {
+                    (
+                        (k as f32 + rng.range(0.3, 0.7)) / n as f32,
+                        rng.range(0.018, 0.035),
+                    )
+                })
+                .collect();
             v.sort_by(|a, b| a.0.total_cmp(&b.0));
             v
         };
         let roads_v = cut(rng);
         let roads_h = cut(rng);
-        #[allow(clippy::approx_constant)] // a phase drawn from [0, 6.28): changing it would change every map
-        let river = rng.chance(0.5).then(|| (rng.range(0.2, 0.8), rng.range(0.03, 0.12), rng.range(0.5, 1.5), rng.range(0.0, 6.28), rng.range(0.04, 0.08)));
+        #[allow(clippy::approx_constant)]
+        // a phase drawn from [0, 6.28): changing it would change every map
+        let river = rng.chance(0.5).then(|| {
+            (
+                rng.range(0.2, 0.8),
+                rng.range(0.03, 0.12),
+                rng.range(0.5, 1.5),
+                rng.range(0.0, 6.28),
+                rng.range(0.04, 0.08),
+            )
+        });
         // Blocks between roads: each is a park (sometimes) or filled with a few buildings.
         let edges = |roads: &[(f32, f32)]| {
             let mut e = vec![0.0f32];
@@ -57,7 +73,10 @@ impl Layout {
                 if rng.chance(0.25) {
                     parks.push((bx0, by0, bx1, by1));
                 } else {
-                    let (nx, ny) = (((bx1 - bx0) / 0.14).ceil().max(1.0) as usize, ((by1 - by0) / 0.14).ceil().max(1.0) as usize);
+                    let (nx, ny) = (
+                        ((bx1 - bx0) / 0.14).ceil().max(1.0) as usize,
+                        ((by1 - by0) / 0.14).ceil().max(1.0) as usize,
+                    );
                     for i in 0..nx {
                         for j in 0..ny {
                             if rng.chance(0.8) {
@@ -71,11 +90,20 @@ impl Layout {
                 }
             }
         }
-        Layout { roads_v, roads_h, buildings, parks, river, texture: rng.next_u64() }
+        Layout {
+            roads_v,
+            roads_h,
+            buildings,
+            parks,
+            river,
+            texture: rng.next_u64(),
+        }
     }
 
     fn river_dist(&self, x: f32, y: f32) -> Option<f32> {
-        self.river.map(|(a, b, f, phi, w)| (y - (a + b * (std::f32::consts::TAU * f * x + phi).sin())).abs() - w)
+        self.river.map(|(a, b, f, phi, w)| {
+            (y - (a + b * (std::f32::consts::TAU * f * x + phi).sin())).abs() - w
+        })
     }
 
     fn road_dist(&self, x: f32, y: f32) -> f32 {
@@ -92,7 +120,9 @@ fn rect_dist((x0, y0, x1, y1): (f32, f32, f32, f32)) -> impl Fn(f32, f32) -> f32
 /// Cheap deterministic value noise in [0, 1) at pixel scale.
 fn noise(seed: u64, x: f32, y: f32, scale: f32) -> f32 {
     let (i, j) = ((x * scale) as i64, (y * scale) as i64);
-    let mut h = seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (j as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    let mut h = seed
+        ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (j as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     (h >> 40) as f32 / (1u64 << 24) as f32
 }
@@ -107,16 +137,31 @@ fn draw_map(canvas: &mut Canvas, l: &Layout) {
         canvas.fill(b, 1.0, rect_dist(b), |_, _| [0.87, 0.85, 0.82]);
     }
     if l.river.is_some() {
-        canvas.fill(all, 1.0, |x, y| l.river_dist(x, y).unwrap_or(1.0), |_, _| [0.67, 0.83, 0.98]);
+        canvas.fill(
+            all,
+            1.0,
+            |x, y| l.river_dist(x, y).unwrap_or(1.0),
+            |_, _| [0.67, 0.83, 0.98],
+        );
     }
-    canvas.fill(all, 1.0, |x, y| l.road_dist(x, y) + 0.006, |_, _| [0.75, 0.73, 0.70]); // casing
+    canvas.fill(
+        all,
+        1.0,
+        |x, y| l.road_dist(x, y) + 0.006,
+        |_, _| [0.75, 0.73, 0.70],
+    ); // casing
     canvas.fill(all, 1.0, |x, y| l.road_dist(x, y), |_, _| [1.0, 1.0, 1.0]);
 }
 
 fn draw_aerial(canvas: &mut Canvas, l: &Layout) {
     let all = (0.0, 0.0, 1.0, 1.0);
     let t = l.texture;
-    canvas.fill(all, 1.0, |_, _| -1.0, move |x, y| shade([0.55, 0.52, 0.42], 0.85 + 0.3 * noise(t, x, y, 40.0)));
+    canvas.fill(
+        all,
+        1.0,
+        |_, _| -1.0,
+        move |x, y| shade([0.55, 0.52, 0.42], 0.85 + 0.3 * noise(t, x, y, 40.0)),
+    );
     for &p in &l.parks {
         canvas.fill(p, 1.0, rect_dist(p), move |x, y| {
             let tree = noise(t ^ 1, x, y, 24.0);
@@ -124,16 +169,39 @@ fn draw_aerial(canvas: &mut Canvas, l: &Layout) {
         });
     }
     for (k, &b) in l.buildings.iter().enumerate() {
-        let roof = [[0.55, 0.55, 0.58], [0.62, 0.38, 0.30], [0.45, 0.45, 0.40], [0.70, 0.68, 0.62]][(t as usize + k) % 4];
+        let roof = [
+            [0.55, 0.55, 0.58],
+            [0.62, 0.38, 0.30],
+            [0.45, 0.45, 0.40],
+            [0.70, 0.68, 0.62],
+        ][(t as usize + k) % 4];
         let (x0, y0, x1, y1) = b;
         let shadow = (x0 + 0.012, y0 + 0.012, x1 + 0.012, y1 + 0.012);
         canvas.fill(shadow, 0.6, rect_dist(shadow), |_, _| [0.1, 0.1, 0.1]);
-        canvas.fill(b, 1.0, rect_dist(b), move |x, y| shade(roof, 0.9 + 0.2 * noise(t ^ 2, x, y, 64.0)));
+        canvas.fill(b, 1.0, rect_dist(b), move |x, y| {
+            shade(roof, 0.9 + 0.2 * noise(t ^ 2, x, y, 64.0))
+        });
     }
     if l.river.is_some() {
-        canvas.fill(all, 1.0, |x, y| l.river_dist(x, y).unwrap_or(1.0), move |x, y| mix([0.12, 0.25, 0.3], [0.18, 0.32, 0.35], noise(t ^ 3, x, y, 30.0)));
+        canvas.fill(
+            all,
+            1.0,
+            |x, y| l.river_dist(x, y).unwrap_or(1.0),
+            move |x, y| {
+                mix(
+                    [0.12, 0.25, 0.3],
+                    [0.18, 0.32, 0.35],
+                    noise(t ^ 3, x, y, 30.0),
+                )
+            },
+        );
     }
-    canvas.fill(all, 1.0, |x, y| l.road_dist(x, y), move |x, y| shade([0.32, 0.32, 0.33], 0.85 + 0.3 * noise(t ^ 4, x, y, 64.0)));
+    canvas.fill(
+        all,
+        1.0,
+        |x, y| l.road_dist(x, y),
+        move |x, y| shade([0.32, 0.32, 0.33], 0.85 + 0.3 * noise(t ^ 4, x, y, 64.0)),
+    );
 }
 
 /// Paired maps and aerial images of the same layouts.
@@ -169,10 +237,16 @@ impl MapPairs {
 
 /// Generates `n` map/aerial pairs of `size`×`size`.
 pub fn maps(n: usize, size: usize, seed: u64) -> MapPairs {
-    let layouts: Vec<Layout> = (0..n).map(|i| Layout::random(&mut Rng::for_item(seed, i as u64))).collect();
+    let layouts: Vec<Layout> = (0..n)
+        .map(|i| Layout::random(&mut Rng::for_item(seed, i as u64)))
+        .collect();
     let maps = render_batch(n, size, |c, i| draw_map(c, &layouts[i]));
     let aerial = render_batch(n, size, |c, i| draw_aerial(c, &layouts[i]));
-    MapPairs { maps, aerial, layouts }
+    MapPairs {
+        maps,
+        aerial,
+        layouts,
+    }
 }
 
 #[cfg(test)]
@@ -189,9 +263,20 @@ mod tests {
         let l = &p.layouts[0];
         let (c, _) = l.roads_v[0];
         let (x, y) = (((c * 32.0) as i64).clamp(0, 31), 2i64);
-        let map_px = p.maps.get(0).mean_dim(&[0i64][..], false, tch::Kind::Float).double_value(&[y, x]);
-        let aer_px = p.aerial.get(0).mean_dim(&[0i64][..], false, tch::Kind::Float).double_value(&[y, x]);
-        assert!(map_px > 0.6 && aer_px < -0.1, "map {map_px}, aerial {aer_px}");
+        let map_px = p
+            .maps
+            .get(0)
+            .mean_dim(&[0i64][..], false, tch::Kind::Float)
+            .double_value(&[y, x]);
+        let aer_px = p
+            .aerial
+            .get(0)
+            .mean_dim(&[0i64][..], false, tch::Kind::Float)
+            .double_value(&[y, x]);
+        assert!(
+            map_px > 0.6 && aer_px < -0.1,
+            "map {map_px}, aerial {aer_px}"
+        );
         let shuffled = p.aerial_unpaired(1);
         assert!(!shuffled.equal(&p.aerial));
     }

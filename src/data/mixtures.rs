@@ -23,7 +23,11 @@ impl Mixture {
                 (radius * a.cos(), radius * a.sin())
             })
             .collect();
-        Mixture { name: format!("ring of {k}"), centers, std }
+        Mixture {
+            name: format!("ring of {k}"),
+            centers,
+            std,
+        }
     }
 
     /// A `side`×`side` grid of Gaussians `spacing` apart, centred on 0 (VEEGAN: 5×5, spacing 2,
@@ -31,9 +35,18 @@ impl Mixture {
     pub fn grid(side: usize, spacing: f32, std: f32) -> Self {
         let off = (side as f32 - 1.0) / 2.0;
         let centers = (0..side * side)
-            .map(|k| (((k % side) as f32 - off) * spacing, ((k / side) as f32 - off) * spacing))
+            .map(|k| {
+                (
+                    ((k % side) as f32 - off) * spacing,
+                    ((k / side) as f32 - off) * spacing,
+                )
+            })
             .collect();
-        Mixture { name: format!("grid of {}", side * side), centers, std }
+        Mixture {
+            name: format!("grid of {}", side * side),
+            centers,
+            std,
+        }
     }
 
     /// The VEEGAN ring: 8 modes, radius 2, std 0.02.
@@ -82,5 +95,10 @@ pub fn swiss_roll(n: usize, noise: f32, seed: u64) -> Dataset {
         xy.push(t * t.cos() / 5.0 + noise * rng.normal());
         xy.push(t * t.sin() / 5.0 + noise * rng.normal());
     }
-    Dataset { name: "swiss roll".into(), x: tensor_from_f32(xy, &[n as i64, 2]), labels: None, label_names: Vec::new() }
+    Dataset {
+        name: "swiss roll".into(),
+        x: tensor_from_f32(xy, &[n as i64, 2]),
+        labels: None,
+        label_names: Vec::new(),
+    }
 }

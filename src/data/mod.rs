@@ -78,7 +78,10 @@ impl Dataset {
     /// The first `n` samples (in the set's own order): for "real data" grids.
     pub fn head(&self, n: usize) -> Batch {
         let n = n.min(self.len()) as i64;
-        Batch { x: self.x.narrow(0, 0, n), labels: self.labels.as_ref().map(|l| l.narrow(0, 0, n)) }
+        Batch {
+            x: self.x.narrow(0, 0, n),
+            labels: self.labels.as_ref().map(|l| l.narrow(0, 0, n)),
+        }
     }
 
     /// An endless stream of shuffled minibatches of `batch_size`: each epoch is a new
@@ -93,11 +96,26 @@ impl Dataset {
         if batch_size == 0 || batch_size > self.len() {
             return Err(Error::setting(
                 "batch size",
-                format!("{batch_size} does not fit a data set of {} samples", self.len()),
+                format!(
+                    "{batch_size} does not fit a data set of {} samples",
+                    self.len()
+                ),
             ));
         }
-        let data = Dataset { name: self.name.clone(), x: self.x.shallow_clone(), labels: self.labels.as_ref().map(Tensor::shallow_clone), label_names: self.label_names.clone() };
-        Ok(Batches { data, batch_size, rng: Rng::new(seed), order: Vec::new(), pos: 0, epoch: 0 })
+        let data = Dataset {
+            name: self.name.clone(),
+            x: self.x.shallow_clone(),
+            labels: self.labels.as_ref().map(Tensor::shallow_clone),
+            label_names: self.label_names.clone(),
+        };
+        Ok(Batches {
+            data,
+            batch_size,
+            rng: Rng::new(seed),
+            order: Vec::new(),
+            pos: 0,
+            epoch: 0,
+        })
     }
 }
 
@@ -172,8 +190,17 @@ pub(crate) fn multi_hot(rows: &[Vec<usize>], k: usize) -> Tensor {
 /// Creates `dir` if needed and refuses it when it already holds files: the writers of the
 /// built-in sets never mix their files with a user's.
 pub(crate) fn new_folder(dir: &Path) -> Result<PathBuf> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
-        return Err(Error::data(dir, None, "folder is not empty; gankit writes only into a new or empty folder"));
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_some()
+    {
+        return Err(Error::data(
+            dir,
+            None,
+            "folder is not empty; gankit writes only into a new or empty folder",
+        ));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     Ok(dir.to_path_buf())
@@ -181,17 +208,32 @@ pub(crate) fn new_folder(dir: &Path) -> Result<PathBuf> {
 
 /// Saves `[N, 3, H, W]` images in [−1, 1] as files named by `name(i)` in `dir`; the
 /// extension picks the format (`.png`, `.jpg`).
-pub(crate) fn save_images(images: &Tensor, dir: &Path, name: impl Fn(usize) -> String) -> Result<()> {
+pub(crate) fn save_images(
+    images: &Tensor,
+    dir: &Path,
+    name: impl Fn(usize) -> String,
+) -> Result<()> {
     let size = images.size();
     let (h, w) = (size[2] as u32, size[3] as u32);
-    let px = Vec::<u8>::try_from(((images + 1.0) * 127.5).round().clamp(0.0, 255.0).to_kind(Kind::Uint8).permute([0, 2, 3, 1]).contiguous().view([-1]))
-        .map_err(|e| Error::torch("saving images", e))?;
+    let px = Vec::<u8>::try_from(
+        ((images + 1.0) * 127.5)
+            .round()
+            .clamp(0.0, 255.0)
+            .to_kind(Kind::Uint8)
+            .permute([0, 2, 3, 1])
+            .contiguous()
+            .view([-1]),
+    )
+    .map_err(|e| Error::torch("saving images", e))?;
     for (i, chunk) in px.chunks((h * w * 3) as usize).enumerate() {
         let path = dir.join(name(i));
         image::RgbImage::from_raw(w, h, chunk.to_vec())
             .expect("sizes match")
             .save(&path)
-            .map_err(|source| Error::Image { path: path.clone(), source })?;
+            .map_err(|source| Error::Image {
+                path: path.clone(),
+                source,
+            })?;
     }
     Ok(())
 }
@@ -224,7 +266,11 @@ mod tests {
         }
         seen.sort_by(f32::total_cmp);
         seen.dedup();
-        assert_eq!(seen.len(), 9, "9 distinct samples in one epoch of 3 batches of 3");
+        assert_eq!(
+            seen.len(),
+            9,
+            "9 distinct samples in one epoch of 3 batches of 3"
+        );
         let _ = it.next();
         assert_eq!(it.epoch(), 1);
     }

@@ -9,7 +9,9 @@ use super::Dataset;
 /// The shapes, in i-CLEVR's order.
 pub const SHAPES: [&str; 3] = ["cube", "sphere", "cylinder"];
 /// The colours, in i-CLEVR's order.
-pub const COLORS: [&str; 8] = ["gray", "red", "blue", "green", "brown", "purple", "cyan", "yellow"];
+pub const COLORS: [&str; 8] = [
+    "gray", "red", "blue", "green", "brown", "purple", "cyan", "yellow",
+];
 const RGB: [[f32; 3]; 8] = [
     [0.50, 0.50, 0.50],
     [0.80, 0.15, 0.15],
@@ -55,12 +57,20 @@ impl Scene {
             for _ in 0..200 {
                 let r = rng.range(0.09, 0.14);
                 let (x, y) = (rng.range(0.15, 0.85), rng.range(0.35, 0.85));
-                if objects.iter().all(|o| (o.x - x).hypot(o.y - y) > (o.r + r) * 1.15) {
+                if objects
+                    .iter()
+                    .all(|o| (o.x - x).hypot(o.y - y) > (o.r + r) * 1.15)
+                {
                     placed = Some(Object { class, x, y, r });
                     break;
                 }
             }
-            objects.push(placed.unwrap_or(Object { class, x: rng.range(0.2, 0.8), y: rng.range(0.4, 0.8), r: 0.09 }));
+            objects.push(placed.unwrap_or(Object {
+                class,
+                x: rng.range(0.2, 0.8),
+                y: rng.range(0.4, 0.8),
+                r: 0.09,
+            }));
         }
         objects.sort_by(|a, b| a.y.total_cmp(&b.y)); // farther (higher) objects first
         Scene { objects }
@@ -98,7 +108,9 @@ pub fn multi_hot(conditions: &[Vec<usize>]) -> tch::Tensor {
 
 /// The scenes [`objects`] draws for `n` and `seed`.
 pub fn object_scenes(n: usize, seed: u64) -> Vec<Scene> {
-    (0..n).map(|i| Scene::random(&mut Rng::for_item(seed, i as u64))).collect()
+    (0..n)
+        .map(|i| Scene::random(&mut Rng::for_item(seed, i as u64)))
+        .collect()
 }
 
 /// Generates the built-in objects data set: `[n, 3, size, size]` scenes with multi-hot labels.
@@ -116,26 +128,49 @@ pub fn objects(n: usize, size: usize, seed: u64) -> Dataset {
 
 /// Draws scenes into a `[N, 3, size, size]` tensor in [−1, 1].
 pub fn render_scenes(scenes: &[Scene], size: usize) -> tch::Tensor {
-    render_batch(scenes.len(), size, |canvas, i| draw_scene(canvas, &scenes[i]))
+    render_batch(scenes.len(), size, |canvas, i| {
+        draw_scene(canvas, &scenes[i])
+    })
 }
 
 fn draw_scene(canvas: &mut Canvas, scene: &Scene) {
-    canvas.fill((0.0, 0.0, 1.0, 1.0), 1.0, |_, _| -1.0, |_, y| mix([0.62, 0.62, 0.64], [0.48, 0.48, 0.5], y));
+    canvas.fill(
+        (0.0, 0.0, 1.0, 1.0),
+        1.0,
+        |_, _| -1.0,
+        |_, y| mix([0.62, 0.62, 0.64], [0.48, 0.48, 0.5], y),
+    );
     for o in &scene.objects {
         let c = RGB[o.class % 8];
         let (x, y, r) = (o.x, o.y, o.r);
         // Soft shadow on the floor.
-        let sh = |px: f32, py: f32| ((px - x - r * 0.35) / (r * 1.1)).hypot((py - y - r * 0.9) / (r * 0.35)) - 1.0;
-        canvas.fill((x - r * 1.2, y, x + r * 1.6, y + r * 1.4), 0.35, move |px, py| sh(px, py) * r * 0.35, |_, _| [0.2, 0.2, 0.22]);
+        let sh = |px: f32, py: f32| {
+            ((px - x - r * 0.35) / (r * 1.1)).hypot((py - y - r * 0.9) / (r * 0.35)) - 1.0
+        };
+        canvas.fill(
+            (x - r * 1.2, y, x + r * 1.6, y + r * 1.4),
+            0.35,
+            move |px, py| sh(px, py) * r * 0.35,
+            |_, _| [0.2, 0.2, 0.22],
+        );
         match o.class / 8 {
             0 => {
                 // Cube: front face, lighter top face, darker side face (an oblique view).
                 let (s, d) = (r * 0.75, r * 0.45);
                 let (l, rt, top, bot) = (x - s, x + s - d * 0.5, y - s + d * 0.5, y + s);
                 let faces = [
-                    (vec![(l, top), (rt, top), (rt, bot), (l, bot)], shade(c, 0.85)),
-                    (vec![(l, top), (l + d, top - d), (rt + d, top - d), (rt, top)], mix(c, [1.0, 1.0, 1.0], 0.3)),
-                    (vec![(rt, top), (rt + d, top - d), (rt + d, bot - d), (rt, bot)], shade(c, 0.6)),
+                    (
+                        vec![(l, top), (rt, top), (rt, bot), (l, bot)],
+                        shade(c, 0.85),
+                    ),
+                    (
+                        vec![(l, top), (l + d, top - d), (rt + d, top - d), (rt, top)],
+                        mix(c, [1.0, 1.0, 1.0], 0.3),
+                    ),
+                    (
+                        vec![(rt, top), (rt + d, top - d), (rt + d, bot - d), (rt, bot)],
+                        shade(c, 0.6),
+                    ),
                 ];
                 for (pts, col) in faces {
                     canvas.fill(points_bbox(&pts), 1.0, polygon(pts), move |_, _| col);
@@ -145,7 +180,8 @@ fn draw_scene(canvas: &mut Canvas, scene: &Scene) {
                 // Sphere: shaded disc with a highlight.
                 let disc = move |px: f32, py: f32| (px - x).hypot(py - y) - r;
                 canvas.fill((x - r, y - r, x + r, y + r), 1.0, disc, move |px, py| {
-                    let l = 1.0 - ((px - x + r * 0.35).hypot(py - y + r * 0.35) / (1.6 * r)).min(1.0);
+                    let l =
+                        1.0 - ((px - x + r * 0.35).hypot(py - y + r * 0.35) / (1.6 * r)).min(1.0);
                     mix(shade(c, 0.55), mix(c, [1.0, 1.0, 1.0], 0.5), l)
                 });
             }
@@ -157,9 +193,21 @@ fn draw_scene(canvas: &mut Canvas, scene: &Scene) {
                     let bottom = ((px - x) / w).hypot((py - y - h) / (w * 0.35)) - 1.0;
                     rect.min(bottom * w * 0.35)
                 };
-                canvas.fill((x - r, y - r, x + r, y + r * 1.2), 1.0, body, move |px, _| shade(c, 0.95 - 0.4 * ((px - x) / w).abs().min(1.0)));
-                let top = move |px: f32, py: f32| (((px - x) / w).hypot((py - y + h) / (w * 0.35)) - 1.0) * w * 0.35;
-                canvas.fill((x - r, y - h - r * 0.4, x + r, y - h + r * 0.4), 1.0, top, move |_, _| mix(c, [1.0, 1.0, 1.0], 0.3));
+                canvas.fill(
+                    (x - r, y - r, x + r, y + r * 1.2),
+                    1.0,
+                    body,
+                    move |px, _| shade(c, 0.95 - 0.4 * ((px - x) / w).abs().min(1.0)),
+                );
+                let top = move |px: f32, py: f32| {
+                    (((px - x) / w).hypot((py - y + h) / (w * 0.35)) - 1.0) * w * 0.35
+                };
+                canvas.fill(
+                    (x - r, y - h - r * 0.4, x + r, y - h + r * 0.4),
+                    1.0,
+                    top,
+                    move |_, _| mix(c, [1.0, 1.0, 1.0], 0.3),
+                );
             }
         }
     }

@@ -14,7 +14,9 @@ impl Rng {
     /// An independent stream for item `i` of a data set seeded with `seed`, so items can be
     /// generated in parallel and still come out the same.
     pub fn for_item(seed: u64, i: u64) -> Self {
-        let mut r = Rng::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut r = Rng::new(
+            seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ i.wrapping_mul(0xD1B5_4A32_D192_ED03),
+        );
         r.next_u64();
         r
     }
@@ -96,13 +98,25 @@ mod tests {
             c
         });
         assert_eq!(counts[1], 0);
-        assert!((counts[2] as f32 / counts[0] as f32 - 2.0).abs() < 0.1, "{counts:?}");
+        assert!(
+            (counts[2] as f32 / counts[0] as f32 - 2.0).abs() < 0.1,
+            "{counts:?}"
+        );
     }
 
     #[test]
     fn item_streams_are_reproducible_and_distinct() {
-        assert_eq!(Rng::for_item(3, 10).next_u64(), Rng::for_item(3, 10).next_u64());
-        assert_ne!(Rng::for_item(3, 10).next_u64(), Rng::for_item(3, 11).next_u64());
-        assert_ne!(Rng::for_item(3, 10).next_u64(), Rng::for_item(4, 10).next_u64());
+        assert_eq!(
+            Rng::for_item(3, 10).next_u64(),
+            Rng::for_item(3, 10).next_u64()
+        );
+        assert_ne!(
+            Rng::for_item(3, 10).next_u64(),
+            Rng::for_item(3, 11).next_u64()
+        );
+        assert_ne!(
+            Rng::for_item(3, 10).next_u64(),
+            Rng::for_item(4, 10).next_u64()
+        );
     }
 }

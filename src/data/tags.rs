@@ -2,7 +2,10 @@
 //! lines `id,<colour> hair <colour> eyes`, and the images `images/<id>.jpg` (or `.png`, or
 //! beside tags.csv). [`write_tagged_faces`] writes the built-in faces in this format, so the
 //! loader is tested on real files.
-use super::faces::{face_labels, face_specs, render_faces, FaceLabels, FaceTags, FacesConfig, EYE_COLORS, HAIR_COLORS};
+use super::faces::{
+    face_labels, face_specs, render_faces, FaceLabels, FaceTags, FacesConfig, EYE_COLORS,
+    HAIR_COLORS,
+};
 use super::folder::load_images;
 use super::{new_folder, save_images, Dataset};
 use crate::{Error, Result};
@@ -28,19 +31,33 @@ pub fn parse_tags(text: &str, path: &Path) -> Result<Vec<TagLine>> {
             continue;
         }
         let bad = |msg: String| Error::data(path, Some(n + 1), msg);
-        let (id, tags) = line
-            .split_once(',')
-            .ok_or_else(|| bad(format!("expected `id,<colour> hair <colour> eyes`, got {line:?}")))?;
+        let (id, tags) = line.split_once(',').ok_or_else(|| {
+            bad(format!(
+                "expected `id,<colour> hair <colour> eyes`, got {line:?}"
+            ))
+        })?;
         let words: Vec<&str> = tags.split_whitespace().collect();
         let [hair, "hair", eye, "eyes"] = words.as_slice() else {
-            return Err(bad(format!("expected `<colour> hair <colour> eyes` after the id, got {:?}", tags.trim())));
+            return Err(bad(format!(
+                "expected `<colour> hair <colour> eyes` after the id, got {:?}",
+                tags.trim()
+            )));
         };
         let find = |list: &[&str], c: &str, what: &str| {
-            list.iter().position(|x| x.eq_ignore_ascii_case(c)).ok_or_else(|| {
-                bad(format!("unknown {what} colour {c:?} (known: {})", list.join(", ")))
-            })
+            list.iter()
+                .position(|x| x.eq_ignore_ascii_case(c))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "unknown {what} colour {c:?} (known: {})",
+                        list.join(", ")
+                    ))
+                })
         };
-        out.push(TagLine { id: id.trim().to_string(), hair: find(&HAIR_COLORS, hair, "hair")?, eye: find(&EYE_COLORS, eye, "eye")? });
+        out.push(TagLine {
+            id: id.trim().to_string(),
+            hair: find(&HAIR_COLORS, hair, "hair")?,
+            eye: find(&EYE_COLORS, eye, "eye")?,
+        });
     }
     if out.is_empty() {
         return Err(Error::data(path, None, "no tag lines"));
@@ -51,19 +68,40 @@ pub fn parse_tags(text: &str, path: &Path) -> Result<Vec<TagLine>> {
 /// Loads a tagged face folder at `size`×`size` with the chosen labels. Images that cannot be
 /// read are skipped with their tags (one summary line); a tag whose image is missing is an
 /// error naming the line.
-pub fn load_tagged_faces(root: impl AsRef<Path>, size: usize, labels: FaceLabels, cache: bool) -> Result<Dataset> {
+pub fn load_tagged_faces(
+    root: impl AsRef<Path>,
+    size: usize,
+    labels: FaceLabels,
+    cache: bool,
+) -> Result<Dataset> {
     let root = root.as_ref();
     let tags_path = root.join("tags.csv");
     let text = std::fs::read_to_string(&tags_path).map_err(|e| Error::io(&tags_path, e))?;
     let tags = parse_tags(&text, &tags_path)?;
-    let image_dir = if root.join("images").is_dir() { root.join("images") } else { root.to_path_buf() };
+    let image_dir = if root.join("images").is_dir() {
+        root.join("images")
+    } else {
+        root.to_path_buf()
+    };
     let mut files = Vec::with_capacity(tags.len());
     for (n, t) in tags.iter().enumerate() {
-        let found = ["jpg", "png", "jpeg"].iter().map(|e| image_dir.join(format!("{}.{e}", t.id))).find(|p| p.exists());
+        let found = ["jpg", "png", "jpeg"]
+            .iter()
+            .map(|e| image_dir.join(format!("{}.{e}", t.id)))
+            .find(|p| p.exists());
         match found {
             Some(p) => files.push(p),
             None => {
-                return Err(Error::data(&tags_path, Some(n + 1), format!("no image {}/{}.jpg or .png for id {:?}", image_dir.display(), t.id, t.id)))
+                return Err(Error::data(
+                    &tags_path,
+                    Some(n + 1),
+                    format!(
+                        "no image {}/{}.jpg or .png for id {:?}",
+                        image_dir.display(),
+                        t.id,
+                        t.id
+                    ),
+                ))
             }
         }
     }
@@ -74,11 +112,20 @@ pub fn load_tagged_faces(root: impl AsRef<Path>, size: usize, labels: FaceLabels
         .iter()
         .map(|f| {
             let t = by_file[f];
-            FaceTags { hair: t.hair, eye: t.eye, attributes: [false; 3] }
+            FaceTags {
+                hair: t.hair,
+                eye: t.eye,
+                attributes: [false; 3],
+            }
         })
         .collect();
     let (labels, label_names) = face_labels(&kept, labels);
-    Ok(Dataset { name: format!("{} {size}×{size}", root.display()), x: loaded.images, labels, label_names })
+    Ok(Dataset {
+        name: format!("{} {size}×{size}", root.display()),
+        x: loaded.images,
+        labels,
+        label_names,
+    })
 }
 
 /// Writes the built-in faces of `cfg` as a tagged face folder: `dir/images/<id>.jpg` and
@@ -88,8 +135,19 @@ pub fn write_tagged_faces(cfg: &FacesConfig, dir: impl AsRef<Path>) -> Result<Pa
     let images = dir.join("images");
     std::fs::create_dir_all(&images).map_err(|e| Error::io(&images, e))?;
     let specs = face_specs(cfg);
-    save_images(&render_faces(&specs, cfg.size, cfg.seed), &images, |i| format!("{i}.jpg"))?;
-    let csv: String = specs.iter().enumerate().map(|(i, s)| format!("{i},{} hair {} eyes\n", HAIR_COLORS[s.hair], EYE_COLORS[s.eye])).collect();
+    save_images(&render_faces(&specs, cfg.size, cfg.seed), &images, |i| {
+        format!("{i}.jpg")
+    })?;
+    let csv: String = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{i},{} hair {} eyes\n",
+                HAIR_COLORS[s.hair], EYE_COLORS[s.eye]
+            )
+        })
+        .collect();
     let tags = dir.join("tags.csv");
     std::fs::write(&tags, csv).map_err(|e| Error::io(&tags, e))?;
     Ok(dir)

@@ -16,7 +16,8 @@ fn bce(output: DOutput, d: &Tensor, target: &Tensor, what: &str) -> Tensor {
             // On CPU, torch's BCELoss itself when it takes the input (every value in [0, 1],
             // no NaN, targets in [0, 1]): one kernel each way instead of the dozen below.
             if d.device() == tch::Device::Cpu {
-                if let Ok(loss) = d.f_binary_cross_entropy::<Tensor>(target, None, Reduction::Mean) {
+                if let Ok(loss) = d.f_binary_cross_entropy::<Tensor>(target, None, Reduction::Mean)
+                {
                     return loss;
                 }
             }
@@ -25,7 +26,8 @@ fn bce(output: DOutput, d: &Tensor, target: &Tensor, what: &str) -> Tensor {
             // instead (the trainer reports it with its step): 0·Σd is NaN exactly then.
             let clean = d.nan_to_num(0.5, None, None);
             let each = |t: &Tensor| clean.binary_cross_entropy::<Tensor>(t, None, Reduction::None);
-            (target * each(&d.ones_like()) + (1f64 - target) * each(&d.zeros_like())).mean(None) + d.sum(None) * 0.0
+            (target * each(&d.ones_like()) + (1f64 - target) * each(&d.zeros_like())).mean(None)
+                + d.sum(None) * 0.0
         }
     }
 }
@@ -55,14 +57,27 @@ pub(super) fn d_parts(loss: Loss, r: &Tensor, f: &Tensor, t: Option<&Targets>) -
         (Loss::Minimax(o) | Loss::NonSaturating(o), Some(t)) => {
             let (real, fake) = (bce(o, r, &t.real, "D(x_r)"), bce(o, f, &t.fake, "D(x_f)"));
             let (prob_real, prob_fake) = (Some(probability(o, r)), Some(probability(o, f)));
-            return Parts { real: Some(real), fake: Some(fake), prob_real, prob_fake, ..Parts::default() };
+            return Parts {
+                real: Some(real),
+                fake: Some(fake),
+                prob_real,
+                prob_fake,
+                ..Parts::default()
+            };
         }
         (Loss::Wgan, _) => (-r.mean(None), f.mean(None)),
-        (Loss::Lsgan, Some(t)) => (0.5 * (r - &t.real).square().mean(None), 0.5 * (f - &t.fake).square().mean(None)),
+        (Loss::Lsgan, Some(t)) => (
+            0.5 * (r - &t.real).square().mean(None),
+            0.5 * (f - &t.fake).square().mean(None),
+        ),
         (Loss::Hinge, _) => ((1f64 - r).relu().mean(None), (1f64 + f).relu().mean(None)),
         _ => unreachable!("{loss}: not a plain adversarial loss, or targets missing"),
     };
-    Parts { real: Some(real), fake: Some(fake), ..Parts::default() }
+    Parts {
+        real: Some(real),
+        fake: Some(fake),
+        ..Parts::default()
+    }
 }
 
 pub(super) fn g_parts(loss: Loss, f: &Tensor) -> Parts {
@@ -70,7 +85,11 @@ pub(super) fn g_parts(loss: Loss, f: &Tensor) -> Parts {
         Loss::Minimax(o) | Loss::NonSaturating(o) => Some(probability(o, f)),
         _ => None,
     };
-    Parts { fake: Some(g_value(loss, f)), prob_fake, ..Parts::default() }
+    Parts {
+        fake: Some(g_value(loss, f)),
+        prob_fake,
+        ..Parts::default()
+    }
 }
 
 /// The G loss of a plain adversarial loss, which reads D's outputs on fakes only.

@@ -176,13 +176,19 @@ impl Loss {
 
     /// Whether the loss compares real and fake outputs (needs `d_real` in the G loss).
     pub fn is_relativistic(self) -> bool {
-        matches!(self, Loss::Rsgan | Loss::Rasgan | Loss::RaLsgan | Loss::RaHinge)
+        matches!(
+            self,
+            Loss::Rsgan | Loss::Rasgan | Loss::RaLsgan | Loss::RaHinge
+        )
     }
 
     /// Whether the D loss has targets (1 for real, 0 for fake) that [`Labels`] can change:
     /// the BCE losses, LSGAN, RSGAN and RaSGAN.
     pub fn has_targets(self) -> bool {
-        matches!(self, Loss::Minimax(_) | Loss::NonSaturating(_) | Loss::Lsgan | Loss::Rsgan | Loss::Rasgan)
+        matches!(
+            self,
+            Loss::Minimax(_) | Loss::NonSaturating(_) | Loss::Lsgan | Loss::Rsgan | Loss::Rasgan
+        )
     }
 
     /// The D loss's formula, as in the doc comment.
@@ -195,7 +201,9 @@ impl Loss {
             Loss::Rsgan => "−E[log σ(C(x_r) − C(x_f))]",
             Loss::Rasgan => "−E[log σ(C(x_r) − E C(x_f))] − E[log(1 − σ(C(x_f) − E C(x_r)))]",
             Loss::RaLsgan => "E[(C(x_r) − E C(x_f) − 1)²] + E[(C(x_f) − E C(x_r) + 1)²]",
-            Loss::RaHinge => "E[max(0, 1 − (C(x_r) − E C(x_f)))] + E[max(0, 1 + (C(x_f) − E C(x_r)))]",
+            Loss::RaHinge => {
+                "E[max(0, 1 − (C(x_r) − E C(x_f)))] + E[max(0, 1 + (C(x_f) − E C(x_r)))]"
+            }
         }
     }
 
@@ -209,7 +217,9 @@ impl Loss {
             Loss::Rsgan => "−E[log σ(C(x_f) − C(x_r))]",
             Loss::Rasgan => "−E[log(1 − σ(C(x_r) − E C(x_f)))] − E[log σ(C(x_f) − E C(x_r))]",
             Loss::RaLsgan => "E[(C(x_r) − E C(x_f) + 1)²] + E[(C(x_f) − E C(x_r) − 1)²]",
-            Loss::RaHinge => "E[max(0, 1 + (C(x_r) − E C(x_f)))] + E[max(0, 1 − (C(x_f) − E C(x_r)))]",
+            Loss::RaHinge => {
+                "E[max(0, 1 + (C(x_r) − E C(x_f)))] + E[max(0, 1 − (C(x_f) − E C(x_r)))]"
+            }
         }
     }
 }
@@ -252,7 +262,10 @@ impl Labels {
     /// Report 001 §4: real ∈ [0.75, 1.25), fake ∈ [0, 0.25)
     /// (`1 + (rand − 0.5)·0.5` and `rand·0.25`).
     pub fn noisy() -> Self {
-        Labels::Noisy { real: (0.75, 1.25), fake: (0.0, 0.25) }
+        Labels::Noisy {
+            real: (0.75, 1.25),
+            fake: (0.0, 0.25),
+        }
     }
 
     /// One-sided smoothing with real label 0.9.
@@ -292,7 +305,12 @@ impl Default for LossConfig {
 
 impl From<Loss> for LossConfig {
     fn from(loss: Loss) -> Self {
-        LossConfig { loss, real_weight: 1.0, fake_weight: 1.0, labels: Labels::Hard }
+        LossConfig {
+            loss,
+            real_weight: 1.0,
+            fake_weight: 1.0,
+            labels: Labels::Hard,
+        }
     }
 }
 
@@ -310,7 +328,10 @@ impl LossConfig {
     /// and 2.
     pub fn ratio(self, real: f64, fake: f64) -> Self {
         let sum = real + fake;
-        assert!(real >= 0.0 && fake >= 0.0 && sum > 0.0, "LossConfig::ratio: expected r, f ≥ 0 with r + f > 0, got {real}:{fake}");
+        assert!(
+            real >= 0.0 && fake >= 0.0 && sum > 0.0,
+            "LossConfig::ratio: expected r, f ≥ 0 with r + f > 0, got {real}:{fake}"
+        );
         self.weights(2.0 * real / sum, 2.0 * fake / sum)
     }
 
@@ -344,11 +365,20 @@ impl LossConfig {
         }
         let uniform = |t: &Tensor, (lo, hi): (f64, f64)| t.rand_like() * (hi - lo) + lo;
         Some(match self.labels {
-            Labels::Hard => Targets { real: d_real.ones_like(), fake: d_fake.zeros_like() },
-            Labels::OneSided(v) => Targets { real: d_real.full_like(v), fake: d_fake.zeros_like() },
+            Labels::Hard => Targets {
+                real: d_real.ones_like(),
+                fake: d_fake.zeros_like(),
+            },
+            Labels::OneSided(v) => Targets {
+                real: d_real.full_like(v),
+                fake: d_fake.zeros_like(),
+            },
             Labels::Noisy { real, fake } => {
                 let real = uniform(d_real, real);
-                Targets { real, fake: uniform(d_fake, fake) }
+                Targets {
+                    real,
+                    fake: uniform(d_fake, fake),
+                }
             }
         })
     }
@@ -361,16 +391,39 @@ impl LossConfig {
 
     /// The D loss with its pieces and the given targets (e.g. fixed noisy labels).
     pub fn d_terms_with(&self, d_real: &Tensor, d_fake: &Tensor, targets: Targets) -> LossTerms {
-        assert!(self.loss.has_targets(), "{}: the D loss has no 1/0 targets to replace (they do for BCE, LSGAN, RSGAN, RaSGAN)", self.loss);
-        for (what, t, d) in [("real", &targets.real, d_real), ("fake", &targets.fake, d_fake)] {
-            assert_eq!(t.size(), d.size(), "{}: {what} labels have shape {:?} but D's {what} output has shape {:?}", self.loss, t.size(), d.size());
+        assert!(
+            self.loss.has_targets(),
+            "{}: the D loss has no 1/0 targets to replace (they do for BCE, LSGAN, RSGAN, RaSGAN)",
+            self.loss
+        );
+        for (what, t, d) in [
+            ("real", &targets.real, d_real),
+            ("fake", &targets.fake, d_fake),
+        ] {
+            assert_eq!(
+                t.size(),
+                d.size(),
+                "{}: {what} labels have shape {:?} but D's {what} output has shape {:?}",
+                self.loss,
+                t.size(),
+                d.size()
+            );
         }
         self.d_terms_inner(d_real, d_fake, Some(targets))
     }
 
-    fn d_terms_inner(&self, d_real: &Tensor, d_fake: &Tensor, targets: Option<Targets>) -> LossTerms {
+    fn d_terms_inner(
+        &self,
+        d_real: &Tensor,
+        d_fake: &Tensor,
+        targets: Option<Targets>,
+    ) -> LossTerms {
         let (wr, wf) = (self.real_weight, self.fake_weight);
-        assert!(wr >= 0.0 && wf >= 0.0, "{}: loss weights must be ≥ 0, got real {wr}, fake {wf}", self.loss);
+        assert!(
+            wr >= 0.0 && wf >= 0.0,
+            "{}: loss weights must be ≥ 0, got real {wr}, fake {wf}",
+            self.loss
+        );
         let parts = if self.loss.is_relativistic() {
             relativistic::d_parts(self.loss, d_real, d_fake, targets.as_ref())
         } else {

@@ -39,14 +39,20 @@ pub struct GradientPenalty {
 
 impl Default for GradientPenalty {
     fn default() -> Self {
-        GradientPenalty { lambda: 10.0, one_sided: false }
+        GradientPenalty {
+            lambda: 10.0,
+            one_sided: false,
+        }
     }
 }
 
 impl GradientPenalty {
     /// The two-sided penalty with weight λ.
     pub fn new(lambda: f64) -> Self {
-        GradientPenalty { lambda, one_sided: false }
+        GradientPenalty {
+            lambda,
+            one_sided: false,
+        }
     }
 
     /// The one-sided form, max(0, ‖∇‖ − 1)².
@@ -62,7 +68,13 @@ impl GradientPenalty {
     }
 
     /// The penalty with a given α (N values, one per sample, any shape with N elements).
-    pub fn penalty_with_alpha(&self, critic: Critic, real: &Tensor, fake: &Tensor, alpha: &Tensor) -> Result<PenaltyTerms> {
+    pub fn penalty_with_alpha(
+        &self,
+        critic: Critic,
+        real: &Tensor,
+        fake: &Tensor,
+        alpha: &Tensor,
+    ) -> Result<PenaltyTerms> {
         let what = self.name();
         same_shape(what, "fake batch", real, fake)?;
         let alpha = per_sample(what, alpha, real)?;
@@ -71,7 +83,15 @@ impl GradientPenalty {
         let gap = &norms - 1.0;
         let gap = if self.one_sided { gap.relu() } else { gap };
         let value = self.lambda * gap.square().mean(None);
-        Ok(PenaltyTerms { name: what, weight: self.lambda, value, points, alpha: Some(alpha), critic_out, grad_norms: norms.detach() })
+        Ok(PenaltyTerms {
+            name: what,
+            weight: self.lambda,
+            value,
+            points,
+            alpha: Some(alpha),
+            critic_out,
+            grad_norms: norms.detach(),
+        })
     }
 
     fn name(&self) -> &'static str {
@@ -101,7 +121,10 @@ pub struct Dragan {
 
 impl Default for Dragan {
     fn default() -> Self {
-        Dragan { lambda: 10.0, noise_scale: 0.5 }
+        Dragan {
+            lambda: 10.0,
+            noise_scale: 0.5,
+        }
     }
 }
 
@@ -115,14 +138,28 @@ impl Dragan {
     }
 
     /// The penalty with a given α (N values) and noise u (shaped like `real`).
-    pub fn penalty_with(&self, critic: Critic, real: &Tensor, alpha: &Tensor, noise: &Tensor) -> Result<PenaltyTerms> {
+    pub fn penalty_with(
+        &self,
+        critic: Critic,
+        real: &Tensor,
+        alpha: &Tensor,
+        noise: &Tensor,
+    ) -> Result<PenaltyTerms> {
         let what = "DRAGAN penalty";
         same_shape(what, "noise", real, noise)?;
         let alpha = per_sample(what, alpha, real)?;
         let points = tch::no_grad(|| real + &alpha * self.noise_scale * real.std(true) * noise);
         let (points, critic_out, norms) = gradient_norms(what, critic, &points)?;
         let value = self.lambda * (&norms - 1.0).square().mean(None);
-        Ok(PenaltyTerms { name: what, weight: self.lambda, value, points, alpha: Some(alpha), critic_out, grad_norms: norms.detach() })
+        Ok(PenaltyTerms {
+            name: what,
+            weight: self.lambda,
+            value,
+            points,
+            alpha: Some(alpha),
+            critic_out,
+            grad_norms: norms.detach(),
+        })
     }
 }
 
@@ -146,9 +183,20 @@ impl R1 {
     pub fn penalty(&self, critic: Critic, real: &Tensor) -> Result<PenaltyTerms> {
         let what = "R1 penalty";
         let (points, critic_out, grad) = critic_gradient(what, critic, real)?;
-        let squared = grad.reshape([grad.size()[0], -1]).square().sum_dim_intlist(1, false, None);
+        let squared = grad
+            .reshape([grad.size()[0], -1])
+            .square()
+            .sum_dim_intlist(1, false, None);
         let value = 0.5 * self.gamma * squared.mean(None);
-        Ok(PenaltyTerms { name: what, weight: self.gamma, value, points, alpha: None, critic_out, grad_norms: squared.detach().sqrt() })
+        Ok(PenaltyTerms {
+            name: what,
+            weight: self.gamma,
+            value,
+            points,
+            alpha: None,
+            critic_out,
+            grad_norms: squared.detach().sqrt(),
+        })
     }
 }
 
@@ -209,8 +257,19 @@ impl PenaltyTerms {
 
 impl fmt::Display for PenaltyTerms {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let weight = if self.name.starts_with("R1") { "γ" } else { "λ" };
-        write!(f, "{} {:.4} ({weight} = {}); ‖∇C‖ per sample: {}", self.name, scalar(&self.value), self.weight, values(&self.grad_norms))
+        let weight = if self.name.starts_with("R1") {
+            "γ"
+        } else {
+            "λ"
+        };
+        write!(
+            f,
+            "{} {:.4} ({weight} = {}); ‖∇C‖ per sample: {}",
+            self.name,
+            scalar(&self.value),
+            self.weight,
+            values(&self.grad_norms)
+        )
     }
 }
 
@@ -225,16 +284,28 @@ fn per_sample_shape(x: &Tensor) -> Vec<i64> {
 fn per_sample(what: &str, alpha: &Tensor, x: &Tensor) -> Result<Tensor> {
     let n = x.size()[0];
     if alpha.numel() as i64 != n {
-        return Err(Error::shape(format!("{what}: alpha"), format!("{n} values, one per sample"), &alpha.size()));
+        return Err(Error::shape(
+            format!("{what}: alpha"),
+            format!("{n} values, one per sample"),
+            &alpha.size(),
+        ));
     }
-    Ok(alpha.detach().reshape(per_sample_shape(x)).to_kind(x.kind()).to_device(x.device()))
+    Ok(alpha
+        .detach()
+        .reshape(per_sample_shape(x))
+        .to_kind(x.kind())
+        .to_device(x.device()))
 }
 
 /// One line naming both shapes: "gradient penalty: fake batch: expected shape [4, 3] (the
 /// real batch's), got [2, 3]".
 fn same_shape(what: &str, other_name: &str, real: &Tensor, other: &Tensor) -> Result<()> {
     if real.size() != other.size() {
-        return Err(Error::shape(format!("{what}: {other_name}"), format!("{:?} (the real batch's)", real.size()), &other.size()));
+        return Err(Error::shape(
+            format!("{what}: {other_name}"),
+            format!("{:?} (the real batch's)", real.size()),
+            &other.size(),
+        ));
     }
     Ok(())
 }
@@ -246,15 +317,26 @@ fn critic_gradient(what: &str, critic: Critic, x: &Tensor) -> Result<(Tensor, Te
     if !out.requires_grad() {
         return Err(Error::setting(what, "the critic's output does not require grad (computed inside tch::no_grad, or detached?)"));
     }
-    let grad = Tensor::f_run_backward(&[&out], &[&x], true, true).map_err(|e| Error::torch(format!("{what}: gradient of C with respect to its input"), e))?;
+    let grad = Tensor::f_run_backward(&[&out], &[&x], true, true).map_err(|e| {
+        Error::torch(
+            format!("{what}: gradient of C with respect to its input"),
+            e,
+        )
+    })?;
     let grad = grad.into_iter().next().filter(Tensor::defined);
-    let grad = grad.ok_or_else(|| Error::setting(what, "the critic's output does not depend on its input"))?;
+    let grad = grad
+        .ok_or_else(|| Error::setting(what, "the critic's output does not depend on its input"))?;
     Ok((x, out, grad))
 }
 
 /// x as a leaf, C(x), and √(Σ g² + 1e-12) per sample.
 fn gradient_norms(what: &str, critic: Critic, x: &Tensor) -> Result<(Tensor, Tensor, Tensor)> {
     let (x, out, grad) = critic_gradient(what, critic, x)?;
-    let norms = (grad.reshape([grad.size()[0], -1]).square().sum_dim_intlist(1, false, None) + 1e-12).sqrt();
+    let norms = (grad
+        .reshape([grad.size()[0], -1])
+        .square()
+        .sum_dim_intlist(1, false, None)
+        + 1e-12)
+        .sqrt();
     Ok((x, out, norms))
 }

@@ -46,7 +46,15 @@ pub struct LossTerms {
 }
 
 impl LossTerms {
-    pub(crate) fn new(loss: Loss, side: Side, weights: (f64, f64), d_real: &Tensor, d_fake: &Tensor, parts: Parts, targets: Option<Targets>) -> Self {
+    pub(crate) fn new(
+        loss: Loss,
+        side: Side,
+        weights: (f64, f64),
+        d_real: &Tensor,
+        d_fake: &Tensor,
+        parts: Parts,
+        targets: Option<Targets>,
+    ) -> Self {
         let value = match (&parts.pair, &parts.real, &parts.fake) {
             (Some(pair), _, _) => pair.shallow_clone(),
             (None, Some(real), Some(fake)) if weights == (1.0, 1.0) => real + fake,
@@ -85,11 +93,24 @@ impl LossTerms {
 pub(crate) fn values(t: &Tensor) -> String {
     let t = t.detach().to_kind(tch::Kind::Double).flatten(0, -1);
     match Vec::<f64>::try_from(&t) {
-        Ok(v) if v.len() <= 8 => format!("[{}]", v.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", ")),
+        Ok(v) if v.len() <= 8 => format!(
+            "[{}]",
+            v.iter()
+                .map(|x| format!("{x:.4}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Ok(v) => {
             let mean = v.iter().sum::<f64>() / v.len() as f64;
-            let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
-            format!("mean {mean:.4} (min {lo:.4}, max {hi:.4}, {} values)", v.len())
+            let (lo, hi) = v
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                    (lo.min(x), hi.max(x))
+                });
+            format!(
+                "mean {mean:.4} (min {lo:.4}, max {hi:.4}, {} values)",
+                v.len()
+            )
         }
         Err(e) => format!("<{e}>"),
     }
@@ -105,36 +126,80 @@ impl fmt::Display for LossTerms {
             Side::D => (self.loss.d_formula(), "D"),
             Side::G => (self.loss.g_formula(), "G"),
         };
-        writeln!(f, "{} {side} loss {:.4} = {formula}", self.loss, scalar(&self.value))?;
+        writeln!(
+            f,
+            "{} {side} loss {:.4} = {formula}",
+            self.loss,
+            scalar(&self.value)
+        )?;
         if let (Some(real), Some(fake)) = (&self.real_term, &self.fake_term) {
             let (wr, wf) = self.weights;
-            writeln!(f, "  {wr}·real term {:.4} + {wf}·fake term {:.4}", scalar(real), scalar(fake))?;
+            writeln!(
+                f,
+                "  {wr}·real term {:.4} + {wf}·fake term {:.4}",
+                scalar(real),
+                scalar(fake)
+            )?;
         }
         let c = match self.loss {
             Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability) => "D",
             _ => "C",
         };
-        write!(f, "  E {c}(x_r) {:.4}, E {c}(x_f) {:.4}", scalar(&self.mean_real), scalar(&self.mean_fake))?;
+        write!(
+            f,
+            "  E {c}(x_r) {:.4}, E {c}(x_f) {:.4}",
+            scalar(&self.mean_real),
+            scalar(&self.mean_fake)
+        )?;
         if c == "C" {
             write!(f, ", E C(x_r) − E C(x_f) {:.4}", scalar(&self.wasserstein))?;
         }
         let (pair, ra) = (self.loss == Loss::Rsgan, self.loss.is_relativistic());
         let rows = [
-            (&self.diff_real, &self.prob_real, if pair { "C(x_r) − C(x_f)" } else if ra { "C(x_r) − E C(x_f)" } else { "C(x_r)" }),
-            (&self.diff_fake, &self.prob_fake, if pair { "C(x_f) − C(x_r)" } else if ra { "C(x_f) − E C(x_r)" } else { "C(x_f)" }),
+            (
+                &self.diff_real,
+                &self.prob_real,
+                if pair {
+                    "C(x_r) − C(x_f)"
+                } else if ra {
+                    "C(x_r) − E C(x_f)"
+                } else {
+                    "C(x_r)"
+                },
+            ),
+            (
+                &self.diff_fake,
+                &self.prob_fake,
+                if pair {
+                    "C(x_f) − C(x_r)"
+                } else if ra {
+                    "C(x_f) − E C(x_r)"
+                } else {
+                    "C(x_f)"
+                },
+            ),
         ];
         for (diff, prob, name) in rows {
             match (diff, prob) {
                 (Some(d), Some(p)) => write!(f, "\n  {name}: {} → σ: {}", values(d), values(p))?,
                 (Some(d), None) => write!(f, "\n  {name}: {}", values(d))?,
-                (None, Some(p)) if c == "D" => write!(f, "\n  {}: {}", name.replace('C', "D"), values(p))?,
+                (None, Some(p)) if c == "D" => {
+                    write!(f, "\n  {}: {}", name.replace('C', "D"), values(p))?
+                }
                 (None, Some(p)) => write!(f, "\n  σ({name}): {}", values(p))?,
                 (None, None) => {}
             }
         }
-        let soft = |t: &Targets| t.real.ne(1.0).any().int64_value(&[]) != 0 || t.fake.ne(0.0).any().int64_value(&[]) != 0;
+        let soft = |t: &Targets| {
+            t.real.ne(1.0).any().int64_value(&[]) != 0 || t.fake.ne(0.0).any().int64_value(&[]) != 0
+        };
         if let Some(t) = self.targets.as_ref().filter(|t| soft(t)) {
-            write!(f, "\n  labels: real {}, fake {}", values(&t.real), values(&t.fake))?;
+            write!(
+                f,
+                "\n  labels: real {}, fake {}",
+                values(&t.real),
+                values(&t.fake)
+            )?;
         }
         Ok(())
     }

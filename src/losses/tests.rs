@@ -18,14 +18,26 @@ fn softplus(x: f64) -> f64 {
 /// Report 002 §2's table: P(x_r is bread | C̄(x_f)) = σ(C(x_r) − E C(x_f)).
 #[test]
 fn bread_and_corgi_probabilities() {
-    for (c_real, c_fake, p) in [(8.0, [-4.0, -6.0], 1.0), (8.0, [6.0, 8.0], 0.73), (-3.0, [-4.0, -6.0], 0.88)] {
+    for (c_real, c_fake, p) in [
+        (8.0, [-4.0, -6.0], 1.0),
+        (8.0, [6.0, 8.0], 0.73),
+        (-3.0, [-4.0, -6.0], 0.88),
+    ] {
         let terms = Loss::Rasgan.d_terms(&t(&[c_real]), &t(&c_fake));
         let got = terms.prob_real.as_ref().unwrap().double_value(&[0, 0]);
-        assert!(close(got, p, 0.005), "C(x_r) = {c_real}, E C(x_f) = {}: P = {got}, the report says {p}", (c_fake[0] + c_fake[1]) / 2.0);
+        assert!(
+            close(got, p, 0.005),
+            "C(x_r) = {c_real}, E C(x_f) = {}: P = {got}, the report says {p}",
+            (c_fake[0] + c_fake[1]) / 2.0
+        );
     }
     // The standard GAN's absolute probability of the third scenario: σ(−3) ≈ .05.
     let d = Loss::BCE_WITH_LOGITS.d_terms(&t(&[-3.0]), &t(&[-5.0]));
-    assert!(close(d.prob_real.unwrap().double_value(&[0, 0]), 0.05, 0.005));
+    assert!(close(
+        d.prob_real.unwrap().double_value(&[0, 0]),
+        0.05,
+        0.005
+    ));
 }
 
 #[test]
@@ -34,25 +46,49 @@ fn rsgan_on_bread_and_corgi_is_minus_log_sigmoid_of_the_difference() {
         let d = Loss::Rsgan.d_loss(&t(&[r]), &t(&[f])).double_value(&[]);
         let g = Loss::Rsgan.g_loss(&t(&[r]), &t(&[f])).double_value(&[]);
         // −log σ(x) = softplus(−x)
-        assert!(close(d, softplus(-(r - f) as f64), 1e-6), "L_D({r}, {f}) = {d}");
-        assert!(close(g, softplus(-(f - r) as f64), 1e-6), "L_G({r}, {f}) = {g}");
+        assert!(
+            close(d, softplus(-(r - f) as f64), 1e-6),
+            "L_D({r}, {f}) = {d}"
+        );
+        assert!(
+            close(g, softplus(-(f - r) as f64), 1e-6),
+            "L_G({r}, {f}) = {g}"
+        );
     }
     // σ(8 − (−5)) = σ(13): D is sure, its loss is tiny, G's is about 13.
-    assert!(Loss::Rsgan.d_loss(&t(&[8.0]), &t(&[-5.0])).double_value(&[]) < 3e-6);
-    assert!(close(Loss::Rsgan.g_loss(&t(&[8.0]), &t(&[-5.0])).double_value(&[]), 13.0, 1e-5));
+    assert!(
+        Loss::Rsgan
+            .d_loss(&t(&[8.0]), &t(&[-5.0]))
+            .double_value(&[])
+            < 3e-6
+    );
+    assert!(close(
+        Loss::Rsgan
+            .g_loss(&t(&[8.0]), &t(&[-5.0]))
+            .double_value(&[]),
+        13.0,
+        1e-5
+    ));
 }
 
 #[test]
 fn the_table_prints_its_probability() {
-    let s = Loss::Rasgan.d_terms(&t(&[8.0]), &t(&[6.0, 8.0])).to_string();
-    assert!(s.contains("C(x_r) − E C(x_f): [1.0000] → σ: [0.7311]"), "{s}");
+    let s = Loss::Rasgan
+        .d_terms(&t(&[8.0]), &t(&[6.0, 8.0]))
+        .to_string();
+    assert!(
+        s.contains("C(x_r) − E C(x_f): [1.0000] → σ: [0.7311]"),
+        "{s}"
+    );
     assert!(s.starts_with("RaSGAN D loss"), "{s}");
 }
 
 #[test]
 fn logits_are_stable_where_probabilities_saturate() {
     // A D sure the fakes are fake (C = −200): log σ(−200) = −200, not −inf.
-    let g = Loss::BCE_WITH_LOGITS.g_loss(&t(&[0.0]), &t(&[-200.0])).double_value(&[]);
+    let g = Loss::BCE_WITH_LOGITS
+        .g_loss(&t(&[0.0]), &t(&[-200.0]))
+        .double_value(&[]);
     assert!(close(g, 200.0, 1e-3), "{g}");
     // On probabilities the log is clamped at −100 like torch's BCELoss: D(x_f) = 1 costs 100.
     let d = Loss::BCE.d_loss(&t(&[1.0]), &t(&[1.0])).double_value(&[]);
@@ -64,7 +100,10 @@ fn minimax_and_non_saturating_share_the_d_loss_not_the_g_loss() {
     let (r, f) = (t(&[0.9, 0.8]), t(&[0.1, 0.3]));
     for o in [DOutput::Probability, DOutput::Logit] {
         let (mm, ns) = (Loss::Minimax(o), Loss::NonSaturating(o));
-        assert_eq!(mm.d_loss(&r, &f).double_value(&[]), ns.d_loss(&r, &f).double_value(&[]));
+        assert_eq!(
+            mm.d_loss(&r, &f).double_value(&[]),
+            ns.d_loss(&r, &f).double_value(&[])
+        );
         let p = match o {
             DOutput::Probability => f.shallow_clone(),
             DOutput::Logit => f.sigmoid(),
@@ -95,14 +134,20 @@ fn wgan_hinge_and_lsgan_on_hand_values() {
     assert!(close(d(Loss::Lsgan), 0.3125 + 0.625, 1e-6));
     assert!(close(g(Loss::Lsgan), 1.625, 1e-6));
     let terms = Loss::Wgan.d_terms(&r, &f);
-    assert!(close(terms.wasserstein.double_value(&[]), 1.25 + 0.5, 1e-6), "{terms}");
+    assert!(
+        close(terms.wasserstein.double_value(&[]), 1.25 + 0.5, 1e-6),
+        "{terms}"
+    );
 }
 
 #[test]
 fn report_004_ratios_weight_the_terms() {
     let (r, f) = (t(&[0.7, 0.6]), t(&[0.2, 0.4]));
     let base = Loss::BCE.d_terms(&r, &f);
-    let (real, fake) = (base.real_term.unwrap().double_value(&[]), base.fake_term.unwrap().double_value(&[]));
+    let (real, fake) = (
+        base.real_term.unwrap().double_value(&[]),
+        base.fake_term.unwrap().double_value(&[]),
+    );
     assert!(close(base.value.double_value(&[]), real + fake, 1e-6));
     for (a, b) in [(1.0, 1.0), (3.0, 7.0), (0.0, 1.0), (7.0, 3.0), (1.0, 0.0)] {
         let got = Loss::BCE.ratio(a, b).d_loss(&r, &f).double_value(&[]);
@@ -116,21 +161,38 @@ fn report_004_ratios_weight_the_terms() {
 #[test]
 fn noisy_labels_are_in_report_001s_ranges() {
     let cfg = Loss::BCE.labels(Labels::noisy());
-    let (r, f) = (Tensor::full([500, 1], 0.5, (Kind::Float, tch::Device::Cpu)), Tensor::full([500, 1], 0.5, (Kind::Float, tch::Device::Cpu)));
+    let (r, f) = (
+        Tensor::full([500, 1], 0.5, (Kind::Float, tch::Device::Cpu)),
+        Tensor::full([500, 1], 0.5, (Kind::Float, tch::Device::Cpu)),
+    );
     let a = cfg.targets(&r, &f).unwrap();
     let range = |x: &Tensor| (x.min().double_value(&[]), x.max().double_value(&[]));
     let ((rlo, rhi), (flo, fhi)) = (range(&a.real), range(&a.fake));
-    assert!(rlo >= 0.75 && rhi < 1.25 && rhi > 1.2 && rlo < 0.8, "real labels in [{rlo}, {rhi}]");
-    assert!(flo >= 0.0 && fhi < 0.25 && fhi > 0.2 && flo < 0.05, "fake labels in [{flo}, {fhi}]");
+    assert!(
+        rlo >= 0.75 && rhi < 1.25 && rhi > 1.2 && rlo < 0.8,
+        "real labels in [{rlo}, {rhi}]"
+    );
+    assert!(
+        flo >= 0.0 && fhi < 0.25 && fhi > 0.2 && flo < 0.05,
+        "fake labels in [{flo}, {fhi}]"
+    );
     // One-sided smoothing changes only the real labels.
-    let s = Loss::BCE.labels(Labels::one_sided()).targets(&r, &f).unwrap();
-    assert_eq!((s.real.double_value(&[0, 0]), s.fake.double_value(&[0, 0])), (0.9f32 as f64, 0.0));
+    let s = Loss::BCE
+        .labels(Labels::one_sided())
+        .targets(&r, &f)
+        .unwrap();
+    assert_eq!(
+        (s.real.double_value(&[0, 0]), s.fake.double_value(&[0, 0])),
+        (0.9f32 as f64, 0.0)
+    );
 }
 
 #[test]
 #[should_panic(expected = "WGAN: the D loss has no 1/0 targets")]
 fn labels_on_a_loss_without_targets_fail() {
-    let _ = Loss::Wgan.labels(Labels::noisy()).d_loss(&t(&[1.0]), &t(&[0.0]));
+    let _ = Loss::Wgan
+        .labels(Labels::noisy())
+        .d_loss(&t(&[1.0]), &t(&[0.0]));
 }
 
 #[test]
@@ -151,7 +213,9 @@ fn gradients_flow_through_terms() {
     let f = t(&[0.1, 0.4]).set_requires_grad(true);
     for loss in Loss::ALL {
         let (r, f) = match loss {
-            Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability) => (r.sigmoid(), f.sigmoid()),
+            Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability) => {
+                (r.sigmoid(), f.sigmoid())
+            }
             _ => (r.shallow_clone(), f.shallow_clone()),
         };
         let terms = loss.d_terms(&r, &f);
@@ -167,16 +231,33 @@ fn penalties_of_a_linear_critic() {
     let lin = nn::linear(vs.root(), 3, 1, Default::default());
     let critic = |x: &Tensor| lin.forward(x);
     let w = lin.ws.norm().double_value(&[]);
-    let (real, fake) = (Tensor::randn([5, 3], tch::kind::FLOAT_CPU), Tensor::randn([5, 3], tch::kind::FLOAT_CPU));
-    let gp = GradientPenalty::default().penalty(&critic, &real, &fake).unwrap();
-    assert!(close(gp.value_f64(), 10.0 * (w - 1.0).powi(2), 1e-4), "{gp}");
+    let (real, fake) = (
+        Tensor::randn([5, 3], tch::kind::FLOAT_CPU),
+        Tensor::randn([5, 3], tch::kind::FLOAT_CPU),
+    );
+    let gp = GradientPenalty::default()
+        .penalty(&critic, &real, &fake)
+        .unwrap();
+    assert!(
+        close(gp.value_f64(), 10.0 * (w - 1.0).powi(2), 1e-4),
+        "{gp}"
+    );
     assert_eq!(gp.alpha.as_ref().unwrap().size(), [5, 1]);
-    let one = GradientPenalty::default().one_sided().penalty(&critic, &real, &fake).unwrap();
-    assert!(close(one.value_f64(), 10.0 * (w - 1.0).max(0.0).powi(2), 1e-4), "{one}");
+    let one = GradientPenalty::default()
+        .one_sided()
+        .penalty(&critic, &real, &fake)
+        .unwrap();
+    assert!(
+        close(one.value_f64(), 10.0 * (w - 1.0).max(0.0).powi(2), 1e-4),
+        "{one}"
+    );
     let r1 = R1::default().penalty(&critic, &real).unwrap();
     assert!(close(r1.value_f64(), 5.0 * w * w, 1e-4), "{r1}");
     let dragan = Dragan::default().penalty(&critic, &real).unwrap();
-    assert!(close(dragan.value_f64(), 10.0 * (w - 1.0).powi(2), 1e-4), "{dragan}");
+    assert!(
+        close(dragan.value_f64(), 10.0 * (w - 1.0).powi(2), 1e-4),
+        "{dragan}"
+    );
     // The penalty trains the critic: its gradient reaches the weights.
     gp.value.backward();
     assert!(lin.ws.grad().abs().sum(None).double_value(&[]) > 0.0);
@@ -187,17 +268,30 @@ fn penalty_on_mismatched_batches_names_both_shapes() {
     let critic = |x: &Tensor| x.sum_dim_intlist(1, false, None);
     let real = Tensor::zeros([4, 3, 8, 8], tch::kind::FLOAT_CPU);
     let fake = Tensor::zeros([2, 3, 8, 8], tch::kind::FLOAT_CPU);
-    let e = GradientPenalty::default().penalty(&critic, &real, &fake).unwrap_err().to_string();
+    let e = GradientPenalty::default()
+        .penalty(&critic, &real, &fake)
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "gradient penalty: fake batch: expected shape [4, 3, 8, 8] (the real batch's), got [2, 3, 8, 8]");
-    let e = R1::default().penalty(&|x: &Tensor| x.zeros_like().sum(None).detach(), &real).unwrap_err().to_string();
-    assert!(e.starts_with("R1 penalty: the critic's output does not require grad"), "{e}");
+    let e = R1::default()
+        .penalty(&|x: &Tensor| x.zeros_like().sum(None).detach(), &real)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("R1 penalty: the critic's output does not require grad"),
+        "{e}"
+    );
 }
 
 #[test]
 fn weight_clipping_clamps_every_parameter() {
     let vs = nn::VarStore::new(tch::Device::Cpu);
     let _ = nn::linear(vs.root(), 50, 20, Default::default());
-    let before = vs.trainable_variables().iter().map(|v| v.copy()).collect::<Vec<_>>();
+    let before = vs
+        .trainable_variables()
+        .iter()
+        .map(|v| v.copy())
+        .collect::<Vec<_>>();
     WeightClip::default().apply(&vs);
     for (b, a) in before.iter().zip(vs.trainable_variables()) {
         assert!(a.equal(&b.clamp(-0.01, 0.01)));
@@ -212,7 +306,11 @@ fn display_examples() {
     let shown = [
         Loss::Rsgan.d_terms(&r, &f).to_string(),
         Loss::Rasgan.g_terms(&r, &f).to_string(),
-        Loss::BCE.ratio(3.0, 7.0).labels(Labels::noisy()).d_terms(&r.sigmoid(), &f.sigmoid()).to_string(),
+        Loss::BCE
+            .ratio(3.0, 7.0)
+            .labels(Labels::noisy())
+            .d_terms(&r.sigmoid(), &f.sigmoid())
+            .to_string(),
         Loss::BCE_WITH_LOGITS.g_terms(&r, &f).to_string(),
         Loss::Wgan.d_terms(&r, &f).to_string(),
         Loss::RaHinge.d_terms(&r, &f).to_string(),
@@ -223,6 +321,14 @@ fn display_examples() {
     let vs = nn::VarStore::new(tch::Device::Cpu);
     let lin = nn::linear(vs.root(), 3, 1, Default::default());
     let x = Tensor::randn([4, 3], tch::kind::FLOAT_CPU);
-    println!("{}", GradientPenalty::default().penalty(&|x| lin.forward(x), &x, &x.randn_like()).unwrap());
-    println!("{}", R1::default().penalty(&|x| lin.forward(x), &x).unwrap());
+    println!(
+        "{}",
+        GradientPenalty::default()
+            .penalty(&|x| lin.forward(x), &x, &x.randn_like())
+            .unwrap()
+    );
+    println!(
+        "{}",
+        R1::default().penalty(&|x| lin.forward(x), &x).unwrap()
+    );
 }

@@ -23,7 +23,19 @@ pub const FEATURES: i64 = 128;
 /// The small CNN both evaluators use: three stride-2 convolutions and global average pooling
 /// at 32×32 (the features), then a linear head with `outputs` logits.
 fn trunk_and_head(p: &nn::Path, outputs: i64) -> (nn::Sequential, nn::Linear) {
-    let conv = |i, o, name: &str| nn::conv2d(p / name, i, o, 3, nn::ConvConfig { stride: 2, padding: 1, ..Default::default() });
+    let conv = |i, o, name: &str| {
+        nn::conv2d(
+            p / name,
+            i,
+            o,
+            3,
+            nn::ConvConfig {
+                stride: 2,
+                padding: 1,
+                ..Default::default()
+            },
+        )
+    };
     let trunk = nn::seq()
         .add(conv(3, 32, "c1"))
         .add_fn(|x| x.leaky_relu())
@@ -32,7 +44,10 @@ fn trunk_and_head(p: &nn::Path, outputs: i64) -> (nn::Sequential, nn::Linear) {
         .add(conv(64, FEATURES, "c3"))
         .add_fn(|x| x.leaky_relu())
         .add_fn(|x| x.mean_dim(&[2i64, 3][..], false, Kind::Float));
-    (trunk, nn::linear(p / "head", FEATURES, outputs, Default::default()))
+    (
+        trunk,
+        nn::linear(p / "head", FEATURES, outputs, Default::default()),
+    )
 }
 
 /// The CNN of an evaluator with its variables: built, loaded from the committed weights, saved.
@@ -53,12 +68,15 @@ impl Cnn {
     fn builtin(device: Device, outputs: i64, file: &str) -> Result<Self> {
         let mut c = Self::new(device, outputs);
         let path = weights_path(file);
-        c.vs.load(&path).map_err(|err| Error::torch(format!("loading {}", path.display()), err))?;
+        c.vs.load(&path)
+            .map_err(|err| Error::torch(format!("loading {}", path.display()), err))?;
         Ok(c)
     }
 
     fn save(&self, path: &std::path::Path) -> Result<()> {
-        self.vs.save(path).map_err(|e| Error::torch(format!("saving {}", path.display()), e))
+        self.vs
+            .save(path)
+            .map_err(|e| Error::torch(format!("saving {}", path.display()), e))
     }
 
     fn forward(&self, x: &Tensor) -> Tensor {
@@ -85,11 +103,17 @@ fn prepare(images: &Tensor, device: Device, what: &str) -> Result<Tensor> {
         return Err(Error::shape(what, "[N, 3, S, S] with S ≥ 32", &s));
     }
     let x = images.detach().to_device(device).to_kind(Kind::Float);
-    Ok(if s[2] == 32 { x } else { x.adaptive_avg_pool2d([32, 32]) })
+    Ok(if s[2] == 32 {
+        x
+    } else {
+        x.adaptive_avg_pool2d([32, 32])
+    })
 }
 
 fn weights_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/metrics/weights").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("src/metrics/weights")
+        .join(name)
 }
 
 /// Runs `f` over `x` in chunks without gradients and concatenates the results.
@@ -158,12 +182,23 @@ impl FaceEvaluator {
 
     /// Share of images judged to be faces (the reports' "face count", as a rate).
     pub fn face_rate(&self, images: &Tensor) -> Result<f64> {
-        Ok(self.judge(images)?.face.ge(0.5).to_kind(Kind::Float).mean(Kind::Float).double_value(&[]))
+        Ok(self
+            .judge(images)?
+            .face
+            .ge(0.5)
+            .to_kind(Kind::Float)
+            .mean(Kind::Float)
+            .double_value(&[]))
     }
 
     /// Accuracy of a conditional generator: the share of images whose hair and eye colour
     /// are the requested ones (`hair`, `eye`: class indices `[N]`). Returns (hair, eye, both).
-    pub fn tag_accuracy(&self, images: &Tensor, hair: &Tensor, eye: &Tensor) -> Result<(f64, f64, f64)> {
+    pub fn tag_accuracy(
+        &self,
+        images: &Tensor,
+        hair: &Tensor,
+        eye: &Tensor,
+    ) -> Result<(f64, f64, f64)> {
         let j = self.judge(images)?;
         let dev = j.hair.device();
         let h = j.hair.eq_tensor(&hair.to_device(dev).to_kind(Kind::Int64));
@@ -177,8 +212,10 @@ impl FaceEvaluator {
         let j = self.judge(images)?;
         let faces = j.face.ge(0.5);
         let n = images.size()[0] as usize;
-        let hair = Vec::<i64>::try_from(j.hair.masked_select(&faces)).map_err(|e| Error::torch("face evaluator", e))?;
-        let eye = Vec::<i64>::try_from(j.eye.masked_select(&faces)).map_err(|e| Error::torch("face evaluator", e))?;
+        let hair = Vec::<i64>::try_from(j.hair.masked_select(&faces))
+            .map_err(|e| Error::torch("face evaluator", e))?;
+        let eye = Vec::<i64>::try_from(j.eye.masked_select(&faces))
+            .map_err(|e| Error::torch("face evaluator", e))?;
         let mut hist = [[0f64; 11]; 12];
         for (h, e) in hair.iter().zip(&eye) {
             hist[*h as usize][*e as usize] += 1.0;
@@ -211,18 +248,41 @@ impl FaceEvaluator {
         let mut opt = nn::Adam::default().build(&e.vs, 2e-3).expect("Adam");
         let mut rng = Rng::new(seed);
         for step in 0..steps {
-            let cfg = FacesConfig { n: 128, size: 32, seed: seed.wrapping_mul(1_000_003).wrapping_add(step as u64), ..Default::default() };
+            let cfg = FacesConfig {
+                n: 128,
+                size: 32,
+                seed: seed.wrapping_mul(1_000_003).wrapping_add(step as u64),
+                ..Default::default()
+            };
             let specs = face_specs(&cfg);
             let faces = render_faces(&specs, 32, cfg.seed).to_device(device);
             let neg = negatives(&faces, &mut rng);
             let x = Tensor::cat(&[&faces, &neg], 0);
             let out = e.forward(&x);
-            let is_face = Tensor::cat(&[Tensor::ones([128], (Kind::Float, device)), Tensor::zeros([neg.size()[0]], (Kind::Float, device))], 0);
-            let face_loss = out.narrow(1, 0, 1).squeeze_dim(1).binary_cross_entropy_with_logits::<Tensor>(&is_face, None, None, tch::Reduction::Mean);
-            let hair = Tensor::from_slice(&specs.iter().map(|s| s.hair as i64).collect::<Vec<_>>()).to_device(device);
-            let eye = Tensor::from_slice(&specs.iter().map(|s| s.eye as i64).collect::<Vec<_>>()).to_device(device);
+            let is_face = Tensor::cat(
+                &[
+                    Tensor::ones([128], (Kind::Float, device)),
+                    Tensor::zeros([neg.size()[0]], (Kind::Float, device)),
+                ],
+                0,
+            );
+            let face_loss = out
+                .narrow(1, 0, 1)
+                .squeeze_dim(1)
+                .binary_cross_entropy_with_logits::<Tensor>(
+                    &is_face,
+                    None,
+                    None,
+                    tch::Reduction::Mean,
+                );
+            let hair = Tensor::from_slice(&specs.iter().map(|s| s.hair as i64).collect::<Vec<_>>())
+                .to_device(device);
+            let eye = Tensor::from_slice(&specs.iter().map(|s| s.eye as i64).collect::<Vec<_>>())
+                .to_device(device);
             let pos = out.narrow(0, 0, 128);
-            let loss = face_loss + pos.narrow(1, 1, 12).cross_entropy_for_logits(&hair) + pos.narrow(1, 13, 11).cross_entropy_for_logits(&eye);
+            let loss = face_loss
+                + pos.narrow(1, 1, 12).cross_entropy_for_logits(&hair)
+                + pos.narrow(1, 13, 11).cross_entropy_for_logits(&eye);
             opt.backward_step(&loss);
         }
         FaceEvaluator(e)
@@ -246,14 +306,25 @@ fn negatives(faces: &Tensor, rng: &mut Rng) -> Tensor {
     let opts = (Kind::Float, dev);
     let k = n / 5;
     let noise = Tensor::rand([k, 3, 32, 32], opts) * 2 - 1;
-    let smooth = Tensor::randn([k, 3, 4, 4], opts).upsample_bilinear2d([32, 32], false, None, None).tanh();
-    let flat = (Tensor::rand([k, 3, 1, 1], opts) * 2 - 1).expand([k, 3, 32, 32], false).contiguous();
+    let smooth = Tensor::randn([k, 3, 4, 4], opts)
+        .upsample_bilinear2d([32, 32], false, None, None)
+        .tanh();
+    let flat = (Tensor::rand([k, 3, 1, 1], opts) * 2 - 1)
+        .expand([k, 3, 32, 32], false)
+        .contiguous();
     // Faces cut into 4×4 patches of 8×8 pixels, shuffled.
     let mut perm: Vec<i64> = (0..16).collect();
     rng.shuffle(&mut perm);
     let f = faces.narrow(0, 0, k);
-    let patches = f.view([k, 3, 4, 8, 4, 8]).permute([0, 1, 2, 4, 3, 5]).reshape([k, 3, 16, 8, 8]);
-    let shuffled = patches.index_select(2, &Tensor::from_slice(&perm).to_device(dev)).view([k, 3, 4, 4, 8, 8]).permute([0, 1, 2, 4, 3, 5]).reshape([k, 3, 32, 32]);
+    let patches = f
+        .view([k, 3, 4, 8, 4, 8])
+        .permute([0, 1, 2, 4, 3, 5])
+        .reshape([k, 3, 16, 8, 8]);
+    let shuffled = patches
+        .index_select(2, &Tensor::from_slice(&perm).to_device(dev))
+        .view([k, 3, 4, 4, 8, 8])
+        .permute([0, 1, 2, 4, 3, 5])
+        .reshape([k, 3, 32, 32]);
     let blended = faces.narrow(0, k, k) * 0.5 + (Tensor::rand([k, 3, 32, 32], opts) * 2 - 1) * 0.5;
     Tensor::cat(&[noise, smooth, flat, shuffled, blended], 0)
 }
@@ -283,11 +354,16 @@ impl ObjectEvaluator {
     pub fn accuracy(&self, images: &Tensor, labels: &Tensor) -> Result<f64> {
         let logits = self.logits(images)?;
         let labels = labels.to_device(logits.device()).to_kind(Kind::Float);
-        let ks = Vec::<f32>::try_from(labels.sum_dim_intlist(1, false, Kind::Float)).map_err(|e| Error::torch("object accuracy", e))?;
+        let ks = Vec::<f32>::try_from(labels.sum_dim_intlist(1, false, Kind::Float))
+            .map_err(|e| Error::torch("object accuracy", e))?;
         let mut total = 0.0;
         for (i, &k) in ks.iter().enumerate() {
             let (_, top) = logits.get(i as i64).topk(k.max(1.0) as i64, 0, true, true);
-            let hit = labels.get(i as i64).index_select(0, &top).sum(Kind::Float).double_value(&[]);
+            let hit = labels
+                .get(i as i64)
+                .index_select(0, &top)
+                .sum(Kind::Float)
+                .double_value(&[]);
             total += hit / k.max(1.0) as f64;
         }
         Ok(total / ks.len().max(1) as f64)
@@ -301,8 +377,16 @@ impl ObjectEvaluator {
         for step in 0..steps {
             let scenes = object_scenes(128, seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
             let x = render_scenes(&scenes, 32).to_device(device);
-            let y = crate::data::objects::multi_hot(&scenes.iter().map(Scene::classes).collect::<Vec<_>>()).to_device(device);
-            let loss = e.forward(&x).binary_cross_entropy_with_logits::<Tensor>(&y, None, None, tch::Reduction::Mean);
+            let y = crate::data::objects::multi_hot(
+                &scenes.iter().map(Scene::classes).collect::<Vec<_>>(),
+            )
+            .to_device(device);
+            let loss = e.forward(&x).binary_cross_entropy_with_logits::<Tensor>(
+                &y,
+                None,
+                None,
+                tch::Reduction::Mean,
+            );
             opt.backward_step(&loss);
         }
         ObjectEvaluator(e)
@@ -316,7 +400,12 @@ impl ObjectEvaluator {
 
 /// The specs of a held-out face set (seeds far from those training uses).
 pub fn held_out_faces(n: usize, size: usize) -> (Tensor, Vec<FaceSpec>) {
-    let cfg = FacesConfig { n, size, seed: 0xE7A1_0000, ..Default::default() };
+    let cfg = FacesConfig {
+        n,
+        size,
+        seed: 0xE7A1_0000,
+        ..Default::default()
+    };
     let specs = face_specs(&cfg);
     (render_faces(&specs, size, cfg.seed), specs)
 }

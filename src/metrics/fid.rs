@@ -29,11 +29,18 @@ impl FeatureStats {
         if s.len() != 2 || s[0] < 2 {
             return Err(Error::shape("feature statistics", "[N, D] with N ≥ 2", &s));
         }
-        let f = features.detach().to_device(Device::Cpu).to_kind(Kind::Double);
+        let f = features
+            .detach()
+            .to_device(Device::Cpu)
+            .to_kind(Kind::Double);
         let mean = f.mean_dim(&[0i64][..], false, Kind::Double);
         let c = &f - &mean;
         let cov = c.transpose(0, 1).matmul(&c) / (s[0] - 1) as f64;
-        Ok(FeatureStats { mean, cov, n: s[0] as usize })
+        Ok(FeatureStats {
+            mean,
+            cov,
+            n: s[0] as usize,
+        })
     }
 }
 
@@ -49,11 +56,20 @@ fn sqrt_psd(m: &Tensor) -> Tensor {
 /// The Fréchet distance d² between two feature distributions.
 pub fn frechet_distance(a: &FeatureStats, b: &FeatureStats) -> Result<f64> {
     if a.mean.size() != b.mean.size() {
-        return Err(Error::shape("Fréchet distance: second statistics", format!("{:?} (the first's feature size)", a.mean.size()), &b.mean.size()));
+        return Err(Error::shape(
+            "Fréchet distance: second statistics",
+            format!("{:?} (the first's feature size)", a.mean.size()),
+            &b.mean.size(),
+        ));
     }
-    let diff = (&a.mean - &b.mean).square().sum(Kind::Double).double_value(&[]);
+    let diff = (&a.mean - &b.mean)
+        .square()
+        .sum(Kind::Double)
+        .double_value(&[]);
     let s1 = sqrt_psd(&a.cov);
-    let cross = sqrt_psd(&s1.matmul(&b.cov).matmul(&s1)).trace().double_value(&[]);
+    let cross = sqrt_psd(&s1.matmul(&b.cov).matmul(&s1))
+        .trace()
+        .double_value(&[]);
     let tr = a.cov.trace().double_value(&[]) + b.cov.trace().double_value(&[]);
     Ok(diff + tr - 2.0 * cross)
 }
@@ -97,7 +113,9 @@ impl FeatureExtractor {
             FeatureExtractor::Faces(e) => e.features(images),
             FeatureExtractor::Objects(e) => e.features(images),
             FeatureExtractor::TorchScript(m) => tch::no_grad(|| {
-                let out = m.forward_ts(&[images]).map_err(|e| Error::torch("TorchScript feature extractor", e))?;
+                let out = m
+                    .forward_ts(&[images])
+                    .map_err(|e| Error::torch("TorchScript feature extractor", e))?;
                 Ok(out.flatten(1, -1))
             }),
         }

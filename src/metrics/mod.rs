@@ -5,7 +5,7 @@
 //! - [`evaluators`]: networks trained on the built-in data: face / hair / eye, objects;
 //! - [`fid`]: Fréchet distance over the evaluators' features or a TorchScript model.
 
-pub mod modes;
 pub mod evaluators;
 pub mod fid;
+pub mod modes;
 pub mod pairs;

@@ -39,13 +39,22 @@ impl fmt::Display for ModeCoverage {
 pub fn mode_coverage(samples: &Tensor, mixture: &Mixture) -> Result<ModeCoverage> {
     let size = samples.size();
     if size.len() != 2 || size[1] != 2 || size[0] == 0 {
-        return Err(Error::shape("mode coverage samples", "[N, 2] with N > 0", &size));
+        return Err(Error::shape(
+            "mode coverage samples",
+            "[N, 2] with N > 0",
+            &size,
+        ));
     }
     let s = samples.detach().to_device(Device::Cpu).to_kind(Kind::Float);
     let centers: Vec<f32> = mixture.centers.iter().flat_map(|&(x, y)| [x, y]).collect();
     let c = Tensor::from_slice(&centers).view([-1, 2]);
-    let d = s.unsqueeze(1).f_sub(&c.unsqueeze(0)).map_err(|e| Error::torch("mode coverage", e))?
-        .square().sum_dim_intlist(2, false, Kind::Float).sqrt(); // [N, K]
+    let d = s
+        .unsqueeze(1)
+        .f_sub(&c.unsqueeze(0))
+        .map_err(|e| Error::torch("mode coverage", e))?
+        .square()
+        .sum_dim_intlist(2, false, Kind::Float)
+        .sqrt(); // [N, K]
     let (dmin, nearest) = d.min_dim(1, false);
     let dmin = Vec::<f32>::try_from(dmin).map_err(|e| Error::torch("mode coverage", e))?;
     let nearest = Vec::<i64>::try_from(nearest).map_err(|e| Error::torch("mode coverage", e))?;
@@ -77,7 +86,11 @@ mod tests {
             let score = mode_coverage(&data.x, &m).unwrap();
             assert_eq!(score.captured, m.n_modes(), "{}: {score}", m.name);
             // 3 std in 2-D holds 1 − e^{−4.5} ≈ 98.9 % of a Gaussian's mass.
-            assert!((score.high_quality - 0.989).abs() < 0.01, "{}: {score}", m.name);
+            assert!(
+                (score.high_quality - 0.989).abs() < 0.01,
+                "{}: {score}",
+                m.name
+            );
         }
     }
 
@@ -91,6 +104,9 @@ mod tests {
         let s = mode_coverage(&noise, &m).unwrap();
         assert!(s.high_quality < 0.01, "{s}");
         let e = mode_coverage(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu)), &m).unwrap_err();
-        assert_eq!(e.to_string(), "mode coverage samples: expected shape [N, 2] with N > 0, got [4, 3]");
+        assert_eq!(
+            e.to_string(),
+            "mode coverage samples: expected shape [N, 2] with N > 0, got [4, 3]"
+        );
     }
 }

@@ -22,13 +22,20 @@ impl fmt::Display for PairScore {
 /// Scores `fake` against `truth` (both `[N, C, H, W]` in [−1, 1], same shape).
 pub fn pair_score(fake: &Tensor, truth: &Tensor) -> Result<PairScore> {
     if fake.size() != truth.size() || fake.dim() != 4 {
-        return Err(Error::shape("pair score: translations", format!("{:?} (the true pairs' shape, [N, C, H, W])", truth.size()), &fake.size()));
+        return Err(Error::shape(
+            "pair score: translations",
+            format!("{:?} (the true pairs' shape, [N, C, H, W])", truth.size()),
+            &fake.size(),
+        ));
     }
     let a = (fake.detach().to_kind(Kind::Double) + 1.0) / 2.0;
     let b = (truth.detach().to_kind(Kind::Double) + 1.0) / 2.0;
     let diff = (a.clamp(0.0, 1.0) - b.clamp(0.0, 1.0)).flatten(1, -1);
     let l1 = diff.abs().mean(Kind::Double).double_value(&[]);
-    let mse = diff.square().mean_dim(&[1i64][..], false, Kind::Double).clamp_min(1e-10);
+    let mse = diff
+        .square()
+        .mean_dim(&[1i64][..], false, Kind::Double)
+        .clamp_min(1e-10);
     let psnr = (mse.log10() * -10.0).mean(Kind::Double).double_value(&[]);
     Ok(PairScore { l1, psnr })
 }
@@ -47,8 +54,12 @@ mod tests {
         // A constant offset of 0.2 in [−1, 1] is 0.1 in [0, 1]: L1 0.1, PSNR 20 dB.
         let a = Tensor::zeros([2, 3, 4, 4], (Kind::Float, Device::Cpu));
         let s = pair_score(&(&a + 0.2), &a).unwrap();
-        assert!((s.l1 - 0.1).abs() < 1e-6 && (s.psnr - 20.0).abs() < 1e-4, "{s}");
-        let e = pair_score(&a, &Tensor::zeros([2, 3, 4, 5], (Kind::Float, Device::Cpu))).unwrap_err();
+        assert!(
+            (s.l1 - 0.1).abs() < 1e-6 && (s.psnr - 20.0).abs() < 1e-4,
+            "{s}"
+        );
+        let e =
+            pair_score(&a, &Tensor::zeros([2, 3, 4, 5], (Kind::Float, Device::Cpu))).unwrap_err();
         assert!(e.to_string().contains("got [2, 3, 4, 4]"), "{e}");
     }
 }

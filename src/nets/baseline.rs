@@ -23,7 +23,12 @@ pub struct BaselineConfig {
 
 impl Default for BaselineConfig {
     fn default() -> Self {
-        BaselineConfig { z_dim: 100, dim: 64, channels: 3, image_size: 64 }
+        BaselineConfig {
+            z_dim: 100,
+            dim: 64,
+            channels: 3,
+            image_size: 64,
+        }
     }
 }
 
@@ -39,23 +44,36 @@ pub struct BaselineGenerator {
 /// `dconv_bn_relu` blocks (ConvTranspose2d(5, 2, padding 2, output_padding 1, no bias) +
 /// BatchNorm2d + ReLU, `l2_5.0`–`l2_5.2`), ConvTranspose2d to `channels` + Tanh
 /// (`l2_5.3`, `l2_5.4`). 5,142,083 parameters at the defaults. DCGAN init (`weights_init`).
-pub fn baseline_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &BaselineConfig) -> BaselineGenerator {
+pub fn baseline_generator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &BaselineConfig,
+) -> BaselineGenerator {
     let p = p.borrow();
     let n = stages("baseline generator", cfg.image_size);
     let top = cfg.dim << (n - 1);
     let up = ConvOpts::new(2, 2).output_padding(1);
     let l1 = Layers::seq(p / "l1", |s| {
-        s.linear(cfg.z_dim, top * 16, false).batch_norm1d(top * 16).relu();
+        s.linear(cfg.z_dim, top * 16, false)
+            .batch_norm1d(top * 16)
+            .relu();
     });
     let l2_5 = Layers::seq(p / "l2_5", |s| {
         for k in 0..n - 1 {
             s.seq(|b| {
-                b.conv_transpose2d(top >> k, top >> (k + 1), 5, up.no_bias()).batch_norm2d(top >> (k + 1)).relu();
+                b.conv_transpose2d(top >> k, top >> (k + 1), 5, up.no_bias())
+                    .batch_norm2d(top >> (k + 1))
+                    .relu();
             });
         }
         s.conv_transpose2d(cfg.dim, cfg.channels, 5, up).tanh();
     });
-    let info = NetInfo::new("baseline generator", p, z_shapes(cfg.z_dim), None, l1.iter().chain(l2_5.iter()));
+    let info = NetInfo::new(
+        "baseline generator",
+        p,
+        z_shapes(cfg.z_dim),
+        None,
+        l1.iter().chain(l2_5.iter()),
+    );
     init::dcgan_init(&info.variables());
     BaselineGenerator { l1, l2_5, info }
 }
@@ -77,7 +95,12 @@ pub struct BaselineDiscriminator {
     info: NetInfo,
 }
 
-fn baseline_d(p: &nn::Path, name: &'static str, cfg: &BaselineConfig, critic: bool) -> BaselineDiscriminator {
+fn baseline_d(
+    p: &nn::Path,
+    name: &'static str,
+    cfg: &BaselineConfig,
+    critic: bool,
+) -> BaselineDiscriminator {
     let n = stages(name, cfg.image_size);
     let down = ConvOpts::new(2, 2);
     let ls = Layers::seq(p / "ls", |s| {
@@ -96,7 +119,13 @@ fn baseline_d(p: &nn::Path, name: &'static str, cfg: &BaselineConfig, critic: bo
             s.sigmoid();
         }
     });
-    let info = NetInfo::new(name, p, image_shape(cfg.channels, cfg.image_size), None, ls.iter());
+    let info = NetInfo::new(
+        name,
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        None,
+        ls.iter(),
+    );
     init::dcgan_init(&info.variables());
     BaselineDiscriminator { ls, info }
 }
@@ -104,14 +133,20 @@ fn baseline_d(p: &nn::Path, name: &'static str, cfg: &BaselineConfig, critic: bo
 /// Report 000 §1 discriminator: Conv2d(5, 2, 2) + LeakyReLU(0.2) (`ls.0`, `ls.1`), then
 /// `conv_bn_lrelu` blocks (`ls.2`–`ls.4`), Conv2d(512 → 1, 4) + Sigmoid (`ls.5`, `ls.6`);
 /// probabilities `[N]`. 4,316,545 parameters at the defaults. DCGAN init.
-pub fn baseline_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &BaselineConfig) -> BaselineDiscriminator {
+pub fn baseline_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &BaselineConfig,
+) -> BaselineDiscriminator {
     baseline_d(p.borrow(), "baseline discriminator", cfg, false)
 }
 
 /// Report 000 §2 WGAN-GP critic (`Discriminator_GP`): the discriminator without BatchNorm
 /// (blocks `ls.2`–`ls.4` are Conv2d + LeakyReLU) and without Sigmoid; scores `[N]`.
 /// 4,314,753 parameters at the defaults. DCGAN init.
-pub fn baseline_critic<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &BaselineConfig) -> BaselineDiscriminator {
+pub fn baseline_critic<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &BaselineConfig,
+) -> BaselineDiscriminator {
     baseline_d(p.borrow(), "baseline critic", cfg, true)
 }
 

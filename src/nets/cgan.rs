@@ -29,7 +29,15 @@ pub struct CganConfig {
 
 impl Default for CganConfig {
     fn default() -> Self {
-        CganConfig { z_dim: 25, n_classes: 24, ngf: 64, ndf: 64, channels: 3, image_size: 64, sigmoid: false }
+        CganConfig {
+            z_dim: 25,
+            n_classes: 24,
+            ngf: 64,
+            ndf: 64,
+            channels: 3,
+            image_size: 64,
+            sigmoid: false,
+        }
     }
 }
 
@@ -41,9 +49,26 @@ pub struct ConcatGenerator {
 }
 
 /// The DCGAN generator on `[z, labels]` (z first), for reports 003 and 004.
-pub(crate) fn concat_generator(p: &nn::Path, name: &'static str, z_dim: i64, n_classes: i64, ngf: i64, channels: i64, image_size: i64) -> ConcatGenerator {
+pub(crate) fn concat_generator(
+    p: &nn::Path,
+    name: &'static str,
+    z_dim: i64,
+    n_classes: i64,
+    ngf: i64,
+    channels: i64,
+    image_size: i64,
+) -> ConcatGenerator {
     stages(name, image_size);
-    let main = Layers::seq(p / "main", |s| g_main(s, z_dim + n_classes, ngf, channels, image_size, GHidden::BatchNorm { dropout: 0.0 }));
+    let main = Layers::seq(p / "main", |s| {
+        g_main(
+            s,
+            z_dim + n_classes,
+            ngf,
+            channels,
+            image_size,
+            GHidden::BatchNorm { dropout: 0.0 },
+        )
+    });
     let info = NetInfo::new(name, p, z_shapes(z_dim), Some(n_classes), main.iter());
     init::dcgan_init(&info.variables());
     ConcatGenerator { main, info }
@@ -53,7 +78,15 @@ pub(crate) fn concat_generator(p: &nn::Path, name: &'static str, z_dim: i64, n_c
 /// then the DCGAN generator (`main.0`–`main.13`, ConvTranspose2d(49 → 512, 4) first). DCGAN
 /// init (the PyTorch DCGAN tutorial the report builds on).
 pub fn cgan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CganConfig) -> ConcatGenerator {
-    concat_generator(p.borrow(), "cgan generator", cfg.z_dim, cfg.n_classes, cfg.ngf, cfg.channels, cfg.image_size)
+    concat_generator(
+        p.borrow(),
+        "cgan generator",
+        cfg.z_dim,
+        cfg.n_classes,
+        cfg.ngf,
+        cfg.channels,
+        cfg.image_size,
+    )
 }
 
 impl ConcatGenerator {
@@ -79,23 +112,56 @@ pub struct CganDiscriminator {
 /// Report 004 discriminator: `feature_input` Linear(24 → 64·64) reshaped to a 4th input
 /// channel after the image, then the DCGAN discriminator (`main.0`–`main.11`, Conv2d(4 → 64)
 /// first, Conv2d(512 → 1, 4) last); scores `[N]` (logits unless `sigmoid`). DCGAN init.
-pub fn cgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CganConfig) -> CganDiscriminator {
+pub fn cgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &CganConfig,
+) -> CganDiscriminator {
     let p = p.borrow();
     stages("cgan discriminator", cfg.image_size);
-    let feature_input = linear(&(p / "feature_input"), cfg.n_classes, cfg.image_size * cfg.image_size, true);
-    let main = d_main(p, cfg.channels + 1, cfg.ndf, cfg.image_size, Trunk::BatchNorm, false);
+    let feature_input = linear(
+        &(p / "feature_input"),
+        cfg.n_classes,
+        cfg.image_size * cfg.image_size,
+        true,
+    );
+    let main = d_main(
+        p,
+        cfg.channels + 1,
+        cfg.ndf,
+        cfg.image_size,
+        Trunk::BatchNorm,
+        false,
+    );
     let layers = [&feature_input].into_iter().chain(main.iter());
-    let info = NetInfo::new("cgan discriminator", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_classes), layers);
+    let info = NetInfo::new(
+        "cgan discriminator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        Some(cfg.n_classes),
+        layers,
+    );
     init::dcgan_init(&info.variables());
-    CganDiscriminator { feature_input, main, size: cfg.image_size, sigmoid: cfg.sigmoid, info }
+    CganDiscriminator {
+        feature_input,
+        main,
+        size: cfg.image_size,
+        sigmoid: cfg.sigmoid,
+        info,
+    }
 }
 
 impl CganDiscriminator {
     /// Scores `[N]` for images `[N, channels, size, size]` and labels `[N, n_classes]`.
     pub fn try_forward_ct(&self, x: &Tensor, cond: &Tensor, train: bool) -> Result<Tensor> {
         let cond = self.info.check(x, cond)?;
-        let label_plane = self.feature_input.forward_t(&cond, train).view([-1, 1, self.size, self.size]);
-        let y = self.main.forward_t(&Tensor::cat(&[x.shallow_clone(), label_plane], 1), train).view([-1]);
+        let label_plane = self
+            .feature_input
+            .forward_t(&cond, train)
+            .view([-1, 1, self.size, self.size]);
+        let y = self
+            .main
+            .forward_t(&Tensor::cat(&[x.shallow_clone(), label_plane], 1), train)
+            .view([-1]);
         Ok(if self.sigmoid { y.sigmoid() } else { y })
     }
 }

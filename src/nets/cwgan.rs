@@ -32,14 +32,29 @@ pub struct CwganConfig {
 
 impl Default for CwganConfig {
     fn default() -> Self {
-        CwganConfig { z_dim: 100, n_tags: 23, ngf: 64, ndf: 64, channels: 3, image_size: 64 }
+        CwganConfig {
+            z_dim: 100,
+            n_tags: 23,
+            ngf: 64,
+            ndf: 64,
+            channels: 3,
+            image_size: 64,
+        }
     }
 }
 
 /// Report 003 generator: z (100) and the 23 tags concatenated as channels at 1×1, then the
 /// DCGAN generator (`main.0`–`main.13`). DCGAN init.
 pub fn cwgan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CwganConfig) -> ConcatGenerator {
-    concat_generator(p.borrow(), "cwgan generator", cfg.z_dim, cfg.n_tags, cfg.ngf, cfg.channels, cfg.image_size)
+    concat_generator(
+        p.borrow(),
+        "cwgan generator",
+        cfg.z_dim,
+        cfg.n_tags,
+        cfg.ngf,
+        cfg.channels,
+        cfg.image_size,
+    )
 }
 
 /// Report 003 critic (see [`cwgan_critic`]).
@@ -55,8 +70,21 @@ pub struct CwganCritic {
 pub fn cwgan_critic<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CwganConfig) -> CwganCritic {
     let p = p.borrow();
     stages("cwgan critic", cfg.image_size);
-    let main = d_main(p, cfg.channels + cfg.n_tags, cfg.ndf, cfg.image_size, Trunk::Plain, false);
-    let info = NetInfo::new("cwgan critic", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_tags), main.iter());
+    let main = d_main(
+        p,
+        cfg.channels + cfg.n_tags,
+        cfg.ndf,
+        cfg.image_size,
+        Trunk::Plain,
+        false,
+    );
+    let info = NetInfo::new(
+        "cwgan critic",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        Some(cfg.n_tags),
+        main.iter(),
+    );
     init::dcgan_init(&info.variables());
     CwganCritic { main, info }
 }
@@ -66,8 +94,13 @@ impl CwganCritic {
     pub fn try_forward_ct(&self, x: &Tensor, tags: &Tensor, train: bool) -> Result<Tensor> {
         let tags = self.info.check(x, tags)?;
         let s = x.size();
-        let tiled = tags.view([s[0], -1, 1, 1]).expand([s[0], -1, s[2], s[3]], false);
-        Ok(self.main.forward_t(&Tensor::cat(&[x.shallow_clone(), tiled], 1), train).view([-1]))
+        let tiled = tags
+            .view([s[0], -1, 1, 1])
+            .expand([s[0], -1, s[2], s[3]], false);
+        Ok(self
+            .main
+            .forward_t(&Tensor::cat(&[x.shallow_clone(), tiled], 1), train)
+            .view([-1]))
     }
 }
 

@@ -44,7 +44,17 @@ pub struct CycleGanConfig {
 
 impl Default for CycleGanConfig {
     fn default() -> Self {
-        CycleGanConfig { channels: 3, image_size: 256, ngf: 64, ndf: 64, n_blocks: 6, norm: CycleGanNorm::Instance, dropout: false, d_layers: 3, sigmoid: false }
+        CycleGanConfig {
+            channels: 3,
+            image_size: 256,
+            ngf: 64,
+            ndf: 64,
+            n_blocks: 6,
+            norm: CycleGanNorm::Instance,
+            dropout: false,
+            d_layers: 3,
+            sigmoid: false,
+        }
     }
 }
 
@@ -74,41 +84,69 @@ pub struct ResnetGenerator {
 /// norm, added to the input); two ConvTranspose2d(3, 2, 1, output_padding 1) + norm + ReLU;
 /// ReflectionPad2d(3) + Conv2d(7) + Tanh. 7,837,699 parameters at the defaults. CycleGAN's
 /// normal init (gain 0.02).
-pub fn cyclegan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CycleGanConfig) -> ResnetGenerator {
+pub fn cyclegan_generator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &CycleGanConfig,
+) -> ResnetGenerator {
     let p = p.borrow();
-    assert!(cfg.image_size % 4 == 0, "cyclegan generator: image_size must be a multiple of 4, got {}", cfg.image_size);
+    assert!(
+        cfg.image_size % 4 == 0,
+        "cyclegan generator: image_size must be a multiple of 4, got {}",
+        cfg.image_size
+    );
     let (bias, norm) = cfg.norm();
     let ngf = cfg.ngf;
     let model = Layers::seq(p / "model", |s| {
-        s.reflection_pad2d(3).conv2d(cfg.channels, ngf, 7, ConvOpts::default().bias(bias));
+        s.reflection_pad2d(3)
+            .conv2d(cfg.channels, ngf, 7, ConvOpts::default().bias(bias));
         norm(s, ngf);
         s.relu();
         for mult in [1, 2] {
-            s.conv2d(ngf * mult, ngf * mult * 2, 3, ConvOpts::new(2, 1).bias(bias));
+            s.conv2d(
+                ngf * mult,
+                ngf * mult * 2,
+                3,
+                ConvOpts::new(2, 1).bias(bias),
+            );
             norm(s, ngf * mult * 2);
             s.relu();
         }
         let dim = ngf * 4;
         for _ in 0..cfg.n_blocks {
             s.residual("conv_block", |b| {
-                b.reflection_pad2d(1).conv2d(dim, dim, 3, ConvOpts::default().bias(bias));
+                b.reflection_pad2d(1)
+                    .conv2d(dim, dim, 3, ConvOpts::default().bias(bias));
                 norm(b, dim);
                 b.relu();
                 if cfg.dropout {
                     b.dropout(0.5);
                 }
-                b.reflection_pad2d(1).conv2d(dim, dim, 3, ConvOpts::default().bias(bias));
+                b.reflection_pad2d(1)
+                    .conv2d(dim, dim, 3, ConvOpts::default().bias(bias));
                 norm(b, dim);
             });
         }
         for mult in [4, 2] {
-            s.conv_transpose2d(ngf * mult, ngf * mult / 2, 3, ConvOpts::new(2, 1).output_padding(1).bias(bias));
+            s.conv_transpose2d(
+                ngf * mult,
+                ngf * mult / 2,
+                3,
+                ConvOpts::new(2, 1).output_padding(1).bias(bias),
+            );
             norm(s, ngf * mult / 2);
             s.relu();
         }
-        s.reflection_pad2d(3).conv2d(ngf, cfg.channels, 7, ConvOpts::default()).tanh();
+        s.reflection_pad2d(3)
+            .conv2d(ngf, cfg.channels, 7, ConvOpts::default())
+            .tanh();
     });
-    let info = NetInfo::new("cyclegan generator", p, image_shape(cfg.channels, cfg.image_size), None, model.iter());
+    let info = NetInfo::new(
+        "cyclegan generator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        None,
+        model.iter(),
+    );
     init::normal_init(&info.variables(), 0.02);
     ResnetGenerator { model, info }
 }
@@ -133,17 +171,26 @@ pub struct PatchGanDiscriminator {
 /// Conv2d(4, 1, 1) + norm + LeakyReLU; Conv2d(512 → 1, 4, 1, 1) [+ Sigmoid] (`model.0`–
 /// `model.11`); a map `[N, 1, 30, 30]` at 256×256. 2,764,737 parameters at the defaults.
 /// CycleGAN's normal init (gain 0.02).
-pub fn patchgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CycleGanConfig) -> PatchGanDiscriminator {
+pub fn patchgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &CycleGanConfig,
+) -> PatchGanDiscriminator {
     let p = p.borrow();
     let (bias, norm) = cfg.norm();
     let ndf = cfg.ndf;
     let model = Layers::seq(p / "model", |s| {
-        s.conv2d(cfg.channels, ndf, 4, ConvOpts::new(2, 1)).leaky_relu(0.2);
+        s.conv2d(cfg.channels, ndf, 4, ConvOpts::new(2, 1))
+            .leaky_relu(0.2);
         let mut mult = 1;
         for n in 1..=cfg.d_layers {
             let (prev, stride) = (mult, if n < cfg.d_layers { 2 } else { 1 });
             mult = (1 << n).min(8);
-            s.conv2d(ndf * prev, ndf * mult, 4, ConvOpts::new(stride, 1).bias(bias));
+            s.conv2d(
+                ndf * prev,
+                ndf * mult,
+                4,
+                ConvOpts::new(stride, 1).bias(bias),
+            );
             norm(s, ndf * mult);
             s.leaky_relu(0.2);
         }
@@ -152,7 +199,13 @@ pub fn patchgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CycleGanC
             s.sigmoid();
         }
     });
-    let info = NetInfo::new("patchgan discriminator", p, image_shape(cfg.channels, cfg.image_size), None, model.iter());
+    let info = NetInfo::new(
+        "patchgan discriminator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        None,
+        model.iter(),
+    );
     init::normal_init(&info.variables(), 0.02);
     PatchGanDiscriminator { model, info }
 }

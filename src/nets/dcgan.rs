@@ -31,12 +31,23 @@ pub(crate) enum GHidden {
 /// The DCGAN generator's `main`: ConvTranspose2d(nz → ngf·2^(n−1), 4, 1, 0) from 1×1 to 4×4,
 /// then ×2 per stage down to ngf channels, ConvTranspose2d(ngf → channels, 4, 2, 1) + Tanh;
 /// all without bias.
-pub(crate) fn g_main(s: &mut Seq, nz: i64, ngf: i64, channels: i64, image_size: i64, hidden: GHidden) {
+pub(crate) fn g_main(
+    s: &mut Seq,
+    nz: i64,
+    ngf: i64,
+    channels: i64,
+    image_size: i64,
+    hidden: GHidden,
+) {
     let n = stages("generator", image_size);
     let mut cin = nz;
     for k in 0..n {
         let cout = ngf << (n - 1 - k);
-        let opts = if k == 0 { ConvOpts::new(1, 0) } else { ConvOpts::new(2, 1) };
+        let opts = if k == 0 {
+            ConvOpts::new(1, 0)
+        } else {
+            ConvOpts::new(2, 1)
+        };
         s.conv_transpose2d(cin, cout, 4, opts.no_bias());
         match hidden {
             GHidden::Selu => {
@@ -52,7 +63,8 @@ pub(crate) fn g_main(s: &mut Seq, nz: i64, ngf: i64, channels: i64, image_size: 
         }
         cin = cout;
     }
-    s.conv_transpose2d(ngf, channels, 4, ConvOpts::new(2, 1).no_bias()).tanh();
+    s.conv_transpose2d(ngf, channels, 4, ConvOpts::new(2, 1).no_bias())
+        .tanh();
 }
 
 /// The kind of DCGAN discriminator trunk.
@@ -105,7 +117,14 @@ pub(crate) fn d_trunk(s: &mut Seq, channels: i64, ndf: i64, image_size: i64, tru
 
 /// A DCGAN discriminator's `main` at `p.main`: [`d_trunk`] from `in_channels`, then
 /// Conv2d(top → 1, 4, 1, 0) from 4×4 to one score [and the Sigmoid module].
-pub(crate) fn d_main(p: &nn::Path, in_channels: i64, ndf: i64, image_size: i64, trunk: Trunk, sigmoid_module: bool) -> Layers {
+pub(crate) fn d_main(
+    p: &nn::Path,
+    in_channels: i64,
+    ndf: i64,
+    image_size: i64,
+    trunk: Trunk,
+    sigmoid_module: bool,
+) -> Layers {
     Layers::seq(p / "main", |s| {
         let top = d_trunk(s, in_channels, ndf, image_size, trunk);
         trunk.conv(s, top, 1, ConvOpts::new(1, 0));
@@ -138,7 +157,15 @@ pub struct DcganConfig {
 
 impl Default for DcganConfig {
     fn default() -> Self {
-        DcganConfig { z_dim: 100, ngf: 64, ndf: 64, channels: 3, image_size: 64, sigmoid: true, dropout: 0.0 }
+        DcganConfig {
+            z_dim: 100,
+            ngf: 64,
+            ndf: 64,
+            channels: 3,
+            image_size: 64,
+            sigmoid: true,
+            dropout: 0.0,
+        }
     }
 }
 
@@ -154,13 +181,22 @@ pub struct DcganGenerator {
 /// parameters at the defaults. With `dropout: 0.5`, tip (b): BatchNorm → Dropout → ReLU. DCGAN
 /// init.
 pub fn dcgan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> DcganGenerator {
-    let hidden = GHidden::BatchNorm { dropout: cfg.dropout };
+    let hidden = GHidden::BatchNorm {
+        dropout: cfg.dropout,
+    };
     dcgan_like_generator(p.borrow(), "dcgan generator", cfg, hidden)
 }
 
-pub(crate) fn dcgan_like_generator(p: &nn::Path, name: &'static str, cfg: &DcganConfig, hidden: GHidden) -> DcganGenerator {
+pub(crate) fn dcgan_like_generator(
+    p: &nn::Path,
+    name: &'static str,
+    cfg: &DcganConfig,
+    hidden: GHidden,
+) -> DcganGenerator {
     stages(name, cfg.image_size);
-    let main = Layers::seq(p / "main", |s| g_main(s, cfg.z_dim, cfg.ngf, cfg.channels, cfg.image_size, hidden));
+    let main = Layers::seq(p / "main", |s| {
+        g_main(s, cfg.z_dim, cfg.ngf, cfg.channels, cfg.image_size, hidden)
+    });
     let info = NetInfo::new(name, p, z_shapes(cfg.z_dim), None, main.iter());
     match hidden {
         GHidden::Selu => selu_init(&info),
@@ -181,7 +217,11 @@ fn selu_init(info: &NetInfo) {
         for (name, w) in info.variables() {
             if w.dim() == 4 {
                 let cin = w.size()[0];
-                let fan_in = if name.starts_with("main.0.") { cin } else { 4 * cin };
+                let fan_in = if name.starts_with("main.0.") {
+                    cin
+                } else {
+                    4 * cin
+                };
                 let mut w = w;
                 let _ = w.normal_(0.0, (fan_in as f64).powf(-0.5));
             }
@@ -219,26 +259,66 @@ pub(crate) enum Sigmoid {
 
 /// A discriminator of the DCGAN shape on `channels`-channel images (DCGAN init, except with
 /// spectral norm, whose SNGAN keeps PyTorch's defaults).
-pub(crate) fn dcgan_like_discriminator(p: &nn::Path, name: &'static str, channels: i64, ndf: i64, image_size: i64, trunk: Trunk, sigmoid: Sigmoid) -> DcganDiscriminator {
+pub(crate) fn dcgan_like_discriminator(
+    p: &nn::Path,
+    name: &'static str,
+    channels: i64,
+    ndf: i64,
+    image_size: i64,
+    trunk: Trunk,
+    sigmoid: Sigmoid,
+) -> DcganDiscriminator {
     stages(name, image_size);
-    let main = d_main(p, channels, ndf, image_size, trunk, sigmoid == Sigmoid::Module);
-    let info = NetInfo::new(name, p, image_shape(channels, image_size), None, main.iter());
+    let main = d_main(
+        p,
+        channels,
+        ndf,
+        image_size,
+        trunk,
+        sigmoid == Sigmoid::Module,
+    );
+    let info = NetInfo::new(
+        name,
+        p,
+        image_shape(channels, image_size),
+        None,
+        main.iter(),
+    );
     // SNGAN keeps PyTorch's default init. (The SELU D keeps the DCGAN init: with LeCun normal
     // it won at once in a quick run, D(G(z)) 0.02 at step 400; with PyTorch's default it held
     // D(x) at 0.92 where the DCGAN init let it fall to 0.67 with the same G.)
     if trunk != Trunk::SpectralNorm {
         init::dcgan_init(&info.variables());
     }
-    DcganDiscriminator { main, sigmoid: sigmoid == Sigmoid::InForward, info }
+    DcganDiscriminator {
+        main,
+        sigmoid: sigmoid == Sigmoid::InForward,
+        info,
+    }
 }
 
 /// Report 001 §1 DCGAN discriminator: Conv2d(4, 2, 1) + LeakyReLU(0.2), then Conv2d +
 /// BatchNorm + LeakyReLU per stage (`main.0`–`main.10`), Conv2d(512 → 1, 4) (`main.11`),
 /// Sigmoid in `forward` when `sigmoid`; scores `[N]`. 2,765,568 parameters at the defaults.
 /// DCGAN init.
-pub fn dcgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &DcganConfig) -> DcganDiscriminator {
-    let sigmoid = if cfg.sigmoid { Sigmoid::InForward } else { Sigmoid::None };
-    dcgan_like_discriminator(p.borrow(), "dcgan discriminator", cfg.channels, cfg.ndf, cfg.image_size, Trunk::BatchNorm, sigmoid)
+pub fn dcgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &DcganConfig,
+) -> DcganDiscriminator {
+    let sigmoid = if cfg.sigmoid {
+        Sigmoid::InForward
+    } else {
+        Sigmoid::None
+    };
+    dcgan_like_discriminator(
+        p.borrow(),
+        "dcgan discriminator",
+        cfg.channels,
+        cfg.ndf,
+        cfg.image_size,
+        Trunk::BatchNorm,
+        sigmoid,
+    )
 }
 
 impl DcganDiscriminator {

@@ -27,7 +27,9 @@ fn apply<'a>(vars: impl IntoIterator<Item = (&'a String, &'a Tensor)>, rule: Rul
     let vars: Vec<(&String, &Tensor)> = vars.into_iter().collect();
     let names: HashSet<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
     let module = |name: &str| name.rsplit_once('.').map_or("", |(m, _)| m).to_string();
-    let is_norm = |m: &str| names.contains(format!("{m}{}running_mean", if m.is_empty() { "" } else { "." }).as_str());
+    let is_norm = |m: &str| {
+        names.contains(format!("{m}{}running_mean", if m.is_empty() { "" } else { "." }).as_str())
+    };
     let leaf = |name: &str| name.rsplit('.').next().unwrap_or(name).to_string();
     // Modules whose weight is a Conv (or Linear, for Rule::Normal) weight: their bias is reset too.
     let mut weighted = HashSet::new();
@@ -83,17 +85,31 @@ mod tests {
         tch::manual_seed(0);
         let vs = nn::VarStore::new(tch::Device::Cpu);
         let _l = Layers::seq(&vs.root() / "main", |s| {
-            s.conv2d(64, 128, 4, ConvOpts::new(2, 1)).batch_norm2d(2000).linear(4, 3000, true);
+            s.conv2d(64, 128, 4, ConvOpts::new(2, 1))
+                .batch_norm2d(2000)
+                .linear(4, 3000, true);
         });
         let before = vs.variables()["main.2.weight"].copy();
         let conv_bias = vs.variables()["main.0.bias"].copy();
         dcgan_init(&vs.variables());
         let v = vs.variables();
         let (s, m) = std_mean(&v["main.0.weight"]);
-        assert!((s - 0.02).abs() < 0.001 && m.abs() < 0.001, "conv weight std {s} mean {m}");
+        assert!(
+            (s - 0.02).abs() < 0.001 && m.abs() < 0.001,
+            "conv weight std {s} mean {m}"
+        );
         let (s, m) = std_mean(&v["main.1.weight"]);
-        assert!((s - 0.02).abs() < 0.002 && (m - 1.0).abs() < 0.002, "BN weight std {s} mean {m}");
-        assert_eq!(v["main.1.bias"].abs().sum(tch::Kind::Float).double_value(&[]), 0.0);
+        assert!(
+            (s - 0.02).abs() < 0.002 && (m - 1.0).abs() < 0.002,
+            "BN weight std {s} mean {m}"
+        );
+        assert_eq!(
+            v["main.1.bias"]
+                .abs()
+                .sum(tch::Kind::Float)
+                .double_value(&[]),
+            0.0
+        );
         assert!(v["main.2.weight"].equal(&before), "Linear untouched");
         assert!(v["main.0.bias"].equal(&conv_bias), "conv bias untouched");
     }
@@ -103,14 +119,19 @@ mod tests {
         tch::manual_seed(0);
         let vs = nn::VarStore::new(tch::Device::Cpu);
         let _l = Layers::seq(vs.root(), |s| {
-            s.conv2d(64, 128, 4, ConvOpts::new(2, 1)).linear(400, 300, true);
+            s.conv2d(64, 128, 4, ConvOpts::new(2, 1))
+                .linear(400, 300, true);
         });
         normal_init(&vs.variables(), 0.02);
         let v = vs.variables();
         let (s, _) = std_mean(&v["1.weight"]);
         assert!((s - 0.02).abs() < 0.001, "linear weight std {s}");
         for b in ["0.bias", "1.bias"] {
-            assert_eq!(v[b].abs().sum(tch::Kind::Float).double_value(&[]), 0.0, "{b}");
+            assert_eq!(
+                v[b].abs().sum(tch::Kind::Float).double_value(&[]),
+                0.0,
+                "{b}"
+            );
         }
     }
 }

@@ -36,7 +36,11 @@ pub(crate) struct Var {
 
 impl Var {
     fn new(p: &nn::Path, name: &str, tensor: &Tensor, param: bool) -> Var {
-        Var { name: p.path(name), tensor: tensor.shallow_clone(), param }
+        Var {
+            name: p.path(name),
+            tensor: tensor.shallow_clone(),
+            param,
+        }
     }
 }
 
@@ -62,13 +66,30 @@ impl Weight {
 
 #[derive(Debug)]
 enum Op {
-    Linear { weight: Weight, bias: Option<Tensor> },
-    Conv { weight: Weight, bias: Option<Tensor>, o: ConvOpts },
-    ConvTranspose { weight: Weight, bias: Option<Tensor>, o: ConvOpts },
+    Linear {
+        weight: Weight,
+        bias: Option<Tensor>,
+    },
+    Conv {
+        weight: Weight,
+        bias: Option<Tensor>,
+        o: ConvOpts,
+    },
+    ConvTranspose {
+        weight: Weight,
+        bias: Option<Tensor>,
+        o: ConvOpts,
+    },
     /// nn.Embedding applied to one-hot (or multi-hot) rows: `y @ weight`.
-    Embedding { weight: Weight },
+    Embedding {
+        weight: Weight,
+    },
     BatchNorm(nn::BatchNorm),
-    InstanceNorm { weight: Option<Tensor>, bias: Option<Tensor>, running: Option<(Tensor, Tensor)> },
+    InstanceNorm {
+        weight: Option<Tensor>,
+        bias: Option<Tensor>,
+        running: Option<(Tensor, Tensor)>,
+    },
     Relu,
     LeakyRelu(f64),
     Selu,
@@ -92,18 +113,30 @@ pub struct ConvOpts {
 
 impl Default for ConvOpts {
     fn default() -> Self {
-        ConvOpts { stride: 1, padding: 0, output_padding: 0, bias: true }
+        ConvOpts {
+            stride: 1,
+            padding: 0,
+            output_padding: 0,
+            bias: true,
+        }
     }
 }
 
 impl ConvOpts {
     /// Stride and padding, with bias.
     pub fn new(stride: i64, padding: i64) -> Self {
-        ConvOpts { stride, padding, ..Default::default() }
+        ConvOpts {
+            stride,
+            padding,
+            ..Default::default()
+        }
     }
     /// The same without bias (`bias=False`).
     pub fn no_bias(self) -> Self {
-        ConvOpts { bias: false, ..self }
+        ConvOpts {
+            bias: false,
+            ..self
+        }
     }
     /// With bias or not.
     pub fn bias(self, bias: bool) -> Self {
@@ -111,7 +144,10 @@ impl ConvOpts {
     }
     /// The same with `output_padding` (transposed convolutions).
     pub fn output_padding(self, output_padding: i64) -> Self {
-        ConvOpts { output_padding, ..self }
+        ConvOpts {
+            output_padding,
+            ..self
+        }
     }
     fn repr(&self) -> String {
         let mut s = String::new();
@@ -150,10 +186,19 @@ fn path_name(p: &nn::Path) -> String {
 fn default_init(dims: &[i64]) -> nn::Init {
     let fan_in: i64 = dims[1..].iter().product();
     let bound = 1.0 / (fan_in as f64).sqrt();
-    nn::Init::Uniform { lo: -bound, up: bound }
+    nn::Init::Uniform {
+        lo: -bound,
+        up: bound,
+    }
 }
 
-fn weighted(p: &nn::Path, repr: String, w_dims: &[i64], bias: Option<i64>, make: impl FnOnce(Weight, Option<Tensor>) -> Op) -> Layer {
+fn weighted(
+    p: &nn::Path,
+    repr: String,
+    w_dims: &[i64],
+    bias: Option<i64>,
+    make: impl FnOnce(Weight, Option<Tensor>) -> Op,
+) -> Layer {
     let init = default_init(w_dims);
     let w = p.var("weight", w_dims, init);
     let mut vars = vec![Var::new(p, "weight", &w, true)];
@@ -162,49 +207,108 @@ fn weighted(p: &nn::Path, repr: String, w_dims: &[i64], bias: Option<i64>, make:
         vars.push(Var::new(p, "bias", &b, true));
         b
     });
-    Layer { name: path_name(p), repr, op: make(Weight::plain(w), b), vars }
+    Layer {
+        name: path_name(p),
+        repr,
+        op: make(Weight::plain(w), b),
+        vars,
+    }
 }
 
 fn plain(p: &nn::Path, repr: impl Into<String>, op: Op) -> Layer {
-    Layer { name: path_name(p), repr: repr.into(), op, vars: vec![] }
+    Layer {
+        name: path_name(p),
+        repr: repr.into(),
+        op,
+        vars: vec![],
+    }
 }
 
 /// `nn.Linear(i, o, bias)`.
 pub fn linear(p: &nn::Path, i: i64, o: i64, bias: bool) -> Layer {
     let repr = format!("Linear({i}, {o}{})", if bias { "" } else { ", bias=False" });
-    weighted(p, repr, &[o, i], bias.then_some(o), |weight, bias| Op::Linear { weight, bias })
+    weighted(p, repr, &[o, i], bias.then_some(o), |weight, bias| {
+        Op::Linear { weight, bias }
+    })
 }
 
 /// `nn.Conv2d(i, o, k, …)`.
 pub fn conv2d(p: &nn::Path, i: i64, o: i64, k: i64, opts: ConvOpts) -> Layer {
     let repr = format!("Conv2d({i}, {o}, {k}{})", opts.repr());
-    weighted(p, repr, &[o, i, k, k], opts.bias.then_some(o), |weight, bias| Op::Conv { weight, bias, o: opts })
+    weighted(
+        p,
+        repr,
+        &[o, i, k, k],
+        opts.bias.then_some(o),
+        |weight, bias| Op::Conv {
+            weight,
+            bias,
+            o: opts,
+        },
+    )
 }
 
 /// `nn.ConvTranspose2d(i, o, k, …)` (its weight is `[i, o, k, k]`, as in PyTorch).
 pub fn conv_transpose2d(p: &nn::Path, i: i64, o: i64, k: i64, opts: ConvOpts) -> Layer {
     let repr = format!("ConvTranspose2d({i}, {o}, {k}{})", opts.repr());
-    weighted(p, repr, &[i, o, k, k], opts.bias.then_some(o), |weight, bias| Op::ConvTranspose { weight, bias, o: opts })
+    weighted(
+        p,
+        repr,
+        &[i, o, k, k],
+        opts.bias.then_some(o),
+        |weight, bias| Op::ConvTranspose {
+            weight,
+            bias,
+            o: opts,
+        },
+    )
 }
 
 /// `nn.Embedding(n, dim)`, applied to one-hot (or multi-hot) rows `[N, n]` as `y @ weight`,
 /// which for a one-hot row is the embedding lookup.
 pub fn embedding(p: &nn::Path, n: i64, dim: i64) -> Layer {
-    let w = p.var("weight", &[n, dim], nn::Init::Randn { mean: 0.0, stdev: 1.0 });
+    let w = p.var(
+        "weight",
+        &[n, dim],
+        nn::Init::Randn {
+            mean: 0.0,
+            stdev: 1.0,
+        },
+    );
     let vars = vec![Var::new(p, "weight", &w, true)];
-    Layer { name: path_name(p), repr: format!("Embedding({n}, {dim})"), op: Op::Embedding { weight: Weight::plain(w) }, vars }
+    Layer {
+        name: path_name(p),
+        repr: format!("Embedding({n}, {dim})"),
+        op: Op::Embedding {
+            weight: Weight::plain(w),
+        },
+        vars,
+    }
 }
 
 fn batch_norm(p: &nn::Path, n: i64, nd: usize) -> Layer {
-    let cfg = nn::BatchNormConfig { ws_init: nn::Init::Const(1.0), bs_init: nn::Init::Const(0.0), ..Default::default() };
-    let bn = if nd == 1 { nn::batch_norm1d(p, n, cfg) } else { nn::batch_norm2d(p, n, cfg) };
+    let cfg = nn::BatchNormConfig {
+        ws_init: nn::Init::Const(1.0),
+        bs_init: nn::Init::Const(0.0),
+        ..Default::default()
+    };
+    let bn = if nd == 1 {
+        nn::batch_norm1d(p, n, cfg)
+    } else {
+        nn::batch_norm2d(p, n, cfg)
+    };
     let vars = vec![
         Var::new(p, "weight", bn.ws.as_ref().unwrap(), true),
         Var::new(p, "bias", bn.bs.as_ref().unwrap(), true),
         Var::new(p, "running_mean", &bn.running_mean, false),
         Var::new(p, "running_var", &bn.running_var, false),
     ];
-    Layer { name: path_name(p), repr: format!("BatchNorm{nd}d({n})"), op: Op::BatchNorm(bn), vars }
+    Layer {
+        name: path_name(p),
+        repr: format!("BatchNorm{nd}d({n})"),
+        op: Op::BatchNorm(bn),
+        vars,
+    }
 }
 
 /// `nn.BatchNorm1d(n)` (γ = 1, β = 0, like PyTorch).
@@ -222,22 +326,44 @@ pub fn instance_norm2d(p: &nn::Path, n: i64, affine: bool, track_running_stats: 
     let mut vars = vec![];
     let (weight, bias) = if affine {
         let (w, b) = (p.ones("weight", &[n]), p.zeros("bias", &[n]));
-        vars.extend([Var::new(p, "weight", &w, true), Var::new(p, "bias", &b, true)]);
+        vars.extend([
+            Var::new(p, "weight", &w, true),
+            Var::new(p, "bias", &b, true),
+        ]);
         (Some(w), Some(b))
     } else {
         (None, None)
     };
     let running = track_running_stats.then(|| {
-        let (m, v) = (p.zeros_no_train("running_mean", &[n]), p.ones_no_train("running_var", &[n]));
-        vars.extend([Var::new(p, "running_mean", &m, false), Var::new(p, "running_var", &v, false)]);
+        let (m, v) = (
+            p.zeros_no_train("running_mean", &[n]),
+            p.ones_no_train("running_var", &[n]),
+        );
+        vars.extend([
+            Var::new(p, "running_mean", &m, false),
+            Var::new(p, "running_var", &v, false),
+        ]);
         (m, v)
     });
     let repr = format!(
         "InstanceNorm2d({n}{}{})",
         if affine { ", affine=True" } else { "" },
-        if track_running_stats { ", track_running_stats=True" } else { "" }
+        if track_running_stats {
+            ", track_running_stats=True"
+        } else {
+            ""
+        }
     );
-    Layer { name: path_name(p), repr, op: Op::InstanceNorm { weight, bias, running }, vars }
+    Layer {
+        name: path_name(p),
+        repr,
+        op: Op::InstanceNorm {
+            weight,
+            bias,
+            running,
+        },
+        vars,
+    }
 }
 
 /// `nn.ReLU()`.
@@ -315,24 +441,38 @@ impl Layer {
     pub fn is_row_wise(&self) -> bool {
         let plain = |w: &Weight| w.sn.is_none();
         match &self.op {
-            Op::Linear { weight, .. } | Op::Conv { weight, .. } | Op::ConvTranspose { weight, .. } | Op::Embedding { weight } => plain(weight),
+            Op::Linear { weight, .. }
+            | Op::Conv { weight, .. }
+            | Op::ConvTranspose { weight, .. }
+            | Op::Embedding { weight } => plain(weight),
             Op::BatchNorm(_) | Op::Dropout(_) => false,
             Op::InstanceNorm { running, .. } => running.is_none(),
-            Op::Relu | Op::LeakyRelu(_) | Op::Selu | Op::Tanh | Op::Sigmoid | Op::ReflectionPad(_) => true,
+            Op::Relu
+            | Op::LeakyRelu(_)
+            | Op::Selu
+            | Op::Tanh
+            | Op::Sigmoid
+            | Op::ReflectionPad(_) => true,
             Op::Residual(inner) => inner.is_row_wise(),
         }
     }
 
     /// Number of parameters (weights and biases, not running statistics).
     pub fn parameter_count(&self) -> i64 {
-        self.vars.iter().filter(|v| v.param).map(|v| v.tensor.numel() as i64).sum()
+        self.vars
+            .iter()
+            .filter(|v| v.param)
+            .map(|v| v.tensor.numel() as i64)
+            .sum()
     }
 
     /// For [`super::spectral::spectral_norm`]: the layer's weight, its name, and which
     /// dimension holds the outputs (1 for transposed convolutions, as in PyTorch).
     pub(crate) fn weight_mut(&mut self) -> Option<(&mut Weight, i64)> {
         match &mut self.op {
-            Op::Linear { weight, .. } | Op::Conv { weight, .. } | Op::Embedding { weight } => Some((weight, 0)),
+            Op::Linear { weight, .. } | Op::Conv { weight, .. } | Op::Embedding { weight } => {
+                Some((weight, 0))
+            }
             Op::ConvTranspose { weight, .. } => Some((weight, 1)),
             _ => None,
         }
@@ -340,15 +480,30 @@ impl Layer {
 
     /// For [`super::spectral::spectral_norm`]: moves the layer to `p` (its var-store path),
     /// giving the weight another name, describing it anew and adding the given buffers.
-    pub(crate) fn rename(mut self, p: &nn::Path, weight_name: &str, repr: String, buffers: &[(&str, &Tensor)]) -> Layer {
+    pub(crate) fn rename(
+        mut self,
+        p: &nn::Path,
+        weight_name: &str,
+        repr: String,
+        buffers: &[(&str, &Tensor)],
+    ) -> Layer {
         for v in &mut self.vars {
             let leaf = v.name.rsplit('.').next().unwrap_or(&v.name).to_string();
-            let leaf = if leaf == "weight" { weight_name.to_string() } else { leaf };
+            let leaf = if leaf == "weight" {
+                weight_name.to_string()
+            } else {
+                leaf
+            };
             v.tensor = p.add(&leaf, v.tensor.shallow_clone(), v.param);
             v.name = p.path(&leaf);
         }
-        self.vars.extend(buffers.iter().map(|(n, t)| Var::new(p, n, t, false)));
-        Layer { name: path_name(p), repr, ..self }
+        self.vars
+            .extend(buffers.iter().map(|(n, t)| Var::new(p, n, t, false)));
+        Layer {
+            name: path_name(p),
+            repr,
+            ..self
+        }
     }
 
     pub(crate) fn repr(&self) -> &str {
@@ -358,13 +513,30 @@ impl Layer {
     fn run(&self, x: &Tensor, train: bool) -> Tensor {
         match &self.op {
             Op::Linear { weight, bias } => linear_t(x, &weight.get(train), bias.as_ref()),
-            Op::Conv { weight, bias, o } => x.conv2d(&weight.get(train), bias.as_ref(), [o.stride; 2], [o.padding; 2], [1, 1], 1),
-            Op::ConvTranspose { weight, bias, o } => {
-                x.conv_transpose2d(&weight.get(train), bias.as_ref(), [o.stride; 2], [o.padding; 2], [o.output_padding; 2], 1, [1, 1])
-            }
+            Op::Conv { weight, bias, o } => x.conv2d(
+                &weight.get(train),
+                bias.as_ref(),
+                [o.stride; 2],
+                [o.padding; 2],
+                [1, 1],
+                1,
+            ),
+            Op::ConvTranspose { weight, bias, o } => x.conv_transpose2d(
+                &weight.get(train),
+                bias.as_ref(),
+                [o.stride; 2],
+                [o.padding; 2],
+                [o.output_padding; 2],
+                1,
+                [1, 1],
+            ),
             Op::Embedding { weight } => x.matmul(&weight.get(train)),
             Op::BatchNorm(bn) => nn::ModuleT::forward_t(bn, x, train),
-            Op::InstanceNorm { weight, bias, running } => x.instance_norm(
+            Op::InstanceNorm {
+                weight,
+                bias,
+                running,
+            } => x.instance_norm(
                 weight.as_ref(),
                 bias.as_ref(),
                 running.as_ref().map(|r| &r.0),
@@ -382,7 +554,9 @@ impl Layer {
             // The mask is drawn over the elements in NCHW order, as PyTorch draws it for its
             // usual layout, so a seeded run matches PyTorch's; a channels-last batch goes back
             // to channels-last after.
-            Op::Dropout(p) if train && x.dim() == 4 && !x.is_contiguous() => channels_last(&x.contiguous().dropout(*p, train)),
+            Op::Dropout(p) if train && x.dim() == 4 && !x.is_contiguous() => {
+                channels_last(&x.contiguous().dropout(*p, train))
+            }
             Op::Dropout(p) => x.dropout(*p, train),
             Op::ReflectionPad(n) => x.reflection_pad2d([*n; 4]),
             Op::Residual(inner) => x + inner.run(x, train),
@@ -410,7 +584,11 @@ impl Layers {
     /// Builds a sequence at `p` (e.g. `&vs.root() / "main"`): each layer added gets the next
     /// index, `main.0`, `main.1`, …
     pub fn seq<'a, P: Borrow<nn::Path<'a>>>(p: P, build: impl FnOnce(&mut Seq<'a>)) -> Layers {
-        let mut s = Seq { path: p.borrow().clone(), next: 0, layers: vec![] };
+        let mut s = Seq {
+            path: p.borrow().clone(),
+            next: 0,
+            layers: vec![],
+        };
         build(&mut s);
         Layers { layers: s.layers }
     }
@@ -423,7 +601,9 @@ impl Layers {
 
 impl Layers {
     fn run(&self, x: &Tensor, train: bool) -> Tensor {
-        self.layers.iter().fold(x.shallow_clone(), |y, l| nn::ModuleT::forward_t(l, &y, train))
+        self.layers.iter().fold(x.shallow_clone(), |y, l| {
+            nn::ModuleT::forward_t(l, &y, train)
+        })
     }
 
     /// Whether every layer is [`Layer::is_row_wise`].
@@ -449,7 +629,11 @@ impl nn::ModuleT for Layers {
             return self.run(x, train);
         }
         let y = self.run(&channels_last(x), train);
-        if y.dim() == 4 { y.contiguous() } else { y }
+        if y.dim() == 4 {
+            y.contiguous()
+        } else {
+            y
+        }
     }
 }
 
@@ -471,7 +655,11 @@ impl<'a> Seq<'a> {
 
     /// A nested `nn.Sequential` at the next index: its layers are named `l2_5.0.0`, `l2_5.0.1`, …
     pub fn seq(&mut self, build: impl FnOnce(&mut Seq<'a>)) -> &mut Self {
-        let mut inner = Seq { path: &self.path / self.next, next: 0, layers: vec![] };
+        let mut inner = Seq {
+            path: &self.path / self.next,
+            next: 0,
+            layers: vec![],
+        };
         build(&mut inner);
         self.layers.extend(inner.layers);
         self.next += 1;
@@ -483,9 +671,22 @@ impl<'a> Seq<'a> {
     pub fn residual(&mut self, body: &str, build: impl FnOnce(&mut Seq<'a>)) -> &mut Self {
         let p = &self.path / self.next;
         let inner = Layers::seq(&p / body, build);
-        let vars = inner.iter().flat_map(|l| l.vars.iter()).map(|v| Var { name: v.name.clone(), tensor: v.tensor.shallow_clone(), param: v.param }).collect();
+        let vars = inner
+            .iter()
+            .flat_map(|l| l.vars.iter())
+            .map(|v| Var {
+                name: v.name.clone(),
+                tensor: v.tensor.shallow_clone(),
+                param: v.param,
+            })
+            .collect();
         let repr = format!("ResidualBlock({body})");
-        self.layers.push(Layer { name: path_name(&p), repr, op: Op::Residual(inner), vars });
+        self.layers.push(Layer {
+            name: path_name(&p),
+            repr,
+            op: Op::Residual(inner),
+            vars,
+        });
         self.next += 1;
         self
     }
@@ -510,7 +711,12 @@ impl<'a> Seq<'a> {
     pub fn batch_norm2d(&mut self, n: i64) -> &mut Self {
         self.add(|p| batch_norm2d(p, n))
     }
-    pub fn instance_norm2d(&mut self, n: i64, affine: bool, track_running_stats: bool) -> &mut Self {
+    pub fn instance_norm2d(
+        &mut self,
+        n: i64,
+        affine: bool,
+        track_running_stats: bool,
+    ) -> &mut Self {
         self.add(|p| instance_norm2d(p, n, affine, track_running_stats))
     }
     pub fn relu(&mut self) -> &mut Self {
@@ -598,7 +804,11 @@ impl NetSummary {
 
     /// The HTML table shown in a notebook.
     pub fn to_html(&self) -> String {
-        let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
         let mut h = format!(
             "<table><caption>{} — input {:?}</caption>\n<tr><th>Layer</th><th>Type</th><th>Output shape</th><th>Params</th></tr>\n",
             esc(&self.net),
@@ -641,16 +851,43 @@ fn thousands(n: i64) -> String {
 
 impl fmt::Display for NetSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shapes: Vec<String> = self.rows.iter().map(|r| format!("{:?}", r.output_shape)).collect();
-        let w_name = self.rows.iter().map(|r| r.name.len()).chain([5]).max().unwrap();
-        let w_layer = self.rows.iter().map(|r| r.layer.chars().count()).chain([4]).max().unwrap();
+        let shapes: Vec<String> = self
+            .rows
+            .iter()
+            .map(|r| format!("{:?}", r.output_shape))
+            .collect();
+        let w_name = self
+            .rows
+            .iter()
+            .map(|r| r.name.len())
+            .chain([5])
+            .max()
+            .unwrap();
+        let w_layer = self
+            .rows
+            .iter()
+            .map(|r| r.layer.chars().count())
+            .chain([4])
+            .max()
+            .unwrap();
         let w_shape = shapes.iter().map(String::len).chain([12]).max().unwrap();
         let width = w_name + w_layer + w_shape + 18;
         writeln!(f, "{} — input {:?}", self.net, self.input_size)?;
-        writeln!(f, "{:w_name$}  {:w_layer$}  {:w_shape$}  {:>12}", "Layer", "Type", "Output shape", "Params")?;
+        writeln!(
+            f,
+            "{:w_name$}  {:w_layer$}  {:w_shape$}  {:>12}",
+            "Layer", "Type", "Output shape", "Params"
+        )?;
         writeln!(f, "{}", "─".repeat(width))?;
         for (r, s) in self.rows.iter().zip(&shapes) {
-            writeln!(f, "{:w_name$}  {:w_layer$}  {:w_shape$}  {:>12}", r.name, r.layer, s, thousands(r.params))?;
+            writeln!(
+                f,
+                "{:w_name$}  {:w_layer$}  {:w_shape$}  {:>12}",
+                r.name,
+                r.layer,
+                s,
+                thousands(r.params)
+            )?;
         }
         writeln!(f, "{}", "─".repeat(width))?;
         writeln!(f, "Total params: {}", thousands(self.total_parameters))?;
@@ -676,11 +913,32 @@ pub struct NetInfo {
 impl NetInfo {
     /// `inputs`: the accepted input shapes without the batch dimension (a generator takes
     /// `[z]` or `[z, 1, 1]`); `cond`: the condition's width, for conditional networks.
-    pub(crate) fn new<'l>(name: &'static str, p: &nn::Path, inputs: Vec<Vec<i64>>, cond: Option<i64>, layers: impl IntoIterator<Item = &'l Layer>) -> NetInfo {
+    pub(crate) fn new<'l>(
+        name: &'static str,
+        p: &nn::Path,
+        inputs: Vec<Vec<i64>>,
+        cond: Option<i64>,
+        layers: impl IntoIterator<Item = &'l Layer>,
+    ) -> NetInfo {
         let layers: Vec<&Layer> = layers.into_iter().collect();
-        let vars = layers.iter().flat_map(|l| l.vars.iter()).map(|v| Var { name: v.name.clone(), tensor: v.tensor.shallow_clone(), param: v.param }).collect();
+        let vars = layers
+            .iter()
+            .flat_map(|l| l.vars.iter())
+            .map(|v| Var {
+                name: v.name.clone(),
+                tensor: v.tensor.shallow_clone(),
+                param: v.param,
+            })
+            .collect();
         let row_wise = layers.iter().all(|l| l.is_row_wise());
-        NetInfo { name, prefix: path_name(p), inputs, cond, vars, row_wise }
+        NetInfo {
+            name,
+            prefix: path_name(p),
+            inputs,
+            cond,
+            vars,
+            row_wise,
+        }
     }
 
     /// Whether all the net's layers are [`Layer::is_row_wise`].
@@ -700,25 +958,43 @@ impl NetInfo {
         if self.prefix.is_empty() {
             name
         } else {
-            name.strip_prefix(&self.prefix).and_then(|n| n.strip_prefix('.')).unwrap_or(name)
+            name.strip_prefix(&self.prefix)
+                .and_then(|n| n.strip_prefix('.'))
+                .unwrap_or(name)
         }
     }
 
     /// Parameters and buffers by their PyTorch `state_dict` names (relative to the net).
     pub(crate) fn variables(&self) -> BTreeMap<String, Tensor> {
-        self.vars.iter().map(|v| (self.relative(&v.name).to_string(), v.tensor.shallow_clone())).collect()
+        self.vars
+            .iter()
+            .map(|v| (self.relative(&v.name).to_string(), v.tensor.shallow_clone()))
+            .collect()
     }
 
     pub(crate) fn trainable_parameters(&self) -> i64 {
-        self.vars.iter().filter(|v| v.param && v.tensor.requires_grad()).map(|v| v.tensor.numel() as i64).sum()
+        self.vars
+            .iter()
+            .filter(|v| v.param && v.tensor.requires_grad())
+            .map(|v| v.tensor.numel() as i64)
+            .sum()
     }
 
     fn total_parameters(&self) -> i64 {
-        self.vars.iter().filter(|v| v.param).map(|v| v.tensor.numel() as i64).sum()
+        self.vars
+            .iter()
+            .filter(|v| v.param)
+            .map(|v| v.tensor.numel() as i64)
+            .sum()
     }
 
     fn expected(&self) -> String {
-        let one = |dims: &Vec<i64>| format!("[N{}]", dims.iter().map(|d| format!(", {d}")).collect::<String>());
+        let one = |dims: &Vec<i64>| {
+            format!(
+                "[N{}]",
+                dims.iter().map(|d| format!(", {d}")).collect::<String>()
+            )
+        };
         self.inputs.iter().map(one).collect::<Vec<_>>().join(" or ")
     }
 
@@ -728,7 +1004,11 @@ impl NetInfo {
         if !got.is_empty() && self.inputs.iter().any(|dims| got[1..] == dims[..]) {
             Ok(())
         } else {
-            Err(Error::shape(format!("{} input", self.name), self.expected(), &got))
+            Err(Error::shape(
+                format!("{} input", self.name),
+                self.expected(),
+                &got,
+            ))
         }
     }
 
@@ -739,15 +1019,31 @@ impl NetInfo {
         let width = self.cond.expect("check() is for conditional networks");
         let n = x.size()[0];
         if cond.size() != [n, width] {
-            return Err(Error::shape(format!("{} condition", self.name), format!("[{n}, {width}]"), &cond.size()));
+            return Err(Error::shape(
+                format!("{} condition", self.name),
+                format!("[{n}, {width}]"),
+                &cond.size(),
+            ));
         }
-        Ok(if cond.kind() == x.kind() { cond.shallow_clone() } else { cond.to_kind(x.kind()) })
+        Ok(if cond.kind() == x.kind() {
+            cond.shallow_clone()
+        } else {
+            cond.to_kind(x.kind())
+        })
     }
 
     /// Runs `probe` on zeros of `input_size` (eval mode, no gradients) while the layers
     /// report their outputs; `probe` returns the network's outputs.
-    pub(crate) fn summary(&self, input_size: &[i64], probe: impl FnOnce(&Tensor) -> Result<Vec<Tensor>>) -> Result<NetSummary> {
-        let device = self.vars.first().map(|v| v.tensor.device()).unwrap_or(tch::Device::Cpu);
+    pub(crate) fn summary(
+        &self,
+        input_size: &[i64],
+        probe: impl FnOnce(&Tensor) -> Result<Vec<Tensor>>,
+    ) -> Result<NetSummary> {
+        let device = self
+            .vars
+            .first()
+            .map(|v| v.tensor.device())
+            .unwrap_or(tch::Device::Cpu);
         let x = Tensor::zeros(input_size, (tch::Kind::Float, device));
         /// Stops the recording when dropped, also if `probe` panics.
         struct Recording;
@@ -791,20 +1087,36 @@ mod tests {
         let vs = nn::VarStore::new(tch::Device::Cpu);
         let l = Layers::seq(&vs.root() / "l2_5", |s| {
             s.seq(|t| {
-                t.conv_transpose2d(4, 2, 5, ConvOpts::new(2, 2).output_padding(1).no_bias()).batch_norm2d(2).relu();
+                t.conv_transpose2d(4, 2, 5, ConvOpts::new(2, 2).output_padding(1).no_bias())
+                    .batch_norm2d(2)
+                    .relu();
             })
             .conv_transpose2d(2, 3, 5, ConvOpts::new(2, 2).output_padding(1))
             .tanh();
         });
         let names: Vec<_> = l.iter().map(Layer::name).collect();
-        assert_eq!(names, ["l2_5.0.0", "l2_5.0.1", "l2_5.0.2", "l2_5.1", "l2_5.2"]);
+        assert_eq!(
+            names,
+            ["l2_5.0.0", "l2_5.0.1", "l2_5.0.2", "l2_5.1", "l2_5.2"]
+        );
         let mut vars: Vec<_> = vs.variables().into_keys().collect();
         vars.sort();
         assert_eq!(
             vars,
-            ["l2_5.0.0.weight", "l2_5.0.1.bias", "l2_5.0.1.running_mean", "l2_5.0.1.running_var", "l2_5.0.1.weight", "l2_5.1.bias", "l2_5.1.weight"]
+            [
+                "l2_5.0.0.weight",
+                "l2_5.0.1.bias",
+                "l2_5.0.1.running_mean",
+                "l2_5.0.1.running_var",
+                "l2_5.0.1.weight",
+                "l2_5.1.bias",
+                "l2_5.1.weight"
+            ]
         );
-        assert_eq!(l.iter().next().unwrap().repr(), "ConvTranspose2d(4, 2, 5, stride=2, padding=2, output_padding=1, bias=False)");
+        assert_eq!(
+            l.iter().next().unwrap().repr(),
+            "ConvTranspose2d(4, 2, 5, stride=2, padding=2, output_padding=1, bias=False)"
+        );
     }
 
     #[test]

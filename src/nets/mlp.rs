@@ -22,7 +22,12 @@ pub struct MlpConfig {
 
 impl Default for MlpConfig {
     fn default() -> Self {
-        MlpConfig { z_dim: 2, hidden: vec![128, 128], data_dim: 2, sigmoid: true }
+        MlpConfig {
+            z_dim: 2,
+            hidden: vec![128, 128],
+            data_dim: 2,
+            sigmoid: true,
+        }
     }
 }
 
@@ -39,7 +44,14 @@ pub type MlpGenerator = Mlp;
 /// The discriminator of an MLP GAN.
 pub type MlpDiscriminator = Mlp;
 
-fn mlp(p: &nn::Path, name: &'static str, input: i64, hidden: &[i64], output: i64, sigmoid: bool) -> Mlp {
+fn mlp(
+    p: &nn::Path,
+    name: &'static str,
+    input: i64,
+    hidden: &[i64],
+    output: i64,
+    sigmoid: bool,
+) -> Mlp {
     let main = Layers::seq(p / "main", |s| {
         let mut d = input;
         for &h in hidden {
@@ -52,20 +64,38 @@ fn mlp(p: &nn::Path, name: &'static str, input: i64, hidden: &[i64], output: i64
         }
     });
     let info = NetInfo::new(name, p, vec![vec![input]], None, main.iter());
-    Mlp { main, scores: name.ends_with("discriminator"), info }
+    Mlp {
+        main,
+        scores: name.ends_with("discriminator"),
+        info,
+    }
 }
 
 /// MLP generator for 2-D data: Linear(z → 128) + ReLU, Linear(128 → 128) + ReLU,
 /// Linear(128 → 2) (`main.0`–`main.4`); points `[N, data_dim]` from noise `[N, z_dim]`.
 /// PyTorch default init.
 pub fn mlp_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &MlpConfig) -> MlpGenerator {
-    mlp(p.borrow(), "mlp generator", cfg.z_dim, &cfg.hidden, cfg.data_dim, false)
+    mlp(
+        p.borrow(),
+        "mlp generator",
+        cfg.z_dim,
+        &cfg.hidden,
+        cfg.data_dim,
+        false,
+    )
 }
 
 /// MLP discriminator for 2-D data: Linear(2 → 128) + ReLU, Linear(128 → 128) + ReLU,
 /// Linear(128 → 1) [+ Sigmoid] (`main.0`–`main.5`); scores `[N]`. PyTorch default init.
 pub fn mlp_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &MlpConfig) -> MlpDiscriminator {
-    mlp(p.borrow(), "mlp discriminator", cfg.data_dim, &cfg.hidden, 1, cfg.sigmoid)
+    mlp(
+        p.borrow(),
+        "mlp discriminator",
+        cfg.data_dim,
+        &cfg.hidden,
+        1,
+        cfg.sigmoid,
+    )
 }
 
 impl Mlp {

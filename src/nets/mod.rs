@@ -55,18 +55,36 @@ pub mod spectral;
 pub mod stargan;
 pub mod text_to_image;
 
-pub use baseline::{baseline_critic, baseline_discriminator, baseline_generator, BaselineConfig, BaselineDiscriminator, BaselineGenerator};
-pub use cgan::{cgan_discriminator, cgan_generator, CganConfig, CganDiscriminator, ConcatGenerator};
+pub use baseline::{
+    baseline_critic, baseline_discriminator, baseline_generator, BaselineConfig,
+    BaselineDiscriminator, BaselineGenerator,
+};
+pub use cgan::{
+    cgan_discriminator, cgan_generator, CganConfig, CganDiscriminator, ConcatGenerator,
+};
 pub use cwgan::{cwgan_critic, cwgan_generator, CwganConfig, CwganCritic};
-pub use cyclegan::{cyclegan_generator, patchgan_discriminator, CycleGanConfig, CycleGanNorm, PatchGanDiscriminator, ResnetGenerator};
-pub use dcgan::{dcgan_discriminator, dcgan_generator, DcganConfig, DcganDiscriminator, DcganGenerator};
+pub use cyclegan::{
+    cyclegan_generator, patchgan_discriminator, CycleGanConfig, CycleGanNorm,
+    PatchGanDiscriminator, ResnetGenerator,
+};
+pub use dcgan::{
+    dcgan_discriminator, dcgan_generator, DcganConfig, DcganDiscriminator, DcganGenerator,
+};
 pub use init::{dcgan_init, normal_init};
 pub use layers::{Layer, Layers, NetInfo, NetSummary, SummaryRow};
 pub use mlp::{mlp_discriminator, mlp_generator, MlpConfig, MlpDiscriminator, MlpGenerator};
 pub use selu::{selu_discriminator, selu_generator};
-pub use spectral::{projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator, ProjectionHead, SnganConfig};
-pub use stargan::{stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator};
-pub use text_to_image::{text_to_image_discriminator, text_to_image_generator, TextToImageConfig, TextToImageDiscriminator, TextToImageGenerator};
+pub use spectral::{
+    projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator,
+    ProjectionHead, SnganConfig,
+};
+pub use stargan::{
+    stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
+};
+pub use text_to_image::{
+    text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
+    TextToImageDiscriminator, TextToImageGenerator,
+};
 
 /// A network conditioned on a label vector (`forward_t` of `nn::ModuleT`, plus the condition).
 pub trait ConditionalModuleT: std::fmt::Debug + Send {
@@ -119,7 +137,12 @@ macro_rules! plain_gan_net {
         }
     )*};
 }
-plain_gan_net!(tch::nn::Sequential, tch::nn::SequentialT, tch::nn::FuncT<'_>, tch::nn::Func<'_>);
+plain_gan_net!(
+    tch::nn::Sequential,
+    tch::nn::SequentialT,
+    tch::nn::FuncT<'_>,
+    tch::nn::Func<'_>
+);
 
 /// What every network here has: a name, its parameters by PyTorch name, and a summary.
 pub trait Net {
@@ -150,7 +173,8 @@ pub trait Net {
     /// (e.g. `&[1, 3, 64, 64]`, or `&[1, 100]` for a generator) and parameter counts. Panics
     /// with a one-line message on an input size the net was not built for.
     fn summary(&self, input_size: &[i64]) -> NetSummary {
-        self.try_summary(input_size).unwrap_or_else(|e| panic!("{e}"))
+        self.try_summary(input_size)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// [`Net::summary`], returning the error instead.
@@ -236,12 +260,16 @@ pub(crate) fn image_shape(channels: i64, size: i64) -> Vec<Vec<i64>> {
 /// What a notebook cell needs from this module (re-exported by `gankit::prelude`).
 pub mod prelude {
     pub use super::{
-        baseline_critic, baseline_discriminator, baseline_generator, cgan_discriminator, cgan_generator, cwgan_critic, cwgan_generator, cyclegan_generator, dcgan_discriminator,
-        dcgan_generator, dcgan_init, mlp_discriminator, mlp_generator, normal_init, patchgan_discriminator, projection_discriminator, selu_discriminator, selu_generator,
-        sn_discriminator, stargan_discriminator, stargan_generator, text_to_image_discriminator, text_to_image_generator,
+        baseline_critic, baseline_discriminator, baseline_generator, cgan_discriminator,
+        cgan_generator, cwgan_critic, cwgan_generator, cyclegan_generator, dcgan_discriminator,
+        dcgan_generator, dcgan_init, mlp_discriminator, mlp_generator, normal_init,
+        patchgan_discriminator, projection_discriminator, selu_discriminator, selu_generator,
+        sn_discriminator, stargan_discriminator, stargan_generator, text_to_image_discriminator,
+        text_to_image_generator,
     };
     pub use super::{
-        BaselineConfig, CganConfig, ConditionalModuleT, GanNet, CwganConfig, CycleGanConfig, CycleGanNorm, DcganConfig, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
+        BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm,
+        DcganConfig, GanNet, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
         TextToImageConfig,
     };
 }

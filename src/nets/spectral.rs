@@ -29,7 +29,9 @@ fn matrix(w: &Tensor, dim: i64) -> Tensor {
     let w = if dim == 0 {
         w.shallow_clone()
     } else {
-        let order: Vec<i64> = std::iter::once(dim).chain((0..w.dim() as i64).filter(|&d| d != dim)).collect();
+        let order: Vec<i64> = std::iter::once(dim)
+            .chain((0..w.dim() as i64).filter(|&d| d != dim))
+            .collect();
         w.permute(order)
     };
     let h = w.size()[0];
@@ -81,8 +83,17 @@ pub fn spectral_norm(p: &nn::Path, make: impl FnOnce(&nn::Path) -> Layer) -> Lay
     let opts = (Kind::Float, p.device());
     let u = p.add("weight_u", normalize(&Tensor::randn([h], opts)), false);
     let v = p.add("weight_v", normalize(&Tensor::randn([w], opts)), false);
-    weight.sn = Some(SpectralNorm { u: u.shallow_clone(), v: v.shallow_clone(), dim });
-    layer.rename(p, "weight_orig", repr, &[("weight_u", &u), ("weight_v", &v)])
+    weight.sn = Some(SpectralNorm {
+        u: u.shallow_clone(),
+        v: v.shallow_clone(),
+        dim,
+    });
+    layer.rename(
+        p,
+        "weight_orig",
+        repr,
+        &[("weight_u", &u), ("weight_v", &v)],
+    )
 }
 
 /// Sizes of the spectrally normalised discriminators.
@@ -100,15 +111,31 @@ pub struct SnganConfig {
 
 impl Default for SnganConfig {
     fn default() -> Self {
-        SnganConfig { ndf: 64, channels: 3, image_size: 64, n_classes: 119 }
+        SnganConfig {
+            ndf: 64,
+            channels: 3,
+            image_size: 64,
+            n_classes: 119,
+        }
     }
 }
 
 /// SNGAN (Miyato et al. 2018) with the DCGAN discriminator: every conv spectrally normalised
 /// (with bias), no BatchNorm, LeakyReLU 0.2, last Conv2d(…→1, 4) gives a logit `[N]`. Names
 /// `main.0.weight_orig`, … PyTorch default init.
-pub fn sn_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &SnganConfig) -> DcganDiscriminator {
-    dcgan_like_discriminator(p.borrow(), "sn discriminator", cfg.channels, cfg.ndf, cfg.image_size, Trunk::SpectralNorm, Sigmoid::None)
+pub fn sn_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &SnganConfig,
+) -> DcganDiscriminator {
+    dcgan_like_discriminator(
+        p.borrow(),
+        "sn discriminator",
+        cfg.channels,
+        cfg.ndf,
+        cfg.image_size,
+        Trunk::SpectralNorm,
+        Sigmoid::None,
+    )
 }
 
 /// The projection head of Miyato & Koyama 2018 (see [`projection_head`]).
@@ -131,7 +158,12 @@ impl ProjectionHead {
     /// Logits `[N]` for features `[N, features]` and classes `[N, n_classes]`.
     pub fn forward_t(&self, phi: &Tensor, y: &Tensor, train: bool) -> Tensor {
         let score = self.psi.forward_t(phi, train).view([-1]);
-        score + (self.embed.forward_t(y, train) * phi).sum_dim_intlist(&[1i64][..], false, Kind::Float)
+        score
+            + (self.embed.forward_t(y, train) * phi).sum_dim_intlist(
+                &[1i64][..],
+                false,
+                Kind::Float,
+            )
     }
 
     /// The head's two layers (for parameter bookkeeping).
@@ -151,14 +183,31 @@ pub struct ProjectionDiscriminator {
 /// Projection discriminator (Miyato & Koyama 2018): features φ(x) = the SN DCGAN trunk
 /// (`main`, to ndf·8 channels at 4×4) summed over space, then the [`projection_head`]
 /// ψ(φ(x)) + ⟨embed(y), φ(x)⟩ (`psi`, `embed`). Logits `[N]`. PyTorch default init.
-pub fn projection_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &SnganConfig) -> ProjectionDiscriminator {
+pub fn projection_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &SnganConfig,
+) -> ProjectionDiscriminator {
     let p = p.borrow();
     stages("projection discriminator", cfg.image_size);
     let mut top = 0;
-    let main = Layers::seq(p / "main", |s| top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::SpectralNorm));
+    let main = Layers::seq(p / "main", |s| {
+        top = d_trunk(
+            s,
+            cfg.channels,
+            cfg.ndf,
+            cfg.image_size,
+            Trunk::SpectralNorm,
+        )
+    });
     let head = projection_head(p, top, cfg.n_classes);
     let layers = main.iter().chain(head.layers());
-    let info = NetInfo::new("projection discriminator", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.n_classes), layers);
+    let info = NetInfo::new(
+        "projection discriminator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        Some(cfg.n_classes),
+        layers,
+    );
     ProjectionDiscriminator { main, head, info }
 }
 
@@ -166,7 +215,10 @@ impl ProjectionDiscriminator {
     /// Logits `[N]` for images `[N, channels, size, size]` and one-hot classes `[N, n_classes]`.
     pub fn try_forward_ct(&self, x: &Tensor, y: &Tensor, train: bool) -> Result<Tensor> {
         let y = self.info.check(x, y)?;
-        let phi = self.main.forward_t(x, train).sum_dim_intlist(&[2i64, 3][..], false, Kind::Float);
+        let phi = self
+            .main
+            .forward_t(x, train)
+            .sum_dim_intlist(&[2i64, 3][..], false, Kind::Float);
         Ok(self.head.forward_t(&phi, &y, train))
     }
 }

@@ -27,7 +27,14 @@ pub struct StarGanConfig {
 
 impl Default for StarGanConfig {
     fn default() -> Self {
-        StarGanConfig { image_size: 128, channels: 3, conv_dim: 64, c_dim: 5, g_repeat: 6, d_repeat: 6 }
+        StarGanConfig {
+            image_size: 128,
+            channels: 3,
+            conv_dim: 64,
+            c_dim: 5,
+            g_repeat: 6,
+            d_repeat: 6,
+        }
     }
 }
 
@@ -43,29 +50,52 @@ pub struct StarGanGenerator {
 /// Conv2d(4) + IN + ReLU; `g_repeat` residual blocks (`main.9.main.*`: Conv2d(3) + IN + ReLU +
 /// Conv2d(3) + IN, added to the input); two ConvTranspose2d(4, 2, 1) + IN + ReLU; Conv2d(7) +
 /// Tanh. No conv bias. 8,430,528 parameters at the defaults. PyTorch default init.
-pub fn stargan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &StarGanConfig) -> StarGanGenerator {
+pub fn stargan_generator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &StarGanConfig,
+) -> StarGanGenerator {
     let p = p.borrow();
     let k3 = ConvOpts::new(1, 1).no_bias();
     let main = Layers::seq(p / "main", |s| {
-        s.conv2d(cfg.channels + cfg.c_dim, cfg.conv_dim, 7, ConvOpts::new(1, 3).no_bias()).instance_norm2d(cfg.conv_dim, true, true).relu();
+        s.conv2d(
+            cfg.channels + cfg.c_dim,
+            cfg.conv_dim,
+            7,
+            ConvOpts::new(1, 3).no_bias(),
+        )
+        .instance_norm2d(cfg.conv_dim, true, true)
+        .relu();
         let mut dim = cfg.conv_dim;
         for _ in 0..2 {
-            s.conv2d(dim, dim * 2, 4, ConvOpts::new(2, 1).no_bias()).instance_norm2d(dim * 2, true, true).relu();
+            s.conv2d(dim, dim * 2, 4, ConvOpts::new(2, 1).no_bias())
+                .instance_norm2d(dim * 2, true, true)
+                .relu();
             dim *= 2;
         }
         for _ in 0..cfg.g_repeat {
             s.residual("main", |b| {
-                b.conv2d(dim, dim, 3, k3).instance_norm2d(dim, true, true).relu();
+                b.conv2d(dim, dim, 3, k3)
+                    .instance_norm2d(dim, true, true)
+                    .relu();
                 b.conv2d(dim, dim, 3, k3).instance_norm2d(dim, true, true);
             });
         }
         for _ in 0..2 {
-            s.conv_transpose2d(dim, dim / 2, 4, ConvOpts::new(2, 1).no_bias()).instance_norm2d(dim / 2, true, true).relu();
+            s.conv_transpose2d(dim, dim / 2, 4, ConvOpts::new(2, 1).no_bias())
+                .instance_norm2d(dim / 2, true, true)
+                .relu();
             dim /= 2;
         }
-        s.conv2d(dim, cfg.channels, 7, ConvOpts::new(1, 3).no_bias()).tanh();
+        s.conv2d(dim, cfg.channels, 7, ConvOpts::new(1, 3).no_bias())
+            .tanh();
     });
-    let info = NetInfo::new("stargan generator", p, image_shape(cfg.channels, cfg.image_size), Some(cfg.c_dim), main.iter());
+    let info = NetInfo::new(
+        "stargan generator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        Some(cfg.c_dim),
+        main.iter(),
+    );
     StarGanGenerator { main, info }
 }
 
@@ -74,8 +104,12 @@ impl StarGanGenerator {
     pub fn try_forward_ct(&self, x: &Tensor, c: &Tensor, train: bool) -> Result<Tensor> {
         let c = self.info.check(x, c)?;
         let s = x.size();
-        let tiled = c.view([s[0], -1, 1, 1]).expand([s[0], -1, s[2], s[3]], false);
-        Ok(self.main.forward_t(&Tensor::cat(&[x.shallow_clone(), tiled], 1), train))
+        let tiled = c
+            .view([s[0], -1, 1, 1])
+            .expand([s[0], -1, s[2], s[3]], false);
+        Ok(self
+            .main
+            .forward_t(&Tensor::cat(&[x.shallow_clone(), tiled], 1), train))
     }
 }
 
@@ -94,7 +128,10 @@ pub struct StarGanDiscriminator {
 /// (`main.*`), then two heads on the last features: `conv1` Conv2d(3, 1, 1) → a PatchGAN map
 /// of real/fake scores `[N, 1, size/2^d_repeat, …]`, and `conv2` Conv2d(size/2^d_repeat) →
 /// domain logits `[N, c_dim]`. 44,762,048 parameters at the defaults. PyTorch default init.
-pub fn stargan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &StarGanConfig) -> StarGanDiscriminator {
+pub fn stargan_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &StarGanConfig,
+) -> StarGanDiscriminator {
     let p = p.borrow();
     let side = cfg.image_size >> cfg.d_repeat;
     assert!(
@@ -105,16 +142,35 @@ pub fn stargan_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &StarGanCon
     );
     let mut dim = cfg.conv_dim;
     let main = Layers::seq(p / "main", |s| {
-        s.conv2d(cfg.channels, dim, 4, ConvOpts::new(2, 1)).leaky_relu(0.01);
+        s.conv2d(cfg.channels, dim, 4, ConvOpts::new(2, 1))
+            .leaky_relu(0.01);
         for _ in 1..cfg.d_repeat {
-            s.conv2d(dim, dim * 2, 4, ConvOpts::new(2, 1)).leaky_relu(0.01);
+            s.conv2d(dim, dim * 2, 4, ConvOpts::new(2, 1))
+                .leaky_relu(0.01);
             dim *= 2;
         }
     });
     let conv1 = conv2d(&(p / "conv1"), dim, 1, 3, ConvOpts::new(1, 1).no_bias());
-    let conv2 = conv2d(&(p / "conv2"), dim, cfg.c_dim, side, ConvOpts::default().no_bias());
-    let info = NetInfo::new("stargan discriminator", p, image_shape(cfg.channels, cfg.image_size), None, main.iter().chain([&conv1, &conv2]));
-    StarGanDiscriminator { main, conv1, conv2, info }
+    let conv2 = conv2d(
+        &(p / "conv2"),
+        dim,
+        cfg.c_dim,
+        side,
+        ConvOpts::default().no_bias(),
+    );
+    let info = NetInfo::new(
+        "stargan discriminator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        None,
+        main.iter().chain([&conv1, &conv2]),
+    );
+    StarGanDiscriminator {
+        main,
+        conv1,
+        conv2,
+        info,
+    }
 }
 
 impl StarGanDiscriminator {
@@ -129,7 +185,8 @@ impl StarGanDiscriminator {
 
     /// [`Self::try_forward_t`], panicking with the one-line message on a wrong input.
     pub fn forward_t(&self, x: &Tensor, train: bool) -> (Tensor, Tensor) {
-        self.try_forward_t(x, train).unwrap_or_else(|e| panic!("{e}"))
+        self.try_forward_t(x, train)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 }
 

@@ -33,7 +33,15 @@ pub struct TextToImageConfig {
 
 impl Default for TextToImageConfig {
     fn default() -> Self {
-        TextToImageConfig { z_dim: 100, n_classes: 119, ngf: 64, ndf: 64, channels: 3, image_size: 64, sigmoid: true }
+        TextToImageConfig {
+            z_dim: 100,
+            n_classes: 119,
+            ngf: 64,
+            ndf: 64,
+            channels: 3,
+            image_size: 64,
+            sigmoid: true,
+        }
     }
 }
 
@@ -48,13 +56,31 @@ pub struct TextToImageGenerator {
 /// Report 001 §2 generator: `embed` = Linear(119 → 119) + ReLU on the one-hot condition,
 /// concatenated after z (100 + 119 channels at 1×1) into the DCGAN generator (`main.0`–
 /// `main.13`, ConvTranspose2d(219 → 512, 4) first). DCGAN init.
-pub fn text_to_image_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &TextToImageConfig) -> TextToImageGenerator {
+pub fn text_to_image_generator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &TextToImageConfig,
+) -> TextToImageGenerator {
     let p = p.borrow();
     let k = cfg.n_classes;
     stages("text-to-image generator", cfg.image_size);
     let embed = linear(&(p / "embed"), k, k, true);
-    let main = Layers::seq(p / "main", |s| g_main(s, cfg.z_dim + k, cfg.ngf, cfg.channels, cfg.image_size, GHidden::BatchNorm { dropout: 0.0 }));
-    let info = NetInfo::new("text-to-image generator", p, z_shapes(cfg.z_dim), Some(k), [&embed].into_iter().chain(main.iter()));
+    let main = Layers::seq(p / "main", |s| {
+        g_main(
+            s,
+            cfg.z_dim + k,
+            cfg.ngf,
+            cfg.channels,
+            cfg.image_size,
+            GHidden::BatchNorm { dropout: 0.0 },
+        )
+    });
+    let info = NetInfo::new(
+        "text-to-image generator",
+        p,
+        z_shapes(cfg.z_dim),
+        Some(k),
+        [&embed].into_iter().chain(main.iter()),
+    );
     init::dcgan_init(&info.variables());
     TextToImageGenerator { embed, main, info }
 }
@@ -87,22 +113,48 @@ pub struct TextToImageDiscriminator {
 /// no bias) to 4×4 → LeakyReLU; concatenated (631 channels) → `main2` Conv2d(631 → 512, 4, no
 /// bias) + BatchNorm + LeakyReLU → `dense` Linear(512 → 1) [→ Sigmoid]; scores `[N]`.
 /// DCGAN init.
-pub fn text_to_image_discriminator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &TextToImageConfig) -> TextToImageDiscriminator {
+pub fn text_to_image_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &TextToImageConfig,
+) -> TextToImageDiscriminator {
     let p = p.borrow();
     let k = cfg.n_classes;
     stages("text-to-image discriminator", cfg.image_size);
     let mut top = 0;
-    let main = Layers::seq(p / "main", |s| top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::BatchNorm));
+    let main = Layers::seq(p / "main", |s| {
+        top = d_trunk(s, cfg.channels, cfg.ndf, cfg.image_size, Trunk::BatchNorm)
+    });
     let embed = linear(&(p / "embed"), k, k, true);
     let c_cv = conv_transpose2d(&(p / "c_cv"), k, k, 4, ConvOpts::default().no_bias());
     let main2 = Layers::seq(p / "main2", |s| {
-        s.conv2d(top + k, top, 4, ConvOpts::default().no_bias()).batch_norm2d(top).leaky_relu(0.2);
+        s.conv2d(top + k, top, 4, ConvOpts::default().no_bias())
+            .batch_norm2d(top)
+            .leaky_relu(0.2);
     });
     let dense = linear(&(p / "dense"), top, 1, true);
-    let layers = [&embed].into_iter().chain(main.iter()).chain([&c_cv]).chain(main2.iter()).chain([&dense]);
-    let info = NetInfo::new("text-to-image discriminator", p, image_shape(cfg.channels, cfg.image_size), Some(k), layers);
+    let layers = [&embed]
+        .into_iter()
+        .chain(main.iter())
+        .chain([&c_cv])
+        .chain(main2.iter())
+        .chain([&dense]);
+    let info = NetInfo::new(
+        "text-to-image discriminator",
+        p,
+        image_shape(cfg.channels, cfg.image_size),
+        Some(k),
+        layers,
+    );
     init::dcgan_init(&info.variables());
-    TextToImageDiscriminator { embed, main, c_cv, main2, dense, sigmoid: cfg.sigmoid, info }
+    TextToImageDiscriminator {
+        embed,
+        main,
+        c_cv,
+        main2,
+        dense,
+        sigmoid: cfg.sigmoid,
+        info,
+    }
 }
 
 impl TextToImageDiscriminator {

@@ -64,9 +64,18 @@ pub(crate) fn adam_step(rule: AdamRule, groups: &[AdamTensors]) -> Result<(), St
         return Err("fused Adam: amsgrad needs max_exp_avg_sq for every parameter".into());
     }
     // The step counts as 0-dim float tensors on each parameter's device, as torch.optim keeps them.
-    let steps: Vec<Tensor> = groups.iter().map(|g| Tensor::from(g.step as f32).to_device(g.param.device())).collect();
-    let (p, g) = (handles(groups.iter().map(|x| x.param)), handles(groups.iter().map(|x| x.grad)));
-    let (m, v) = (handles(groups.iter().map(|x| x.exp_avg)), handles(groups.iter().map(|x| x.exp_avg_sq)));
+    let steps: Vec<Tensor> = groups
+        .iter()
+        .map(|g| Tensor::from(g.step as f32).to_device(g.param.device()))
+        .collect();
+    let (p, g) = (
+        handles(groups.iter().map(|x| x.param)),
+        handles(groups.iter().map(|x| x.grad)),
+    );
+    let (m, v) = (
+        handles(groups.iter().map(|x| x.exp_avg)),
+        handles(groups.iter().map(|x| x.exp_avg_sq)),
+    );
     let vmax = handles(groups.iter().filter_map(|x| x.max_exp_avg_sq));
     let s = handles(steps.iter());
     // SAFETY: every pointer is a live tch handle (an `at::Tensor*`) borrowed for this call; the
@@ -77,7 +86,11 @@ pub(crate) fn adam_step(rule: AdamRule, groups: &[AdamTensors]) -> Result<(), St
             g.as_ptr(),
             m.as_ptr(),
             v.as_ptr(),
-            if rule.amsgrad { vmax.as_ptr() } else { std::ptr::null() },
+            if rule.amsgrad {
+                vmax.as_ptr()
+            } else {
+                std::ptr::null()
+            },
             s.as_ptr(),
             groups.len(),
             rule.lr,
@@ -93,7 +106,12 @@ pub(crate) fn adam_step(rule: AdamRule, groups: &[AdamTensors]) -> Result<(), St
         return Ok(());
     }
     // SAFETY: a non-null return is a NUL-terminated string from malloc, ours to free.
-    let message = unsafe { CStr::from_ptr(err) }.to_string_lossy().lines().next().unwrap_or("").to_string();
+    let message = unsafe { CStr::from_ptr(err) }
+        .to_string_lossy()
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
     unsafe { libc::free(err as *mut c_void) };
     Err(message)
 }

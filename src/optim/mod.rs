@@ -29,50 +29,106 @@ pub mod prelude {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Optimizer {
     /// `torch.optim.Adam` (weight_decay is an L2 term added to the gradient).
-    Adam { lr: f64, betas: (f64, f64), eps: f64, weight_decay: f64, amsgrad: bool },
+    Adam {
+        lr: f64,
+        betas: (f64, f64),
+        eps: f64,
+        weight_decay: f64,
+        amsgrad: bool,
+    },
     /// `torch.optim.AdamW` (decoupled weight decay: w ← w − lr·weight_decay·w).
-    AdamW { lr: f64, betas: (f64, f64), eps: f64, weight_decay: f64, amsgrad: bool },
+    AdamW {
+        lr: f64,
+        betas: (f64, f64),
+        eps: f64,
+        weight_decay: f64,
+        amsgrad: bool,
+    },
     /// `torch.optim.RMSprop`, the original WGAN's optimizer.
-    RmsProp { lr: f64, alpha: f64, eps: f64, weight_decay: f64, momentum: f64, centered: bool },
+    RmsProp {
+        lr: f64,
+        alpha: f64,
+        eps: f64,
+        weight_decay: f64,
+        momentum: f64,
+        centered: bool,
+    },
     /// `torch.optim.SGD`.
-    Sgd { lr: f64, momentum: f64, dampening: f64, weight_decay: f64, nesterov: bool },
+    Sgd {
+        lr: f64,
+        momentum: f64,
+        dampening: f64,
+        weight_decay: f64,
+        nesterov: bool,
+    },
 }
 
 impl Optimizer {
     /// Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. Reports:
     /// 000 `adam(1e-4)`; 001 `adam(2e-5).betas(0.5, 0.999)`; 001 §5 `adam(2e-4).betas(0.5, 0.999)`.
     pub fn adam(lr: f64) -> Self {
-        Optimizer::Adam { lr, betas: (0.9, 0.999), eps: 1e-8, weight_decay: 0.0, amsgrad: false }
+        Optimizer::Adam {
+            lr,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+        }
     }
 
     /// AdamW with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, weight_decay 0.01.
     /// Report 002 §4: `adamw(lr).betas(beta1, 0.99)`.
     pub fn adamw(lr: f64) -> Self {
-        Optimizer::AdamW { lr, betas: (0.9, 0.999), eps: 1e-8, weight_decay: 0.01, amsgrad: false }
+        Optimizer::AdamW {
+            lr,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 0.01,
+            amsgrad: false,
+        }
     }
 
     /// RMSprop with PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay or momentum,
     /// not centered. Reports: 002 §3 `rmsprop(5e-5)` (with weight clipping), 001 §3 `rmsprop(2e-4)`.
     pub fn rmsprop(lr: f64) -> Self {
-        Optimizer::RmsProp { lr, alpha: 0.99, eps: 1e-8, weight_decay: 0.0, momentum: 0.0, centered: false }
+        Optimizer::RmsProp {
+            lr,
+            alpha: 0.99,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            momentum: 0.0,
+            centered: false,
+        }
     }
 
     /// Plain SGD (no momentum, dampening, weight decay).
     pub fn sgd(lr: f64) -> Self {
-        Optimizer::Sgd { lr, momentum: 0.0, dampening: 0.0, weight_decay: 0.0, nesterov: false }
+        Optimizer::Sgd {
+            lr,
+            momentum: 0.0,
+            dampening: 0.0,
+            weight_decay: 0.0,
+            nesterov: false,
+        }
     }
 
     /// The learning rate.
     pub fn learning_rate(&self) -> f64 {
         match *self {
-            Optimizer::Adam { lr, .. } | Optimizer::AdamW { lr, .. } | Optimizer::RmsProp { lr, .. } | Optimizer::Sgd { lr, .. } => lr,
+            Optimizer::Adam { lr, .. }
+            | Optimizer::AdamW { lr, .. }
+            | Optimizer::RmsProp { lr, .. }
+            | Optimizer::Sgd { lr, .. } => lr,
         }
     }
 
     /// The same optimizer with another learning rate (e.g. report 001's higher-lr run).
     pub fn lr(mut self, new: f64) -> Self {
         match &mut self {
-            Optimizer::Adam { lr, .. } | Optimizer::AdamW { lr, .. } | Optimizer::RmsProp { lr, .. } | Optimizer::Sgd { lr, .. } => *lr = new,
+            Optimizer::Adam { lr, .. }
+            | Optimizer::AdamW { lr, .. }
+            | Optimizer::RmsProp { lr, .. }
+            | Optimizer::Sgd { lr, .. } => *lr = new,
         }
         self
     }
@@ -80,7 +136,9 @@ impl Optimizer {
     /// Adam's and AdamW's (β1, β2). Panics for RMSprop and SGD, which have none.
     pub fn betas(mut self, beta1: f64, beta2: f64) -> Self {
         match &mut self {
-            Optimizer::Adam { betas, .. } | Optimizer::AdamW { betas, .. } => *betas = (beta1, beta2),
+            Optimizer::Adam { betas, .. } | Optimizer::AdamW { betas, .. } => {
+                *betas = (beta1, beta2)
+            }
             other => panic!("{}: has no betas (Adam and AdamW do)", other.name()),
         }
         self
@@ -100,7 +158,9 @@ impl Optimizer {
     /// eps, added to the denominator. Panics for SGD, which has none.
     pub fn eps(mut self, value: f64) -> Self {
         match &mut self {
-            Optimizer::Adam { eps, .. } | Optimizer::AdamW { eps, .. } | Optimizer::RmsProp { eps, .. } => *eps = value,
+            Optimizer::Adam { eps, .. }
+            | Optimizer::AdamW { eps, .. }
+            | Optimizer::RmsProp { eps, .. } => *eps = value,
             other => panic!("{}: has no eps (Adam, AdamW and RMSprop do)", other.name()),
         }
         self
@@ -109,7 +169,9 @@ impl Optimizer {
     /// The momentum of RMSprop or SGD. Panics for Adam and AdamW (their β1 is the momentum).
     pub fn momentum(mut self, value: f64) -> Self {
         match &mut self {
-            Optimizer::RmsProp { momentum, .. } | Optimizer::Sgd { momentum, .. } => *momentum = value,
+            Optimizer::RmsProp { momentum, .. } | Optimizer::Sgd { momentum, .. } => {
+                *momentum = value
+            }
             other => panic!("{}: has no momentum setting (use betas)", other.name()),
         }
         self
@@ -132,26 +194,52 @@ impl Optimizer {
             if ok && value.is_finite() {
                 Ok(())
             } else {
-                Err(Error::setting(format!("{name}.{field}"), format!("must be {range}, got {value}")))
+                Err(Error::setting(
+                    format!("{name}.{field}"),
+                    format!("must be {range}, got {value}"),
+                ))
             }
         };
         let at_least_0 = |field: &str, v: f64| check(field, v, v >= 0.0, "≥ 0");
         let in_0_1 = |field: &str, v: f64| check(field, v, (0.0..1.0).contains(&v), "in [0, 1)");
         at_least_0("lr", self.learning_rate())?;
         match *self {
-            Optimizer::Adam { betas, eps, weight_decay, .. } | Optimizer::AdamW { betas, eps, weight_decay, .. } => {
+            Optimizer::Adam {
+                betas,
+                eps,
+                weight_decay,
+                ..
+            }
+            | Optimizer::AdamW {
+                betas,
+                eps,
+                weight_decay,
+                ..
+            } => {
                 in_0_1("betas.0", betas.0)?;
                 in_0_1("betas.1", betas.1)?;
                 at_least_0("eps", eps)?;
                 at_least_0("weight_decay", weight_decay)
             }
-            Optimizer::RmsProp { alpha, eps, weight_decay, momentum, .. } => {
+            Optimizer::RmsProp {
+                alpha,
+                eps,
+                weight_decay,
+                momentum,
+                ..
+            } => {
                 at_least_0("alpha", alpha)?;
                 at_least_0("eps", eps)?;
                 at_least_0("weight_decay", weight_decay)?;
                 at_least_0("momentum", momentum)
             }
-            Optimizer::Sgd { momentum, dampening, weight_decay, nesterov, .. } => {
+            Optimizer::Sgd {
+                momentum,
+                dampening,
+                weight_decay,
+                nesterov,
+                ..
+            } => {
                 at_least_0("momentum", momentum)?;
                 at_least_0("dampening", dampening)?;
                 at_least_0("weight_decay", weight_decay)?;
@@ -173,21 +261,53 @@ impl Optimizer {
 impl fmt::Display for Optimizer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Optimizer::Adam { lr, betas, eps, weight_decay, amsgrad } | Optimizer::AdamW { lr, betas, eps, weight_decay, amsgrad } => {
-                write!(f, "{}(lr={lr:e}, betas=({}, {}), eps={eps:e}, weight_decay={weight_decay}", self.name(), betas.0, betas.1)?;
+            Optimizer::Adam {
+                lr,
+                betas,
+                eps,
+                weight_decay,
+                amsgrad,
+            }
+            | Optimizer::AdamW {
+                lr,
+                betas,
+                eps,
+                weight_decay,
+                amsgrad,
+            } => {
+                write!(
+                    f,
+                    "{}(lr={lr:e}, betas=({}, {}), eps={eps:e}, weight_decay={weight_decay}",
+                    self.name(),
+                    betas.0,
+                    betas.1
+                )?;
                 if amsgrad {
                     f.write_str(", amsgrad")?;
                 }
                 f.write_str(")")
             }
-            Optimizer::RmsProp { lr, alpha, eps, weight_decay, momentum, centered } => {
+            Optimizer::RmsProp {
+                lr,
+                alpha,
+                eps,
+                weight_decay,
+                momentum,
+                centered,
+            } => {
                 write!(f, "RMSprop(lr={lr:e}, alpha={alpha}, eps={eps:e}, weight_decay={weight_decay}, momentum={momentum}")?;
                 if centered {
                     f.write_str(", centered")?;
                 }
                 f.write_str(")")
             }
-            Optimizer::Sgd { lr, momentum, dampening, weight_decay, nesterov } => {
+            Optimizer::Sgd {
+                lr,
+                momentum,
+                dampening,
+                weight_decay,
+                nesterov,
+            } => {
                 write!(f, "SGD(lr={lr:e}, momentum={momentum}, dampening={dampening}, weight_decay={weight_decay}")?;
                 if nesterov {
                     f.write_str(", nesterov")?;
@@ -219,7 +339,11 @@ impl GanOptimizers {
     }
 
     /// `(opt_g, opt_d)` over G's and D's variables.
-    pub fn build(&self, g_vs: &nn::VarStore, d_vs: &nn::VarStore) -> Result<(OptimizerState, OptimizerState)> {
+    pub fn build(
+        &self,
+        g_vs: &nn::VarStore,
+        d_vs: &nn::VarStore,
+    ) -> Result<(OptimizerState, OptimizerState)> {
         let g = self.g.build(g_vs).map_err(|e| context("G", e))?;
         let d = self.d.build(d_vs).map_err(|e| context("D", e))?;
         Ok((g, d))
@@ -252,13 +376,21 @@ impl LrSchedule {
     pub fn factor(self, step: usize) -> f64 {
         match self {
             LrSchedule::Constant => 1.0,
-            LrSchedule::Linear { constant, decay } => (1.0 - step.saturating_sub(constant) as f64 / (decay + 1) as f64).max(0.0),
+            LrSchedule::Linear { constant, decay } => {
+                (1.0 - step.saturating_sub(constant) as f64 / (decay + 1) as f64).max(0.0)
+            }
         }
     }
 
     /// Sets G's and D's rates for `step`: each configured rate × the factor (nothing for
     /// [`LrSchedule::Constant`]). The trainers call it at the start of each step.
-    pub fn apply(self, step: usize, configured: &GanOptimizers, opt_g: &mut OptimizerState, opt_d: &mut OptimizerState) {
+    pub fn apply(
+        self,
+        step: usize,
+        configured: &GanOptimizers,
+        opt_g: &mut OptimizerState,
+        opt_d: &mut OptimizerState,
+    ) {
         if self != LrSchedule::Constant {
             let f = self.factor(step);
             opt_g.set_lr(configured.g.learning_rate() * f);
@@ -269,7 +401,10 @@ impl LrSchedule {
     /// Checks the values; the error names `key`.
     pub fn validate(self, key: &str) -> Result<()> {
         match self {
-            LrSchedule::Linear { decay: 0, .. } => Err(Error::setting(key, "a linear decay needs at least 1 step (decay: 0 would drop the rate to 0 at once)")),
+            LrSchedule::Linear { decay: 0, .. } => Err(Error::setting(
+                key,
+                "a linear decay needs at least 1 step (decay: 0 would drop the rate to 0 at once)",
+            )),
             _ => Ok(()),
         }
     }
@@ -279,7 +414,10 @@ impl fmt::Display for LrSchedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LrSchedule::Constant => write!(f, "constant learning rates"),
-            LrSchedule::Linear { constant, decay } => write!(f, "learning rates constant for {constant} steps, then linearly to 0 over {decay}"),
+            LrSchedule::Linear { constant, decay } => write!(
+                f,
+                "learning rates constant for {constant} steps, then linearly to 0 over {decay}"
+            ),
         }
     }
 }
@@ -287,7 +425,10 @@ impl fmt::Display for LrSchedule {
 /// Prefixes a setting error's key with the network: "D: Adam.lr: …".
 fn context(net: &str, e: Error) -> Error {
     match e {
-        Error::Setting { key, message } => Error::Setting { key: format!("{net}: {key}"), message },
+        Error::Setting { key, message } => Error::Setting {
+            key: format!("{net}: {key}"),
+            message,
+        },
         other => other,
     }
 }

@@ -23,7 +23,10 @@ struct Slot {
 impl Slot {
     /// The buffer `name`, if the slot has it yet.
     fn get(&self, name: &str) -> Option<&Tensor> {
-        self.buffers.iter().find(|(n, _)| *n == name).map(|(_, t)| t)
+        self.buffers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t)
     }
 
     fn buffer(&mut self, name: &'static str, init: impl FnOnce() -> Tensor) -> &mut Tensor {
@@ -75,40 +78,74 @@ impl Flat {
     fn new(slots: &mut [Slot]) -> Option<Flat> {
         let first = slots.first()?;
         let (kind, device) = (first.param.kind(), first.param.device());
-        if slots.len() < 2 || slots.iter().any(|s| s.param.kind() != kind || s.param.device() != device || !s.param.is_floating_point()) {
+        if slots.len() < 2
+            || slots.iter().any(|s| {
+                s.param.kind() != kind || s.param.device() != device || !s.param.is_floating_point()
+            })
+        {
             return None;
         }
-        let params = tch::no_grad(|| Tensor::cat(&slots.iter().map(|s| s.param.detach().reshape([-1])).collect::<Vec<_>>(), 0));
+        let params = tch::no_grad(|| {
+            Tensor::cat(
+                &slots
+                    .iter()
+                    .map(|s| s.param.detach().reshape([-1]))
+                    .collect::<Vec<_>>(),
+                0,
+            )
+        });
         let mut spans = Vec::with_capacity(slots.len());
         let mut offset = 0;
         for s in slots.iter_mut() {
             let n = s.param.numel() as i64;
-            s.param.set_data(&params.narrow(0, offset, n).view(s.param.size().as_slice()));
+            s.param
+                .set_data(&params.narrow(0, offset, n).view(s.param.size().as_slice()));
             spans.push((offset, n));
             offset += n;
         }
-        Some(Flat { params, spans, buffers: Vec::new() })
+        Some(Flat {
+            params,
+            spans,
+            buffers: Vec::new(),
+        })
     }
 
     /// Whether every parameter is still the view this made (something that replaced a
     /// parameter's data, e.g. `set_data`, ends the flat updates).
     fn intact(&self, slots: &[Slot]) -> bool {
-        let (base, size) = (self.params.data_ptr() as usize, self.params.kind().elt_size_in_bytes());
-        slots.iter().zip(&self.spans).all(|(s, (offset, _))| s.param.data_ptr() as usize == base + *offset as usize * size)
+        let (base, size) = (
+            self.params.data_ptr() as usize,
+            self.params.kind().elt_size_in_bytes(),
+        );
+        slots
+            .iter()
+            .zip(&self.spans)
+            .all(|(s, (offset, _))| s.param.data_ptr() as usize == base + *offset as usize * size)
     }
 
     /// Whether the slots' buffers are exactly the flat ones (same names in each slot).
     fn aligned(&self, slots: &[Slot]) -> bool {
-        slots.iter().all(|s| s.buffers.len() == self.buffers.len() && s.buffers.iter().zip(&self.buffers).all(|(a, b)| a.0 == b.0))
+        slots.iter().all(|s| {
+            s.buffers.len() == self.buffers.len()
+                && s.buffers.iter().zip(&self.buffers).all(|(a, b)| a.0 == b.0)
+        })
     }
 
     /// Rebuilds the flat buffers from the slots' (after a load or a per-parameter update):
     /// the buffers every slot has are gathered, and each slot's becomes a view again.
     fn regroup(&mut self, slots: &mut [Slot]) {
-        let names: Vec<&'static str> = slots[0].buffers.iter().map(|(n, _)| *n).filter(|n| slots.iter().all(|s| s.get(n).is_some())).collect();
+        let names: Vec<&'static str> = slots[0]
+            .buffers
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| slots.iter().all(|s| s.get(n).is_some()))
+            .collect();
         self.buffers.clear();
         for name in names {
-            let parts: Vec<Tensor> = slots.iter().map(|s| s.get(name).expect("checked above").reshape([-1])).collect();
+            let parts: Vec<Tensor> = slots
+                .iter()
+                .map(|s| s.get(name).expect("checked above").reshape([-1]))
+                .collect();
             let flat = Tensor::cat(&parts, 0);
             self.adopt(slots, name, flat);
         }
@@ -131,11 +168,27 @@ impl OptimizerState {
     /// Binds `settings` to the trainable variables of `vs` (sorted by name).
     pub fn new(settings: Optimizer, vs: &nn::VarStore) -> Result<Self> {
         settings.validate()?;
-        let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().filter(|(_, t)| t.requires_grad()).collect();
+        let mut vars: Vec<(String, Tensor)> = vs
+            .variables()
+            .into_iter()
+            .filter(|(_, t)| t.requires_grad())
+            .collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut slots: Vec<Slot> = vars.into_iter().map(|(name, param)| Slot { name, param, steps: 0, buffers: Vec::new() }).collect();
+        let mut slots: Vec<Slot> = vars
+            .into_iter()
+            .map(|(name, param)| Slot {
+                name,
+                param,
+                steps: 0,
+                buffers: Vec::new(),
+            })
+            .collect();
         let flat = Flat::new(&mut slots);
-        Ok(OptimizerState { settings, slots, flat })
+        Ok(OptimizerState {
+            settings,
+            slots,
+            flat,
+        })
     }
 
     /// The settings.
@@ -187,8 +240,15 @@ impl OptimizerState {
     /// returns their L2 norm. The trainers compute gradients this way: nothing to zero, nothing
     /// accumulated, and the backward pass computes only what these parameters need.
     pub fn step_with(&mut self, grads: &[Tensor]) -> f64 {
-        assert_eq!(grads.len(), self.slots.len(), "step_with: {} gradients for {} parameters", grads.len(), self.slots.len());
-        self.update_all(grads.iter().map(|g| g.shallow_clone()).collect(), true).unwrap_or(0.0)
+        assert_eq!(
+            grads.len(),
+            self.slots.len(),
+            "step_with: {} gradients for {} parameters",
+            grads.len(),
+            self.slots.len()
+        );
+        self.update_all(grads.iter().map(|g| g.shallow_clone()).collect(), true)
+            .unwrap_or(0.0)
     }
 
     /// One update that lowers `loss`: its gradients with respect to this optimizer's
@@ -201,9 +261,15 @@ impl OptimizerState {
     /// let grad_norm = gan.opt_d.minimize(&d_loss);
     /// ```
     pub fn minimize(&mut self, loss: &Tensor) -> f64 {
-        let live: Vec<usize> = (0..self.slots.len()).filter(|&i| self.slots[i].param.requires_grad()).collect();
+        let live: Vec<usize> = (0..self.slots.len())
+            .filter(|&i| self.slots[i].param.requires_grad())
+            .collect();
         let inputs: Vec<&Tensor> = live.iter().map(|&i| &self.slots[i].param).collect();
-        let found = if inputs.is_empty() { Vec::new() } else { Tensor::run_backward(&[loss], &inputs, false, false) };
+        let found = if inputs.is_empty() {
+            Vec::new()
+        } else {
+            Tensor::run_backward(&[loss], &inputs, false, false)
+        };
         let mut grads: Vec<Tensor> = (0..self.slots.len()).map(|_| Tensor::new()).collect();
         for (i, g) in live.into_iter().zip(found) {
             grads[i] = g;
@@ -218,11 +284,26 @@ impl OptimizerState {
                 let steps = self.slots[0].steps;
                 if !flat.intact(&self.slots) {
                     self.flat = None;
-                } else if grads.iter().all(|g| g.defined()) && self.slots.iter().all(|s| s.steps == steps) && flat.aligned(&self.slots) {
-                    let grad = Tensor::cat(&grads.iter().map(|g| g.reshape([-1])).collect::<Vec<_>>(), 0);
+                } else if grads.iter().all(|g| g.defined())
+                    && self.slots.iter().all(|s| s.steps == steps)
+                    && flat.aligned(&self.slots)
+                {
+                    let grad = Tensor::cat(
+                        &grads.iter().map(|g| g.reshape([-1])).collect::<Vec<_>>(),
+                        0,
+                    );
                     let norm = measure.then(|| grad.norm().double_value(&[]));
-                    let buffers = flat.buffers.iter().map(|(n, t)| (*n, t.shallow_clone())).collect();
-                    let mut all = Slot { name: String::new(), param: flat.params.shallow_clone(), steps: steps + 1, buffers };
+                    let buffers = flat
+                        .buffers
+                        .iter()
+                        .map(|(n, t)| (*n, t.shallow_clone()))
+                        .collect();
+                    let mut all = Slot {
+                        name: String::new(),
+                        param: flat.params.shallow_clone(),
+                        steps: steps + 1,
+                        buffers,
+                    };
                     update(settings, &mut all, grad);
                     for (name, t) in all.buffers.into_iter().skip(flat.buffers.len()) {
                         flat.adopt(&mut self.slots, name, t);
@@ -262,20 +343,40 @@ impl OptimizerState {
 
     /// Loads what [`OptimizerState::state_tensors`] saved (for the same network and rule).
     /// `source` names the file in errors.
-    pub fn load_state_tensors(&mut self, tensors: &HashMap<String, Tensor>, source: &str) -> Result<()> {
+    pub fn load_state_tensors(
+        &mut self,
+        tensors: &HashMap<String, Tensor>,
+        source: &str,
+    ) -> Result<()> {
         let names = buffer_names(self.settings);
         for s in &mut self.slots {
             let key = format!("{}.step", s.name);
-            let step = tensors.get(&key).ok_or_else(|| Error::setting(source, format!("missing optimizer state \"{key}\" ({} expected)", self.settings.name())))?;
+            let step = tensors.get(&key).ok_or_else(|| {
+                Error::setting(
+                    source,
+                    format!(
+                        "missing optimizer state \"{key}\" ({} expected)",
+                        self.settings.name()
+                    ),
+                )
+            })?;
             s.steps = step.int64_value(&[]);
             s.buffers.clear();
             for b in names {
                 let key = format!("{}.{b}", s.name);
                 if let Some(t) = tensors.get(&key) {
                     if t.size() != s.param.size() {
-                        return Err(Error::setting(source, format!("optimizer state \"{key}\" has shape {:?}, the parameter {:?}", t.size(), s.param.size())));
+                        return Err(Error::setting(
+                            source,
+                            format!(
+                                "optimizer state \"{key}\" has shape {:?}, the parameter {:?}",
+                                t.size(),
+                                s.param.size()
+                            ),
+                        ));
                     }
-                    s.buffers.push((b, t.to_kind(s.param.kind()).to_device(s.param.device())));
+                    s.buffers
+                        .push((b, t.to_kind(s.param.kind()).to_device(s.param.device())));
                 }
             }
         }
@@ -288,16 +389,27 @@ impl OptimizerState {
 
 /// √(Σ ‖g‖²) over the defined tensors (0 without any), read back once.
 fn norm_of(grads: &[Tensor]) -> f64 {
-    let norms: Vec<Tensor> = grads.iter().filter(|g| g.defined()).map(|g| g.norm()).collect();
+    let norms: Vec<Tensor> = grads
+        .iter()
+        .filter(|g| g.defined())
+        .map(|g| g.norm())
+        .collect();
     if norms.is_empty() {
         return 0.0;
     }
-    Tensor::stack(&norms, 0).to_kind(tch::Kind::Double).square().sum(tch::Kind::Double).sqrt().double_value(&[])
+    Tensor::stack(&norms, 0)
+        .to_kind(tch::Kind::Double)
+        .square()
+        .sum(tch::Kind::Double)
+        .sqrt()
+        .double_value(&[])
 }
 
 fn buffer_names(o: Optimizer) -> &'static [&'static str] {
     match o {
-        Optimizer::Adam { .. } | Optimizer::AdamW { .. } => &["exp_avg", "exp_avg_sq", "max_exp_avg_sq"],
+        Optimizer::Adam { .. } | Optimizer::AdamW { .. } => {
+            &["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
+        }
         Optimizer::RmsProp { .. } => &["square_avg", "grad_avg", "momentum_buffer"],
         Optimizer::Sgd { .. } => &["momentum_buffer"],
     }
@@ -307,25 +419,68 @@ fn buffer_names(o: Optimizer) -> &'static [&'static str] {
 fn update(o: Optimizer, s: &mut Slot, grad: Tensor) {
     let zeros = |p: &Tensor| p.zeros_like();
     match o {
-        Optimizer::Adam { lr, betas, eps, weight_decay, amsgrad } | Optimizer::AdamW { lr, betas, eps, weight_decay, amsgrad } => {
-            let rule = AdamRule { lr, betas, eps, weight_decay, amsgrad, decoupled: matches!(o, Optimizer::AdamW { .. }) };
+        Optimizer::Adam {
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+        }
+        | Optimizer::AdamW {
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+        } => {
+            let rule = AdamRule {
+                lr,
+                betas,
+                eps,
+                weight_decay,
+                amsgrad,
+                decoupled: matches!(o, Optimizer::AdamW { .. }),
+            };
             let p = s.param.shallow_clone();
-            for name in ["exp_avg", "exp_avg_sq"].into_iter().chain(amsgrad.then_some("max_exp_avg_sq")) {
+            for name in ["exp_avg", "exp_avg_sq"]
+                .into_iter()
+                .chain(amsgrad.then_some("max_exp_avg_sq"))
+            {
                 s.buffer(name, || zeros(&p));
             }
             let grad = grad.contiguous();
-            let one = AdamTensors { param: &p, grad: &grad, exp_avg: s.get("exp_avg").expect("made above"), exp_avg_sq: s.get("exp_avg_sq").expect("made above"), max_exp_avg_sq: s.get("max_exp_avg_sq"), step: s.steps };
+            let one = AdamTensors {
+                param: &p,
+                grad: &grad,
+                exp_avg: s.get("exp_avg").expect("made above"),
+                exp_avg_sq: s.get("exp_avg_sq").expect("made above"),
+                max_exp_avg_sq: s.get("max_exp_avg_sq"),
+                step: s.steps,
+            };
             // The fused kernel when it takes these tensors (contiguous, on CPU or CUDA), else
             // the same update op by op.
             if fused::adam_step(rule, &[one]).is_err() {
                 adam_by_ops(rule, s, grad);
             }
         }
-        Optimizer::RmsProp { lr, alpha, eps, weight_decay, momentum, centered } => {
-            let grad = if weight_decay != 0.0 { grad + &s.param * weight_decay } else { grad };
+        Optimizer::RmsProp {
+            lr,
+            alpha,
+            eps,
+            weight_decay,
+            momentum,
+            centered,
+        } => {
+            let grad = if weight_decay != 0.0 {
+                grad + &s.param * weight_decay
+            } else {
+                grad
+            };
             let p = s.param.shallow_clone();
             let sq = s.buffer("square_avg", || zeros(&p));
-            let _ = sq.g_mul_scalar_(alpha).addcmul_(&grad, &(&grad * (1.0 - alpha)));
+            let _ = sq
+                .g_mul_scalar_(alpha)
+                .addcmul_(&grad, &(&grad * (1.0 - alpha)));
             let sq = sq.shallow_clone();
             let mut avg = if centered {
                 let ga = s.buffer("grad_avg", || zeros(&p));
@@ -344,16 +499,32 @@ fn update(o: Optimizer, s: &mut Slot, grad: Tensor) {
                 let _ = s.param.addcdiv_(&(&grad * -lr), &avg);
             }
         }
-        Optimizer::Sgd { lr, momentum, dampening, weight_decay, nesterov } => {
-            let mut grad = if weight_decay != 0.0 { grad + &s.param * weight_decay } else { grad };
+        Optimizer::Sgd {
+            lr,
+            momentum,
+            dampening,
+            weight_decay,
+            nesterov,
+        } => {
+            let mut grad = if weight_decay != 0.0 {
+                grad + &s.param * weight_decay
+            } else {
+                grad
+            };
             if momentum != 0.0 {
                 let first = s.get("momentum_buffer").is_none();
                 let g = grad.shallow_clone();
                 let buf = s.buffer("momentum_buffer", || g.detach().copy());
                 if !first {
-                    let _ = buf.g_mul_scalar_(momentum).g_add_(&(&grad * (1.0 - dampening)));
+                    let _ = buf
+                        .g_mul_scalar_(momentum)
+                        .g_add_(&(&grad * (1.0 - dampening)));
                 }
-                grad = if nesterov { grad + &*buf * momentum } else { buf.shallow_clone() };
+                grad = if nesterov {
+                    grad + &*buf * momentum
+                } else {
+                    buf.shallow_clone()
+                };
             }
             let _ = s.param.g_add_(&(grad * -lr));
         }
@@ -363,9 +534,20 @@ fn update(o: Optimizer, s: &mut Slot, grad: Tensor) {
 /// Adam's update op by op (torch.optim.Adam's single-tensor form): what the fused kernel
 /// computes, for the tensors it does not take.
 fn adam_by_ops(rule: AdamRule, s: &mut Slot, grad: Tensor) {
-    let AdamRule { lr, betas: (b1, b2), eps, weight_decay, amsgrad, decoupled } = rule;
+    let AdamRule {
+        lr,
+        betas: (b1, b2),
+        eps,
+        weight_decay,
+        amsgrad,
+        decoupled,
+    } = rule;
     let zeros = |p: &Tensor| p.zeros_like();
-    let grad = if weight_decay != 0.0 && !decoupled { grad + &s.param * weight_decay } else { grad };
+    let grad = if weight_decay != 0.0 && !decoupled {
+        grad + &s.param * weight_decay
+    } else {
+        grad
+    };
     if weight_decay != 0.0 && decoupled {
         let _ = s.param.g_mul_scalar_(1.0 - lr * weight_decay);
     }
@@ -396,8 +578,17 @@ mod tests {
 
     fn store(seed: i64) -> nn::VarStore {
         let vs = nn::VarStore::new(Device::Cpu);
-        for (i, (name, shape)) in [("a", vec![3i64, 4]), ("b", vec![4]), ("c", vec![2, 3, 2, 2])].into_iter().enumerate() {
-            let _ = vs.root().var_copy(name, &wave(&shape, (seed + i as i64) as f64));
+        for (i, (name, shape)) in [
+            ("a", vec![3i64, 4]),
+            ("b", vec![4]),
+            ("c", vec![2, 3, 2, 2]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let _ = vs
+                .root()
+                .var_copy(name, &wave(&shape, (seed + i as i64) as f64));
         }
         vs
     }
@@ -405,7 +596,9 @@ mod tests {
     /// Deterministic values without the global generator (tests run in parallel threads).
     fn wave(shape: &[i64], phase: f64) -> Tensor {
         let n: i64 = shape.iter().product();
-        (Tensor::arange(n, (Kind::Float, Device::Cpu)) * 1.7 + phase).sin().view(shape)
+        (Tensor::arange(n, (Kind::Float, Device::Cpu)) * 1.7 + phase)
+            .sin()
+            .view(shape)
     }
 
     /// Gradients Σ p·g for the named parameters only (the others get none).
@@ -413,12 +606,20 @@ mod tests {
         let vars = vs.variables();
         let mut names: Vec<&String> = vars.keys().collect();
         names.sort();
-        let loss = names.iter().filter(|n| with.contains(&n.as_str())).map(|n| (&vars[*n] * wave(&vars[*n].size(), 10.0 * step as f64)).sum(Kind::Float)).fold(Tensor::from(0f32), |a, b| a + b);
+        let loss = names
+            .iter()
+            .filter(|n| with.contains(&n.as_str()))
+            .map(|n| (&vars[*n] * wave(&vars[*n].size(), 10.0 * step as f64)).sum(Kind::Float))
+            .fold(Tensor::from(0f32), |a, b| a + b);
         loss.backward();
     }
 
     fn params(vs: &nn::VarStore) -> Vec<(String, Tensor)> {
-        let mut v: Vec<(String, Tensor)> = vs.variables().into_iter().map(|(n, t)| (n, t.detach().copy())).collect();
+        let mut v: Vec<(String, Tensor)> = vs
+            .variables()
+            .into_iter()
+            .map(|(n, t)| (n, t.detach().copy()))
+            .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     }
@@ -431,13 +632,30 @@ mod tests {
     fn fused_adam_equals_adam_op_by_op() {
         let rules = [
             Optimizer::adam(1e-2).betas(0.5, 0.999),
-            Optimizer::Adam { lr: 0.01, betas: (0.8, 0.9), eps: 1e-6, weight_decay: 0.1, amsgrad: true },
+            Optimizer::Adam {
+                lr: 0.01,
+                betas: (0.8, 0.9),
+                eps: 1e-6,
+                weight_decay: 0.1,
+                amsgrad: true,
+            },
             Optimizer::adamw(1e-2).weight_decay(0.1),
-            Optimizer::AdamW { lr: 0.01, betas: (0.9, 0.99), eps: 1e-8, weight_decay: 0.05, amsgrad: true },
+            Optimizer::AdamW {
+                lr: 0.01,
+                betas: (0.9, 0.99),
+                eps: 1e-8,
+                weight_decay: 0.05,
+                amsgrad: true,
+            },
         ];
         for (kind, tol) in [(Kind::Float, 1e-6), (Kind::Double, 1e-13)] {
             for o in rules {
-                let slot = || Slot { name: "w".into(), param: wave(&[7, 5], 0.3).to_kind(kind), steps: 0, buffers: Vec::new() };
+                let slot = || Slot {
+                    name: "w".into(),
+                    param: wave(&[7, 5], 0.3).to_kind(kind),
+                    steps: 0,
+                    buffers: Vec::new(),
+                };
                 let (mut fused, mut ops) = (slot(), slot());
                 for step in 1..=3 {
                     let grad = wave(&[7, 5], step as f64).to_kind(kind) * 0.1;
@@ -445,31 +663,103 @@ mod tests {
                         s.steps += 1;
                     }
                     update(o, &mut fused, grad.copy());
-                    let (Optimizer::Adam { lr, betas, eps, weight_decay, amsgrad } | Optimizer::AdamW { lr, betas, eps, weight_decay, amsgrad }) = o else { unreachable!() };
-                    adam_by_ops(AdamRule { lr, betas, eps, weight_decay, amsgrad, decoupled: matches!(o, Optimizer::AdamW { .. }) }, &mut ops, grad);
-                    let moved = (&ops.param - wave(&[7, 5], 0.3).to_kind(kind)).abs().max().double_value(&[]);
+                    let (Optimizer::Adam {
+                        lr,
+                        betas,
+                        eps,
+                        weight_decay,
+                        amsgrad,
+                    }
+                    | Optimizer::AdamW {
+                        lr,
+                        betas,
+                        eps,
+                        weight_decay,
+                        amsgrad,
+                    }) = o
+                    else {
+                        unreachable!()
+                    };
+                    adam_by_ops(
+                        AdamRule {
+                            lr,
+                            betas,
+                            eps,
+                            weight_decay,
+                            amsgrad,
+                            decoupled: matches!(o, Optimizer::AdamW { .. }),
+                        },
+                        &mut ops,
+                        grad,
+                    );
+                    let moved = (&ops.param - wave(&[7, 5], 0.3).to_kind(kind))
+                        .abs()
+                        .max()
+                        .double_value(&[]);
                     let diff = (&fused.param - &ops.param).abs().max().double_value(&[]);
                     assert!(diff <= tol * moved, "{o} {kind:?} step {step}: fused and op-by-op differ by {diff:e} (the update moved weights by {moved:e})");
                     for ((name, a), (_, b)) in fused.buffers.iter().zip(&ops.buffers) {
-                        assert!(a.allclose(b, tol, tol * 1e-3, false), "{o} {kind:?} step {step}: {name} differs");
+                        assert!(
+                            a.allclose(b, tol, tol * 1e-3, false),
+                            "{o} {kind:?} step {step}: {name} differs"
+                        );
                     }
                 }
-                assert_eq!(fused.buffers.iter().map(|b| b.0).collect::<Vec<_>>(), ops.buffers.iter().map(|b| b.0).collect::<Vec<_>>(), "{o}: the same buffers in the same order");
+                assert_eq!(
+                    fused.buffers.iter().map(|b| b.0).collect::<Vec<_>>(),
+                    ops.buffers.iter().map(|b| b.0).collect::<Vec<_>>(),
+                    "{o}: the same buffers in the same order"
+                );
             }
         }
         // a non-contiguous parameter: refused with nothing changed, then updated op by op
         let base = wave(&[5, 7], 0.3);
-        let mut slot = Slot { name: "t".into(), param: base.tr(), steps: 1, buffers: Vec::new() };
+        let mut slot = Slot {
+            name: "t".into(),
+            param: base.tr(),
+            steps: 1,
+            buffers: Vec::new(),
+        };
         let (m, v) = (slot.param.zeros_like(), slot.param.zeros_like());
         let grad = wave(&[7, 5], 1.0);
-        let rule = AdamRule { lr: 0.01, betas: (0.9, 0.999), eps: 1e-8, weight_decay: 0.0, amsgrad: false, decoupled: false };
-        let err = fused::adam_step(rule, &[AdamTensors { param: &slot.param, grad: &grad, exp_avg: &m, exp_avg_sq: &v, max_exp_avg_sq: None, step: 1 }]).unwrap_err();
+        let rule = AdamRule {
+            lr: 0.01,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+            decoupled: false,
+        };
+        let err = fused::adam_step(
+            rule,
+            &[AdamTensors {
+                param: &slot.param,
+                grad: &grad,
+                exp_avg: &m,
+                exp_avg_sq: &v,
+                max_exp_avg_sq: None,
+                step: 1,
+            }],
+        )
+        .unwrap_err();
         assert!(err.contains("not contiguous"), "{err}");
-        assert!(slot.param.equal(&wave(&[5, 7], 0.3).tr()) && m.equal(&v.zeros_like()), "a refused call changes nothing");
-        let mut reference = Slot { name: "t".into(), param: wave(&[5, 7], 0.3).tr().contiguous(), steps: 1, buffers: Vec::new() };
+        assert!(
+            slot.param.equal(&wave(&[5, 7], 0.3).tr()) && m.equal(&v.zeros_like()),
+            "a refused call changes nothing"
+        );
+        let mut reference = Slot {
+            name: "t".into(),
+            param: wave(&[5, 7], 0.3).tr().contiguous(),
+            steps: 1,
+            buffers: Vec::new(),
+        };
         update(Optimizer::adam(0.01), &mut slot, grad.copy());
         adam_by_ops(rule, &mut reference, grad);
-        assert!(slot.param.allclose(&reference.param, 1e-7, 1e-7, false) && !slot.param.equal(&wave(&[5, 7], 0.3).tr()), "the refused parameter is updated op by op");
+        assert!(
+            slot.param.allclose(&reference.param, 1e-7, 1e-7, false)
+                && !slot.param.equal(&wave(&[5, 7], 0.3).tr()),
+            "the refused parameter is updated op by op"
+        );
     }
 
     /// The flat update (all parameters at once) gives what the per-parameter one gives, also
@@ -478,11 +768,18 @@ mod tests {
     /// updates go on).
     #[test]
     fn flat_updates_equal_per_parameter_updates() {
-        for settings in [Optimizer::adam(1e-2).betas(0.5, 0.999), Optimizer::sgd(1e-2).momentum(0.9), Optimizer::rmsprop(1e-2)] {
+        for settings in [
+            Optimizer::adam(1e-2).betas(0.5, 0.999),
+            Optimizer::sgd(1e-2).momentum(0.9),
+            Optimizer::rmsprop(1e-2),
+        ] {
             let (mut vs_flat, mut vs_each) = (store(0), store(0));
             let mut flat = OptimizerState::new(settings, &vs_flat).unwrap();
             let mut each = OptimizerState::new(settings, &vs_each).unwrap();
-            assert!(flat.flat.is_some(), "three float parameters on one device go flat");
+            assert!(
+                flat.flat.is_some(),
+                "three float parameters on one device go flat"
+            );
             each.flat = None;
             let all: &[&str] = &["a", "b", "c"];
             // b gets no gradient in step 1 (zero_grad later keeps a zero one, as PyTorch's
@@ -491,7 +788,8 @@ mod tests {
                 if step == 4 {
                     // reload the state (as a resumed run does) into both
                     for opt in [&mut flat, &mut each] {
-                        let saved: HashMap<String, Tensor> = opt.state_tensors().into_iter().collect();
+                        let saved: HashMap<String, Tensor> =
+                            opt.state_tensors().into_iter().collect();
                         opt.load_state_tensors(&saved, "test").unwrap();
                     }
                 }
@@ -509,15 +807,29 @@ mod tests {
                     let norm = opt.step_with(&opt.grads());
                     assert!(norm > 0.0);
                 }
-                assert_eq!(flat.flat.is_some(), step < 5, "{settings}: flat updates after step {step}");
+                assert_eq!(
+                    flat.flat.is_some(),
+                    step < 5,
+                    "{settings}: flat updates after step {step}"
+                );
                 for ((name, p), (_, q)) in params(&vs_flat).iter().zip(params(&vs_each).iter()) {
                     let diff = (p - q).abs().max().double_value(&[]);
-                    assert!(diff <= 1e-6, "{settings}, step {step}: {name} differs by {diff}");
+                    assert!(
+                        diff <= 1e-6,
+                        "{settings}, step {step}: {name} differs by {diff}"
+                    );
                 }
                 let steps: Vec<i64> = flat.slots.iter().map(|s| s.steps).collect();
-                assert_eq!(steps, each.slots.iter().map(|s| s.steps).collect::<Vec<_>>());
+                assert_eq!(
+                    steps,
+                    each.slots.iter().map(|s| s.steps).collect::<Vec<_>>()
+                );
             }
-            assert_eq!(flat.slots.iter().map(|s| s.steps).collect::<Vec<_>>(), vec![5, 4, 5], "{settings}: b skipped once");
+            assert_eq!(
+                flat.slots.iter().map(|s| s.steps).collect::<Vec<_>>(),
+                vec![5, 4, 5],
+                "{settings}: b skipped once"
+            );
         }
     }
 
@@ -534,10 +846,18 @@ mod tests {
         }
         let flat = opt.flat.as_ref().expect("flat");
         assert!(flat.intact(&opt.slots) && flat.aligned(&opt.slots));
-        assert_eq!(flat.buffers.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec!["exp_avg", "exp_avg_sq"]);
+        assert_eq!(
+            flat.buffers.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            vec!["exp_avg", "exp_avg_sq"]
+        );
         let base = flat.buffers[0].1.data_ptr() as usize;
         for (s, (offset, _)) in opt.slots.iter().zip(&flat.spans) {
-            assert_eq!(s.buffers[0].1.data_ptr() as usize, base + *offset as usize * 4, "{}: exp_avg is a view", s.name);
+            assert_eq!(
+                s.buffers[0].1.data_ptr() as usize,
+                base + *offset as usize * 4,
+                "{}: exp_avg is a view",
+                s.name
+            );
         }
     }
 
@@ -546,25 +866,45 @@ mod tests {
     #[test]
     fn minimize_skips_frozen_parameters_and_matches_backward_then_step() {
         let (vs, vs_ref) = (store(3), store(3));
-        let (mut opt, mut opt_ref) = (OptimizerState::new(Optimizer::adam(1e-2), &vs).unwrap(), OptimizerState::new(Optimizer::adam(1e-2), &vs_ref).unwrap());
+        let (mut opt, mut opt_ref) = (
+            OptimizerState::new(Optimizer::adam(1e-2), &vs).unwrap(),
+            OptimizerState::new(Optimizer::adam(1e-2), &vs_ref).unwrap(),
+        );
         let loss = |vs: &nn::VarStore| {
             let v = vs.variables();
-            ["a", "b", "c"].iter().map(|n| (&v[*n] * wave(&v[*n].size(), 7.0)).sum(Kind::Float)).fold(Tensor::from(0f32), |x, y| x + y)
+            ["a", "b", "c"]
+                .iter()
+                .map(|n| (&v[*n] * wave(&v[*n].size(), 7.0)).sum(Kind::Float))
+                .fold(Tensor::from(0f32), |x, y| x + y)
         };
         let before = params(&vs);
         let _ = vs.variables()["b"].shallow_clone().set_requires_grad(false);
         let norm = opt.minimize(&loss(&vs));
         let after = params(&vs);
         assert!(after[1].1.equal(&before[1].1), "the frozen b is untouched");
-        assert!(!after[0].1.equal(&before[0].1) && !after[2].1.equal(&before[2].1), "a and c move");
-        assert!(vs.variables().values().all(|t| !t.grad().defined()), "nothing lands in .grad()");
+        assert!(
+            !after[0].1.equal(&before[0].1) && !after[2].1.equal(&before[2].1),
+            "a and c move"
+        );
+        assert!(
+            vs.variables().values().all(|t| !t.grad().defined()),
+            "nothing lands in .grad()"
+        );
         // the reference: a and c through backward + step (b frozen the same way)
-        let _ = vs_ref.variables()["b"].shallow_clone().set_requires_grad(false);
+        let _ = vs_ref.variables()["b"]
+            .shallow_clone()
+            .set_requires_grad(false);
         loss(&vs_ref).backward();
         let norm_ref = opt_ref.step_with(&opt_ref.grads());
-        assert!((norm - norm_ref).abs() <= 1e-6 * norm_ref, "norms {norm} vs {norm_ref}");
+        assert!(
+            (norm - norm_ref).abs() <= 1e-6 * norm_ref,
+            "norms {norm} vs {norm_ref}"
+        );
         for ((name, p), (_, q)) in after.iter().zip(params(&vs_ref).iter()) {
-            assert!(p.allclose(q, 1e-7, 1e-7, false), "{name} differs from backward + step");
+            assert!(
+                p.allclose(q, 1e-7, 1e-7, false),
+                "{name} differs from backward + step"
+            );
         }
     }
 }

@@ -69,11 +69,22 @@ pub(crate) fn write_checkpoint(run_dir: &Path, parts: Parts) -> Result<PathBuf> 
         save_vars(parts.vs_d, &partial.join("d.safetensors"))?;
         let mut state = prefixed("opt_g", parts.opt_g);
         state.extend(prefixed("opt_d", parts.opt_d));
-        state.extend(parts.tensors.iter().map(|(k, t)| (k.clone(), t.to_device(tch::Device::Cpu))));
+        state.extend(
+            parts
+                .tensors
+                .iter()
+                .map(|(k, t)| (k.clone(), t.to_device(tch::Device::Cpu))),
+        );
         let path = partial.join("state.safetensors");
-        Tensor::write_safetensors(&state, &path).map_err(|e| Error::torch(format!("writing {}", path.display()), e))?;
-        std::fs::write(partial.join("history.csv"), parts.history.to_csv()).map_err(|e| Error::io(partial.join("history.csv"), e))?;
-        let config: serde_json::Map<String, serde_json::Value> = parts.config.iter().map(|(k, v)| (k.to_string(), v.clone().into())).collect();
+        Tensor::write_safetensors(&state, &path)
+            .map_err(|e| Error::torch(format!("writing {}", path.display()), e))?;
+        std::fs::write(partial.join("history.csv"), parts.history.to_csv())
+            .map_err(|e| Error::io(partial.join("history.csv"), e))?;
+        let config: serde_json::Map<String, serde_json::Value> = parts
+            .config
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone().into()))
+            .collect();
         let json = serde_json::json!({
             "format": FORMAT,
             "trainer": parts.kind,
@@ -85,7 +96,8 @@ pub(crate) fn write_checkpoint(run_dir: &Path, parts: Parts) -> Result<PathBuf> 
             "notes": parts.notes,
         });
         let text = serde_json::to_string_pretty(&json).expect("JSON of strings and numbers");
-        std::fs::write(partial.join("checkpoint.json"), text).map_err(|e| Error::io(partial.join("checkpoint.json"), e))?;
+        std::fs::write(partial.join("checkpoint.json"), text)
+            .map_err(|e| Error::io(partial.join("checkpoint.json"), e))?;
         sync_dir_files(&partial)
     };
     if let Err(e) = write() {
@@ -107,25 +119,53 @@ pub(crate) fn read_checkpoint(
 ) -> Result<Restored> {
     let info = read_info(dir)?;
     let json_path = dir.join("checkpoint.json");
-    let theirs = info.get("trainer").and_then(|v| v.as_str()).unwrap_or("gan");
+    let theirs = info
+        .get("trainer")
+        .and_then(|v| v.as_str())
+        .unwrap_or("gan");
     if theirs != kind {
-        return Err(Error::data(&json_path, None, format!("key \"trainer\": this checkpoint is a {theirs} run, not a {kind} run")));
+        return Err(Error::data(
+            &json_path,
+            None,
+            format!("key \"trainer\": this checkpoint is a {theirs} run, not a {kind} run"),
+        ));
     }
-    let saved = info.get("config").and_then(|c| c.as_object()).ok_or_else(|| Error::data(&json_path, None, "key \"config\" is missing"))?;
+    let saved = info
+        .get("config")
+        .and_then(|c| c.as_object())
+        .ok_or_else(|| Error::data(&json_path, None, "key \"config\" is missing"))?;
     for (key, value) in config {
-        let theirs = saved.get(*key).and_then(|v| v.as_str()).unwrap_or("(missing)");
+        let theirs = saved
+            .get(*key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("(missing)");
         // The schedule is kept for the record, not compared: a run resumed with another length
         // (`--steps`) follows its new schedule from the step it resumes at.
         if theirs != value && *key != "lr_schedule" {
-            return Err(Error::data(&json_path, None, format!("config.{key} differs: the checkpoint has {theirs}, this run {value}")));
+            return Err(Error::data(
+                &json_path,
+                None,
+                format!("config.{key} differs: the checkpoint has {theirs}, this run {value}"),
+            ));
         }
     }
-    let number = |key: &str| info.get(key).and_then(|v| v.as_u64()).ok_or_else(|| Error::data(&json_path, None, format!("key \"{key}\" is missing or not a number")));
+    let number = |key: &str| {
+        info.get(key).and_then(|v| v.as_u64()).ok_or_else(|| {
+            Error::data(
+                &json_path,
+                None,
+                format!("key \"{key}\" is missing or not a number"),
+            )
+        })
+    };
     let (step, batches_drawn) = (number("step")? as usize, number("batches_drawn")? as usize);
     load_vars(vs_g, &dir.join("g.safetensors"))?;
     load_vars(vs_d, &dir.join("d.safetensors"))?;
     let state_path = dir.join("state.safetensors");
-    let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&state_path).map_err(|e| Error::torch(format!("reading {}", state_path.display()), e))?.into_iter().collect();
+    let tensors: HashMap<String, Tensor> = Tensor::read_safetensors(&state_path)
+        .map_err(|e| Error::torch(format!("reading {}", state_path.display()), e))?
+        .into_iter()
+        .collect();
     let source = state_path.display().to_string();
     opt_g.load_state_tensors(&unprefixed("opt_g", &tensors), &source)?;
     opt_d.load_state_tensors(&unprefixed("opt_d", &tensors), &source)?;
@@ -133,15 +173,42 @@ pub(crate) fn read_checkpoint(
     let csv = std::fs::read_to_string(&csv_path).map_err(|e| Error::io(&csv_path, e))?;
     let history = History::from_csv(&csv, &csv_path)?;
     if history.len() != step {
-        return Err(Error::data(&csv_path, None, format!("{} steps, checkpoint.json says {step}", history.len())));
+        return Err(Error::data(
+            &csv_path,
+            None,
+            format!("{} steps, checkpoint.json says {step}", history.len()),
+        ));
     }
-    let notes = info.get("notes").and_then(|n| n.as_object()).map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect()).unwrap_or_default();
-    Ok(Restored { tensors, history, batches_drawn, notes })
+    let notes = info
+        .get("notes")
+        .and_then(|n| n.as_object())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Restored {
+        tensors,
+        history,
+        batches_drawn,
+        notes,
+    })
 }
 
 /// A tensor the checkpoint must hold.
 pub(crate) fn required(restored: &Restored, dir: &Path, name: &str) -> Result<Tensor> {
-    restored.tensors.get(name).map(Tensor::shallow_clone).ok_or_else(|| Error::data(dir.join("state.safetensors"), None, format!("tensor \"{name}\" is missing")))
+    restored
+        .tensors
+        .get(name)
+        .map(Tensor::shallow_clone)
+        .ok_or_else(|| {
+            Error::data(
+                dir.join("state.safetensors"),
+                None,
+                format!("tensor \"{name}\" is missing"),
+            )
+        })
 }
 
 impl<G: GanNet, D: GanNet> Gan<G, D> {
@@ -175,7 +242,13 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
         let dir = dir.as_ref();
         let fields = self.config.fields();
-        let r = read_checkpoint(dir, "gan", &fields, (&mut self.vs_g, &mut self.vs_d), (&mut self.opt_g, &mut self.opt_d))?;
+        let r = read_checkpoint(
+            dir,
+            "gan",
+            &fields,
+            (&mut self.vs_g, &mut self.vs_d),
+            (&mut self.opt_g, &mut self.opt_d),
+        )?;
         let device = self.device();
         self.fixed_z = required(&r, dir, "fixed_z")?.to_device(device);
         self.fixed_c = r.tensors.get("fixed_c").map(|c| c.to_device(device));
@@ -197,9 +270,15 @@ pub fn latest_checkpoint(run_dir: impl AsRef<Path>) -> Result<Option<PathBuf>> {
     let mut best: Option<(u64, PathBuf)> = None;
     for entry in std::fs::read_dir(run_dir).map_err(|e| Error::io(run_dir, e))? {
         let path = entry.map_err(|e| Error::io(run_dir, e))?.path();
-        let step = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_prefix("step-")).and_then(|s| s.parse::<u64>().ok());
+        let step = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("step-"))
+            .and_then(|s| s.parse::<u64>().ok());
         if let Some(step) = step {
-            if path.join("checkpoint.json").is_file() && best.as_ref().map_or(true, |(b, _)| step > *b) {
+            if path.join("checkpoint.json").is_file()
+                && best.as_ref().map_or(true, |(b, _)| step > *b)
+            {
                 best = Some((step, path));
             }
         }
@@ -211,48 +290,88 @@ pub fn latest_checkpoint(run_dir: impl AsRef<Path>) -> Result<Option<PathBuf>> {
 pub fn read_info(dir: &Path) -> Result<serde_json::Map<String, serde_json::Value>> {
     let path = dir.join("checkpoint.json");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::data(&path, Some(e.line()), format!("invalid JSON: {e}")))?;
-    let map = value.as_object().cloned().ok_or_else(|| Error::data(&path, None, "expected a JSON object"))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::data(&path, Some(e.line()), format!("invalid JSON: {e}")))?;
+    let map = value
+        .as_object()
+        .cloned()
+        .ok_or_else(|| Error::data(&path, None, "expected a JSON object"))?;
     match map.get("format").and_then(|f| f.as_str()) {
         Some(FORMAT) => Ok(map),
-        other => Err(Error::data(&path, None, format!("key \"format\": expected \"{FORMAT}\", got {other:?}"))),
+        other => Err(Error::data(
+            &path,
+            None,
+            format!("key \"format\": expected \"{FORMAT}\", got {other:?}"),
+        )),
     }
 }
 
 fn prefixed(prefix: &str, opt: &OptimizerState) -> Vec<(String, Tensor)> {
-    opt.state_tensors().into_iter().map(|(k, t)| (format!("{prefix}.{k}"), t.to_device(tch::Device::Cpu))).collect()
+    opt.state_tensors()
+        .into_iter()
+        .map(|(k, t)| (format!("{prefix}.{k}"), t.to_device(tch::Device::Cpu)))
+        .collect()
 }
 
 fn unprefixed(prefix: &str, state: &HashMap<String, Tensor>) -> HashMap<String, Tensor> {
     let p = format!("{prefix}.");
-    state.iter().filter_map(|(k, t)| k.strip_prefix(&p).map(|k| (k.to_string(), t.shallow_clone()))).collect()
+    state
+        .iter()
+        .filter_map(|(k, t)| {
+            k.strip_prefix(&p)
+                .map(|k| (k.to_string(), t.shallow_clone()))
+        })
+        .collect()
 }
 
 /// Writes a store's variables by name, adding PyTorch's `num_batches_tracked` (as 0; tch
 /// keeps no such counter) beside each BatchNorm's running statistics, so that
 /// `load_state_dict` accepts the file as it is.
 fn save_vars(vs: &nn::VarStore, path: &Path) -> Result<()> {
-    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().map(|(k, t)| (k, t.to_device(tch::Device::Cpu))).collect();
-    let counters: Vec<(String, Tensor)> =
-        named.iter().filter_map(|(k, _)| k.strip_suffix(".running_mean")).map(|p| (format!("{p}.num_batches_tracked"), Tensor::from(0i64))).collect();
+    let mut named: Vec<(String, Tensor)> = vs
+        .variables()
+        .into_iter()
+        .map(|(k, t)| (k, t.to_device(tch::Device::Cpu)))
+        .collect();
+    let counters: Vec<(String, Tensor)> = named
+        .iter()
+        .filter_map(|(k, _)| k.strip_suffix(".running_mean"))
+        .map(|p| (format!("{p}.num_batches_tracked"), Tensor::from(0i64)))
+        .collect();
     named.extend(counters);
     named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, path).map_err(|e| Error::torch(format!("writing {}", path.display()), e))
+    Tensor::write_safetensors(&named, path)
+        .map_err(|e| Error::torch(format!("writing {}", path.display()), e))
 }
 
 /// Copies the saved tensors into the store's variables; every variable must be there with
 /// its shape.
 fn load_vars(vs: &mut nn::VarStore, path: &Path) -> Result<()> {
-    let saved: HashMap<String, Tensor> = Tensor::read_safetensors(path).map_err(|e| Error::torch(format!("reading {}", path.display()), e))?.into_iter().collect();
+    let saved: HashMap<String, Tensor> = Tensor::read_safetensors(path)
+        .map_err(|e| Error::torch(format!("reading {}", path.display()), e))?
+        .into_iter()
+        .collect();
     let mut vars: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
     vars.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, _) in &vars {
         let Some(t) = saved.get(name) else {
-            return Err(Error::data(path, None, format!("tensor \"{name}\" is missing (was it saved from another network?)")));
+            return Err(Error::data(
+                path,
+                None,
+                format!("tensor \"{name}\" is missing (was it saved from another network?)"),
+            ));
         };
         let var = &vars.iter().find(|(n, _)| n == name).expect("listed").1;
         if t.size() != var.size() {
-            return Err(Error::data(path, None, format!("tensor \"{name}\" has shape {:?}, the network's {:?}", t.size(), var.size())));
+            return Err(Error::data(
+                path,
+                None,
+                format!(
+                    "tensor \"{name}\" has shape {:?}, the network's {:?}",
+                    t.size(),
+                    var.size()
+                ),
+            ));
         }
     }
     tch::no_grad(|| {
@@ -266,15 +385,23 @@ fn load_vars(vs: &mut nn::VarStore, path: &Path) -> Result<()> {
 fn sync_dir_files(dir: &Path) -> Result<()> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
-        std::fs::File::open(&path).and_then(|f| f.sync_all()).map_err(|e| Error::io(&path, e))?;
+        std::fs::File::open(&path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&path, e))?;
     }
-    std::fs::File::open(dir).and_then(|f| f.sync_all()).map_err(|e| Error::io(dir, e))
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(dir, e))
 }
 
 /// Moves the complete `partial` folder to `target`. An existing `target` is first moved
 /// aside and removed only after the new one is in place.
 fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
-    let old = target.with_file_name(format!(".{}.old-{}", target.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let old = target.with_file_name(format!(
+        ".{}.old-{}",
+        target.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
     let had_old = target.exists();
     if had_old {
         std::fs::rename(target, &old).map_err(|e| Error::io(target, e))?;
@@ -294,8 +421,16 @@ fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
 /// The config of an image-to-image run as a checkpoint records it: the networks' and the
 /// training settings, each as Rust prints it, `train` with its schedule left at Constant and
 /// the schedule beside it (recorded, not compared).
-fn nets_and_train(nets: &impl std::fmt::Debug, train: &impl std::fmt::Debug, schedule: LrSchedule) -> Vec<(&'static str, String)> {
-    vec![("nets", format!("{nets:?}")), ("train", format!("{train:?}")), ("lr_schedule", format!("{schedule:?}"))]
+fn nets_and_train(
+    nets: &impl std::fmt::Debug,
+    train: &impl std::fmt::Debug,
+    schedule: LrSchedule,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("nets", format!("{nets:?}")),
+        ("train", format!("{train:?}")),
+        ("lr_schedule", format!("{schedule:?}")),
+    ]
 }
 
 /// An image pool as one tensor `[n, C, H, W]` (absent when empty).
@@ -303,15 +438,30 @@ fn pool_tensor(name: &str, pool: &super::cyclegan::ImagePool) -> Option<(String,
     (!pool.images.is_empty()).then(|| (name.to_string(), Tensor::cat(&pool.images, 0)))
 }
 
-fn restore_pool(r: &Restored, name: &str, pool: &mut super::cyclegan::ImagePool, device: tch::Device) {
-    pool.images = r.tensors.get(name).map(|t| t.to_device(device).split(1, 0)).unwrap_or_default();
+fn restore_pool(
+    r: &Restored,
+    name: &str,
+    pool: &mut super::cyclegan::ImagePool,
+    device: tch::Device,
+) {
+    pool.images = r
+        .tensors
+        .get(name)
+        .map(|t| t.to_device(device).split(1, 0))
+        .unwrap_or_default();
 }
 
 impl super::cyclegan::CycleGan {
     /// Saves the run (both generators in `g.safetensors`, both discriminators in
     /// `d.safetensors`, the image pools in `state.safetensors`) into `run_dir/step-NNNNNN/`.
     pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
-        let tensors = [pool_tensor("pool_a", &self.pool_a), pool_tensor("pool_b", &self.pool_b)].into_iter().flatten().collect();
+        let tensors = [
+            pool_tensor("pool_a", &self.pool_a),
+            pool_tensor("pool_b", &self.pool_b),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let notes = BTreeMap::new();
         let parts = Parts {
             kind: "cyclegan",
@@ -333,7 +483,13 @@ impl super::cyclegan::CycleGan {
     /// Restores a checkpoint of a CycleGAN run built with the same configs.
     pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
         let fields = self.checkpoint_fields();
-        let r = read_checkpoint(dir.as_ref(), "cyclegan", &fields, (&mut self.vs_g, &mut self.vs_d), (&mut self.opt_g, &mut self.opt_d))?;
+        let r = read_checkpoint(
+            dir.as_ref(),
+            "cyclegan",
+            &fields,
+            (&mut self.vs_g, &mut self.vs_d),
+            (&mut self.opt_g, &mut self.opt_d),
+        )?;
         let device = self.vs_g.device();
         restore_pool(&r, "pool_a", &mut self.pool_a, device);
         restore_pool(&r, "pool_b", &mut self.pool_b, device);
@@ -343,7 +499,14 @@ impl super::cyclegan::CycleGan {
     }
 
     fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        nets_and_train(&self.nets, &CycleTrainConfig { lr_schedule: LrSchedule::Constant, ..self.config.clone() }, self.config.lr_schedule)
+        nets_and_train(
+            &self.nets,
+            &CycleTrainConfig {
+                lr_schedule: LrSchedule::Constant,
+                ..self.config.clone()
+            },
+            self.config.lr_schedule,
+        )
     }
 }
 
@@ -371,13 +534,26 @@ impl super::stargan::StarGan {
     /// Restores a checkpoint of a StarGAN run built with the same configs.
     pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
         let fields = self.checkpoint_fields();
-        let r = read_checkpoint(dir.as_ref(), "stargan", &fields, (&mut self.vs_g, &mut self.vs_d), (&mut self.opt_g, &mut self.opt_d))?;
+        let r = read_checkpoint(
+            dir.as_ref(),
+            "stargan",
+            &fields,
+            (&mut self.vs_g, &mut self.vs_d),
+            (&mut self.opt_g, &mut self.opt_d),
+        )?;
         self.history = r.history;
         self.batches_drawn = r.batches_drawn;
         Ok(())
     }
 
     fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        nets_and_train(&self.nets, &StarTrainConfig { lr_schedule: LrSchedule::Constant, ..self.config.clone() }, self.config.lr_schedule)
+        nets_and_train(
+            &self.nets,
+            &StarTrainConfig {
+                lr_schedule: LrSchedule::Constant,
+                ..self.config.clone()
+            },
+            self.config.lr_schedule,
+        )
     }
 }

@@ -82,7 +82,21 @@ impl TrainConfig {
     /// Every field as (name, value as Rust prints it): the config in a checkpoint's JSON, and
     /// what [`crate::train::Gan::load_checkpoint`] compares.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
-        let TrainConfig { loss, optimizers, d_steps, g_steps, g_every, order, penalty, clip, batch_size, z_dim, seed, fixed_samples, lr_schedule } = self;
+        let TrainConfig {
+            loss,
+            optimizers,
+            d_steps,
+            g_steps,
+            g_every,
+            order,
+            penalty,
+            clip,
+            batch_size,
+            z_dim,
+            seed,
+            fixed_samples,
+            lr_schedule,
+        } = self;
         vec![
             ("loss", format!("{loss:?}")),
             ("optimizers", format!("{optimizers}")),
@@ -107,7 +121,10 @@ impl TrainConfig {
             return bad("batch_size", "must be at least 1".into());
         }
         if self.d_steps == 0 && self.g_steps == 0 {
-            return bad("d_steps", "d_steps and g_steps are both 0: nothing would train".into());
+            return bad(
+                "d_steps",
+                "d_steps and g_steps are both 0: nothing would train".into(),
+            );
         }
         if self.g_every == 0 {
             return bad("g_every", "must be at least 1 (1 = G every step)".into());
@@ -116,16 +133,28 @@ impl TrainConfig {
             return bad("z_dim", format!("must be positive, got {}", self.z_dim));
         }
         if self.fixed_samples <= 0 {
-            return bad("fixed_samples", format!("must be positive, got {}", self.fixed_samples));
+            return bad(
+                "fixed_samples",
+                format!("must be positive, got {}", self.fixed_samples),
+            );
         }
         if let Some(c) = self.clip {
             if !(c.c > 0.0) {
-                return bad("clip", format!("the clipping bound must be positive, got {}", c.c));
+                return bad(
+                    "clip",
+                    format!("the clipping bound must be positive, got {}", c.c),
+                );
             }
         }
         self.lr_schedule.validate("TrainConfig.lr_schedule")?;
-        self.optimizers.g.validate().map_err(|e| Error::setting("TrainConfig.optimizers.g", e.to_string()))?;
-        self.optimizers.d.validate().map_err(|e| Error::setting("TrainConfig.optimizers.d", e.to_string()))?;
+        self.optimizers
+            .g
+            .validate()
+            .map_err(|e| Error::setting("TrainConfig.optimizers.g", e.to_string()))?;
+        self.optimizers
+            .d
+            .validate()
+            .map_err(|e| Error::setting("TrainConfig.optimizers.d", e.to_string()))?;
         Ok(())
     }
 }

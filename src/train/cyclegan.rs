@@ -30,7 +30,10 @@ use crate::data::maps::MapPairs;
 use crate::data::rng::Rng;
 use crate::data::{Batch, Batches, Dataset};
 use crate::losses::{DOutput, Loss, LossConfig};
-use crate::nets::{cyclegan_generator, patchgan_discriminator, CycleGanConfig, PatchGanDiscriminator, ResnetGenerator};
+use crate::nets::{
+    cyclegan_generator, patchgan_discriminator, CycleGanConfig, PatchGanDiscriminator,
+    ResnetGenerator,
+};
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 use crate::viz::ImageGrid;
 use crate::{Error, Result};
@@ -110,22 +113,35 @@ impl Default for CycleTrainConfig {
 impl CycleTrainConfig {
     /// Checks every value; the error names the key ("CycleTrainConfig.lambda_cycle: …").
     pub fn validate(&self) -> Result<()> {
-        let bad = |key: &str, msg: String| Err(Error::setting(format!("CycleTrainConfig.{key}"), msg));
+        let bad =
+            |key: &str, msg: String| Err(Error::setting(format!("CycleTrainConfig.{key}"), msg));
         self.lr_schedule.validate("CycleTrainConfig.lr_schedule")?;
         if self.batch_size == 0 {
             return bad("batch_size", "must be at least 1".into());
         }
-        for (key, v) in [("lambda_cycle", self.lambda_cycle), ("lambda_identity", self.lambda_identity)] {
+        for (key, v) in [
+            ("lambda_cycle", self.lambda_cycle),
+            ("lambda_identity", self.lambda_identity),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(key, format!("must be a finite number ≥ 0, got {v}"));
             }
         }
         let (wr, wf) = (self.loss.real_weight, self.loss.fake_weight);
         if !(wr.is_finite() && wf.is_finite() && wr >= 0.0 && wf >= 0.0) {
-            return bad("loss", format!("the real and fake weights must be finite and ≥ 0, got {wr}:{wf}"));
+            return bad(
+                "loss",
+                format!("the real and fake weights must be finite and ≥ 0, got {wr}:{wf}"),
+            );
         }
-        self.optimizers.g.validate().map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
-        self.optimizers.d.validate().map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
+        self.optimizers
+            .g
+            .validate()
+            .map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
+        self.optimizers
+            .d
+            .validate()
+            .map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
         Ok(())
     }
 
@@ -160,7 +176,10 @@ pub struct ImagePool {
 impl ImagePool {
     /// An empty pool.
     pub fn new(capacity: usize) -> Self {
-        ImagePool { capacity, images: Vec::new() }
+        ImagePool {
+            capacity,
+            images: Vec::new(),
+        }
     }
 
     /// The batch D sees instead of `fakes` (same shape), updating the pool.
@@ -259,18 +278,31 @@ pub struct CyclePanel {
 
 impl CyclePanel {
     /// Column titles in the order of [`CyclePanel::tensors`].
-    pub const NAMES: [&'static str; 8] = ["real_A", "fake_B", "rec_A", "idt_A", "real_B", "fake_A", "rec_B", "idt_B"];
+    pub const NAMES: [&'static str; 8] = [
+        "real_A", "fake_B", "rec_A", "idt_A", "real_B", "fake_A", "rec_B", "idt_B",
+    ];
 
     /// The eight tensors in report 001's order (row A, then row B).
     pub fn tensors(&self) -> [&Tensor; 8] {
-        [&self.real_a, &self.fake_b, &self.rec_a, &self.idt_a, &self.real_b, &self.fake_a, &self.rec_b, &self.idt_b]
+        [
+            &self.real_a,
+            &self.fake_b,
+            &self.rec_a,
+            &self.idt_a,
+            &self.real_b,
+            &self.fake_a,
+            &self.rec_b,
+            &self.idt_b,
+        ]
     }
 
     /// A 4-column grid: for each input, its row A then its row B.
     pub fn grid(&self) -> Result<ImageGrid> {
         let t = self.tensors();
         let n = self.real_a.size()[0].min(self.real_b.size()[0]);
-        let tiles: Vec<Tensor> = (0..n).flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu))).collect();
+        let tiles: Vec<Tensor> = (0..n)
+            .flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu)))
+            .collect();
         Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?.columns(4))
     }
 }
@@ -281,8 +313,16 @@ impl CyclePanel {
 /// trains; the true pairs stay in `pairs` for scoring (`gankit::metrics::pairs`).
 pub fn map_domains(pairs: &MapPairs) -> (Dataset, Dataset) {
     let size = pairs.maps.size()[3];
-    let set = |name: &str, x: &Tensor| Dataset { name: format!("{name} {size}×{size}"), x: x.shallow_clone(), labels: None, label_names: Vec::new() };
-    (set("maps", &pairs.maps), set("aerial photos", &pairs.aerial))
+    let set = |name: &str, x: &Tensor| Dataset {
+        name: format!("{name} {size}×{size}"),
+        x: x.shallow_clone(),
+        labels: None,
+        label_names: Vec::new(),
+    };
+    (
+        set("maps", &pairs.maps),
+        set("aerial photos", &pairs.aerial),
+    )
 }
 
 /// CycleGAN: G_AB, G_BA, D_A, D_B, their optimizers, the image pools and the run's record.
@@ -331,7 +371,10 @@ impl CycleGan {
     pub fn new(nets: &CycleGanConfig, config: CycleTrainConfig, device: Device) -> Result<Self> {
         crate::device::keep_freed_memory();
         config.validate()?;
-        let on_probabilities = matches!(config.loss.loss, Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability));
+        let on_probabilities = matches!(
+            config.loss.loss,
+            Loss::Minimax(DOutput::Probability) | Loss::NonSaturating(DOutput::Probability)
+        );
         if on_probabilities != nets.sigmoid {
             return Err(Error::setting(
                 "CycleGanConfig.sigmoid",
@@ -348,8 +391,16 @@ impl CycleGan {
         let g_ba = cyclegan_generator(vs_g.root() / "g_ba", nets);
         let d_a = patchgan_discriminator(vs_d.root() / "d_a", nets);
         let d_b = patchgan_discriminator(vs_d.root() / "d_b", nets);
-        let opt_g = config.optimizers.g.build(&vs_g).map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
-        let opt_d = config.optimizers.d.build(&vs_d).map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
+        let opt_g = config
+            .optimizers
+            .g
+            .build(&vs_g)
+            .map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
+        let opt_d = config
+            .optimizers
+            .d
+            .build(&vs_d)
+            .map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
         Ok(CycleGan {
             g_ab,
             g_ba,
@@ -385,8 +436,12 @@ impl CycleGan {
     /// uninterrupted one would have).
     pub fn batches(&self, data_a: &Dataset, data_b: &Dataset) -> Result<(Batches, Batches)> {
         let (seed, bs) = (self.config.seed, self.config.batch_size);
-        let mut a = data_a.batches(bs, seed).map_err(|e| Error::setting("domain A", e.to_string()))?;
-        let mut b = data_b.batches(bs, seed.wrapping_add(1)).map_err(|e| Error::setting("domain B", e.to_string()))?;
+        let mut a = data_a
+            .batches(bs, seed)
+            .map_err(|e| Error::setting("domain A", e.to_string()))?;
+        let mut b = data_b
+            .batches(bs, seed.wrapping_add(1))
+            .map_err(|e| Error::setting("domain B", e.to_string()))?;
         a.skip_batches(self.batches_drawn);
         b.skip_batches(self.batches_drawn);
         Ok((a, b))
@@ -410,11 +465,27 @@ impl CycleGan {
         let value = finite(loss.double_value(&[]), step, "G loss")?;
         let grad_norm = self.opt_g.minimize(&loss);
         let [gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b] = v;
-        Ok(CycleGUpdate { loss: value, gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b, d_fake, grad_norm, fake_a, fake_b })
+        Ok(CycleGUpdate {
+            loss: value,
+            gan_ab,
+            gan_ba,
+            cycle_a,
+            cycle_b,
+            idt_a,
+            idt_b,
+            d_fake,
+            grad_norm,
+            fake_a,
+            fake_b,
+        })
     }
 
     #[allow(clippy::type_complexity)]
-    fn g_forward(&self, a: &Tensor, b: &Tensor) -> Result<(Tensor, [(&'static str, Tensor); 6], f64, Tensor, Tensor)> {
+    fn g_forward(
+        &self,
+        a: &Tensor,
+        b: &Tensor,
+    ) -> Result<(Tensor, [(&'static str, Tensor); 6], f64, Tensor, Tensor)> {
         let cfg = &self.config;
         let s = cfg.criterion_scale();
         // The reference's forward(): fake_B, rec_A, fake_A, rec_B; then the identity images.
@@ -436,7 +507,10 @@ impl CycleGan {
         let d_a_fake = self.d_a.try_forward_t(&fake_a, true)?;
         // D(real) enters G's loss only for the relativistic losses.
         let (d_b_real, d_a_real) = if cfg.loss.loss.is_relativistic() {
-            (self.d_b.try_forward_t(b, true)?.detach(), self.d_a.try_forward_t(a, true)?.detach())
+            (
+                self.d_b.try_forward_t(b, true)?.detach(),
+                self.d_a.try_forward_t(a, true)?.detach(),
+            )
         } else {
             (d_b_fake.detach(), d_a_fake.detach())
         };
@@ -445,8 +519,17 @@ impl CycleGan {
         let cycle_a = cfg.lambda_cycle * l1(&rec_a, a);
         let cycle_b = cfg.lambda_cycle * l1(&rec_b, b);
         let loss = &gan_ab + &gan_ba + &cycle_a + &cycle_b + &idt_a + &idt_b;
-        let d_fake = (d_b_fake.detach().mean(Kind::Float) + d_a_fake.detach().mean(Kind::Float)).double_value(&[]) / 2.0;
-        let terms = [("g_gan_ab", gan_ab), ("g_gan_ba", gan_ba), ("cycle_a", cycle_a), ("cycle_b", cycle_b), ("idt_a", idt_a), ("idt_b", idt_b)];
+        let d_fake = (d_b_fake.detach().mean(Kind::Float) + d_a_fake.detach().mean(Kind::Float))
+            .double_value(&[])
+            / 2.0;
+        let terms = [
+            ("g_gan_ab", gan_ab),
+            ("g_gan_ba", gan_ba),
+            ("cycle_a", cycle_a),
+            ("cycle_b", cycle_b),
+            ("idt_a", idt_a),
+            ("idt_b", idt_b),
+        ];
         Ok((loss, terms, d_fake, fake_a.detach(), fake_b.detach()))
     }
 
@@ -455,18 +538,32 @@ impl CycleGan {
     /// [`CycleTrainConfig`]), then one optimizer step. `fake_a`, `fake_b` are usually
     /// [`CycleGUpdate::fake_a`] and `fake_b` of the same step. A non-finite loss stops before
     /// the update and leaves weights and pools as they were.
-    pub fn update_d(&mut self, real_a: &Tensor, real_b: &Tensor, fake_a: &Tensor, fake_b: &Tensor) -> Result<CycleDUpdate> {
+    pub fn update_d(
+        &mut self,
+        real_a: &Tensor,
+        real_b: &Tensor,
+        fake_a: &Tensor,
+        fake_b: &Tensor,
+    ) -> Result<CycleDUpdate> {
         let step = self.steps_done() + 1;
         let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
         let saved = (self.pool_a.snapshot(), self.pool_b.snapshot());
         let seed = self.config.seed;
-        let fake_a = self.pool_a.query(&fake_a.to_device(self.device), &mut Rng::for_item(seed ^ 0xA, step as u64));
-        let fake_b = self.pool_b.query(&fake_b.to_device(self.device), &mut Rng::for_item(seed ^ 0xB, step as u64));
-        let out = self.d_forward(&a, &b, &fake_a, &fake_b).and_then(|(d_a, d_b, d_real, d_fake)| {
-            let va = finite(d_a.double_value(&[]), step, "D loss (d_a)")?;
-            let vb = finite(d_b.double_value(&[]), step, "D loss (d_b)")?;
-            Ok((d_a + d_b, va, vb, d_real, d_fake))
-        });
+        let fake_a = self.pool_a.query(
+            &fake_a.to_device(self.device),
+            &mut Rng::for_item(seed ^ 0xA, step as u64),
+        );
+        let fake_b = self.pool_b.query(
+            &fake_b.to_device(self.device),
+            &mut Rng::for_item(seed ^ 0xB, step as u64),
+        );
+        let out =
+            self.d_forward(&a, &b, &fake_a, &fake_b)
+                .and_then(|(d_a, d_b, d_real, d_fake)| {
+                    let va = finite(d_a.double_value(&[]), step, "D loss (d_a)")?;
+                    let vb = finite(d_b.double_value(&[]), step, "D loss (d_b)")?;
+                    Ok((d_a + d_b, va, vb, d_real, d_fake))
+                });
         let (loss, d_a, d_b, d_real, d_fake) = match out {
             Ok(v) => v,
             Err(e) => {
@@ -475,15 +572,37 @@ impl CycleGan {
             }
         };
         let grad_norm = self.opt_d.minimize(&loss);
-        Ok(CycleDUpdate { loss: d_a + d_b, d_a, d_b, d_real, d_fake, grad_norm })
+        Ok(CycleDUpdate {
+            loss: d_a + d_b,
+            d_a,
+            d_b,
+            d_real,
+            d_fake,
+            grad_norm,
+        })
     }
 
-    fn d_forward(&self, a: &Tensor, b: &Tensor, fake_a: &Tensor, fake_b: &Tensor) -> Result<(Tensor, Tensor, f64, f64)> {
+    fn d_forward(
+        &self,
+        a: &Tensor,
+        b: &Tensor,
+        fake_a: &Tensor,
+        fake_b: &Tensor,
+    ) -> Result<(Tensor, Tensor, f64, f64)> {
         let half_s = 0.5 * self.config.criterion_scale();
-        let ta = self.config.loss.d_terms(&self.d_a.try_forward_t(a, true)?, &self.d_a.try_forward_t(fake_a, true)?);
-        let tb = self.config.loss.d_terms(&self.d_b.try_forward_t(b, true)?, &self.d_b.try_forward_t(fake_b, true)?);
+        let ta = self.config.loss.d_terms(
+            &self.d_a.try_forward_t(a, true)?,
+            &self.d_a.try_forward_t(fake_a, true)?,
+        );
+        let tb = self.config.loss.d_terms(
+            &self.d_b.try_forward_t(b, true)?,
+            &self.d_b.try_forward_t(fake_b, true)?,
+        );
         let mean2 = |x: &Tensor, y: &Tensor| (x + y).double_value(&[]) / 2.0;
-        let (d_real, d_fake) = (mean2(&ta.mean_real, &tb.mean_real), mean2(&ta.mean_fake, &tb.mean_fake));
+        let (d_real, d_fake) = (
+            mean2(&ta.mean_real, &tb.mean_real),
+            mean2(&ta.mean_fake, &tb.mean_fake),
+        );
         Ok((half_s * ta.value, half_s * tb.value, d_real, d_fake))
     }
 
@@ -495,12 +614,22 @@ impl CycleGan {
     /// update, which comes first here), both gradient norms, and the terms `g_gan_ab`,
     /// `g_gan_ba`, `cycle_a`, `cycle_b`, `idt_a`, `idt_b`, `d_a`, `d_b` (weighted, so they add
     /// up to the losses).
-    pub fn step(&mut self, batches_a: &mut impl Iterator<Item = Batch>, batches_b: &mut impl Iterator<Item = Batch>) -> Result<StepRecord> {
+    pub fn step(
+        &mut self,
+        batches_a: &mut impl Iterator<Item = Batch>,
+        batches_b: &mut impl Iterator<Item = Batch>,
+    ) -> Result<StepRecord> {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(step, &self.config.optimizers, &mut self.opt_g, &mut self.opt_d);
-        let ended = |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
+        self.config.lr_schedule.apply(
+            step,
+            &self.config.optimizers,
+            &mut self.opt_g,
+            &mut self.opt_d,
+        );
+        let ended =
+            |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
         let a = batches_a.next().ok_or_else(|| ended("A"))?.x;
         let b = batches_b.next().ok_or_else(|| ended("B"))?.x;
         self.batches_drawn += 1;
@@ -536,7 +665,13 @@ impl CycleGan {
     /// `n` steps with a progress line every `print_every` steps (0: none): step, losses,
     /// terms, steps/s and time left. Stops at the first error (a diverged loss names its step
     /// and term), keeping everything done so far.
-    pub fn train(&mut self, batches_a: &mut impl Iterator<Item = Batch>, batches_b: &mut impl Iterator<Item = Batch>, n: usize, print_every: usize) -> Result<()> {
+    pub fn train(
+        &mut self,
+        batches_a: &mut impl Iterator<Item = Batch>,
+        batches_b: &mut impl Iterator<Item = Batch>,
+        n: usize,
+        print_every: usize,
+    ) -> Result<()> {
         let t0 = Instant::now();
         for i in 1..=n {
             let r = self.step(batches_a, batches_b)?;
@@ -561,7 +696,16 @@ impl CycleGan {
             let fake_a = self.g_ba.try_forward_t(&b, true)?;
             let rec_b = self.g_ab.try_forward_t(&fake_a, true)?;
             let idt_b = self.g_ab.try_forward_t(&b, true)?;
-            Ok(CyclePanel { real_a: a, fake_b, rec_a, idt_a, real_b: b, fake_a, rec_b, idt_b })
+            Ok(CyclePanel {
+                real_a: a,
+                fake_b,
+                rec_a,
+                idt_a,
+                real_b: b,
+                fake_a,
+                rec_b,
+                idt_b,
+            })
         })
     }
 }

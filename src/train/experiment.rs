@@ -52,11 +52,13 @@
 //! with boxed networks ([`Experiment::build`]).
 use super::checkpoint::{latest_checkpoint, read_info};
 use super::config::{Penalty, TrainConfig, UpdateOrder};
-use super::history::{History, StepRecord};
-use super::trainer::Gan;
 use super::cyclegan::{map_domains, CycleGan, CycleTrainConfig};
+use super::history::{History, StepRecord};
 use super::stargan::{StarDomains, StarGan, StarTrainConfig};
-use crate::data::faces::{combinations, face_specs, faces, render_faces, FaceLabels, FacesConfig, ATTRIBUTES, HAIR_COLORS};
+use super::trainer::Gan;
+use crate::data::faces::{
+    combinations, face_specs, faces, render_faces, FaceLabels, FacesConfig, ATTRIBUTES, HAIR_COLORS,
+};
 use crate::data::mixtures::{swiss_roll, Mixture};
 use crate::data::{objects as objects_data, Dataset};
 use crate::losses::{DOutput, Dragan, GradientPenalty, Labels, Loss, LossConfig, WeightClip, R1};
@@ -92,11 +94,17 @@ trait Choice: Copy + PartialEq + 'static {
     fn all() -> &'static [(&'static str, Self)];
 
     fn name(self) -> &'static str {
-        Self::all().iter().find(|(_, v)| *v == self).map_or("?", |(n, _)| n)
+        Self::all()
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("?", |(n, _)| n)
     }
 
     fn parse(s: &str) -> Option<Self> {
-        Self::all().iter().find(|(n, _)| n.eq_ignore_ascii_case(s.trim())).map(|&(_, v)| v)
+        Self::all()
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s.trim()))
+            .map(|&(_, v)| v)
     }
 
     /// The names, comma-separated, aliases after their canonical name ("bce/nonsaturating").
@@ -104,8 +112,17 @@ trait Choice: Copy + PartialEq + 'static {
         let mut names: Vec<String> = Vec::new();
         for &(n, v) in Self::all() {
             if v.name() == n {
-                let aliases: Vec<&str> = Self::all().iter().filter(|(a, w)| *w == v && *a != n).map(|(a, _)| *a).collect();
-                names.push(std::iter::once(n).chain(aliases).collect::<Vec<_>>().join("/"));
+                let aliases: Vec<&str> = Self::all()
+                    .iter()
+                    .filter(|(a, w)| *w == v && *a != n)
+                    .map(|(a, _)| *a)
+                    .collect();
+                names.push(
+                    std::iter::once(n)
+                        .chain(aliases)
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
             }
         }
         names.join(", ")
@@ -150,7 +167,10 @@ choices!(DataSource, "data source", ["faces" => DataSource::Faces, "objects" => 
 impl DataSource {
     /// Whether the samples are 2-D points rather than images.
     pub fn is_2d(self) -> bool {
-        matches!(self, DataSource::Ring8 | DataSource::Grid25 | DataSource::SwissRoll)
+        matches!(
+            self,
+            DataSource::Ring8 | DataSource::Grid25 | DataSource::SwissRoll
+        )
     }
 
     /// The mixture of a 2-D mixture source.
@@ -338,9 +358,16 @@ pub struct OutputSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Translation {
     /// CycleGAN between maps and aerial photos.
-    Cycle { nets: CycleGanConfig, config: CycleTrainConfig },
+    Cycle {
+        nets: CycleGanConfig,
+        config: CycleTrainConfig,
+    },
     /// StarGAN on faces; `domains` for the built-in faces (None: CelebA columns).
-    Star { nets: StarGanConfig, config: StarTrainConfig, domains: Option<StarDomains> },
+    Star {
+        nets: StarGanConfig,
+        config: StarTrainConfig,
+        domains: Option<StarDomains>,
+    },
 }
 
 /// One command-line override of a key.
@@ -404,7 +431,10 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn label(&self, path: &str) -> String {
-        self.origins.get(path).cloned().unwrap_or_else(|| path.to_string())
+        self.origins
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| path.to_string())
     }
 
     fn err(&self, path: &str, msg: impl Into<String>) -> Error {
@@ -423,7 +453,11 @@ impl<'a> Sec<'a> {
     /// The table at `path` (absent: every key takes its default); keys outside `known` are
     /// errors.
     fn new(ctx: &'a Ctx<'a>, path: &str, t: Option<&'a Table>, known: &[&str]) -> Result<Self> {
-        let sec = Sec { ctx, path: path.to_string(), t };
+        let sec = Sec {
+            ctx,
+            path: path.to_string(),
+            t,
+        };
         if let Some(t) = t {
             for k in t.keys() {
                 if !known.contains(&k.as_str()) {
@@ -459,7 +493,14 @@ impl<'a> Sec<'a> {
     }
 
     fn wrong(&self, k: &str, want: &str, v: &Value) -> Error {
-        self.err(k, format!("expected {want}, got {} {}", article(v.type_str()), short(v)))
+        self.err(
+            k,
+            format!(
+                "expected {want}, got {} {}",
+                article(v.type_str()),
+                short(v)
+            ),
+        )
     }
 
     fn num(&self, k: &str) -> Result<Option<f64>> {
@@ -508,7 +549,12 @@ impl<'a> Sec<'a> {
     fn choice<T: Choice>(&self, k: &str) -> Result<Option<T>> {
         match self.text(k)? {
             None => Ok(None),
-            Some(s) => T::parse(s).map(Some).ok_or_else(|| self.err(k, format!("unknown {} {s:?} (known: {})", T::WHAT, T::known()))),
+            Some(s) => T::parse(s).map(Some).ok_or_else(|| {
+                self.err(
+                    k,
+                    format!("unknown {} {s:?} (known: {})", T::WHAT, T::known()),
+                )
+            }),
         }
     }
 
@@ -521,22 +567,57 @@ impl<'a> Sec<'a> {
     }
 
     fn pair(&self, k: &str) -> Result<Option<(f64, f64)>> {
-        let Some(a) = self.list(k, "two numbers [a, b]")? else { return Ok(None) };
-        let nums: Vec<f64> = a.iter().filter_map(|v| v.as_float().or(v.as_integer().map(|i| i as f64))).collect();
+        let Some(a) = self.list(k, "two numbers [a, b]")? else {
+            return Ok(None);
+        };
+        let nums: Vec<f64> = a
+            .iter()
+            .filter_map(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+            .collect();
         if a.len() != 2 || nums.len() != 2 || nums.iter().any(|x| !x.is_finite()) {
-            return Err(self.err(k, format!("expected two numbers [a, b], got {}", short(&Value::Array(a.clone())))));
+            return Err(self.err(
+                k,
+                format!(
+                    "expected two numbers [a, b], got {}",
+                    short(&Value::Array(a.clone()))
+                ),
+            ));
         }
         Ok(Some((nums[0], nums[1])))
     }
 
     fn ints(&self, k: &str) -> Result<Option<Vec<i64>>> {
-        let Some(a) = self.list(k, "a list of whole numbers")? else { return Ok(None) };
-        a.iter().map(|v| v.as_integer().ok_or_else(|| self.err(k, format!("expected a list of whole numbers, got {}", short(&Value::Array(a.clone())))))).collect::<Result<_>>().map(Some)
+        let Some(a) = self.list(k, "a list of whole numbers")? else {
+            return Ok(None);
+        };
+        a.iter()
+            .map(|v| {
+                v.as_integer().ok_or_else(|| {
+                    self.err(
+                        k,
+                        format!(
+                            "expected a list of whole numbers, got {}",
+                            short(&Value::Array(a.clone()))
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<_>>()
+            .map(Some)
     }
 
     fn strings(&self, k: &str) -> Result<Option<Vec<String>>> {
-        let Some(a) = self.list(k, "a list of strings")? else { return Ok(None) };
-        a.iter().map(|v| v.as_str().map(str::to_string).ok_or_else(|| self.err(k, "expected a list of strings"))).collect::<Result<_>>().map(Some)
+        let Some(a) = self.list(k, "a list of strings")? else {
+            return Ok(None);
+        };
+        a.iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| self.err(k, "expected a list of strings"))
+            })
+            .collect::<Result<_>>()
+            .map(Some)
     }
 
     /// The sub-table `k` (absent: an empty one).
@@ -589,33 +670,124 @@ fn closest<'k>(typo: &str, known: &[&'k str]) -> Option<&'k str> {
             row[0] = i;
             for j in 1..=b.len() {
                 let cur = row[j];
-                row[j] = (row[j] + 1).min(row[j - 1] + 1).min(prev + usize::from(a[i - 1] != b[j - 1]));
+                row[j] = (row[j] + 1)
+                    .min(row[j - 1] + 1)
+                    .min(prev + usize::from(a[i - 1] != b[j - 1]));
                 prev = cur;
             }
         }
         row[b.len()]
     };
-    known.iter().map(|k| (dist(typo, k), *k)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, k)| k)
+    known
+        .iter()
+        .map(|k| (dist(typo, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 // ------------------------------------------------------------------- variants and overrides
 
-const TOP_KEYS: &[&str] = &["name", "description", "data", "model", "train", "output", "quick", "smoke"];
-const SECTIONS: &[&str] = &["data", "model", "train", "output"];
-const DATA_KEYS: &[&str] = &["source", "path", "format", "size", "n", "labels", "hair", "attributes", "seed", "cache"];
-const MODEL_KEYS: &[&str] = &[
-    "family", "ngf", "ndf", "dim", "sigmoid", "critic", "dropout", "spectral_norm", "hidden", "n_classes", "n_blocks", "norm", "d_layers", "conv_dim", "g_repeat", "d_repeat",
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "data",
+    "model",
+    "train",
+    "output",
+    "quick",
+    "smoke",
 ];
-const OPT_KEYS: &[&str] = &["optimizer", "lr", "betas", "eps", "weight_decay", "momentum", "alpha"];
+const SECTIONS: &[&str] = &["data", "model", "train", "output"];
+const DATA_KEYS: &[&str] = &[
+    "source",
+    "path",
+    "format",
+    "size",
+    "n",
+    "labels",
+    "hair",
+    "attributes",
+    "seed",
+    "cache",
+];
+const MODEL_KEYS: &[&str] = &[
+    "family",
+    "ngf",
+    "ndf",
+    "dim",
+    "sigmoid",
+    "critic",
+    "dropout",
+    "spectral_norm",
+    "hidden",
+    "n_classes",
+    "n_blocks",
+    "norm",
+    "d_layers",
+    "conv_dim",
+    "g_repeat",
+    "d_repeat",
+];
+const OPT_KEYS: &[&str] = &[
+    "optimizer",
+    "lr",
+    "betas",
+    "eps",
+    "weight_decay",
+    "momentum",
+    "alpha",
+];
 const TRAIN_KEYS: &[&str] = &[
-    "loss", "d_output", "optimizer", "lr", "betas", "eps", "weight_decay", "momentum", "alpha", "g", "d", "d_steps", "g_steps", "g_every", "warmup_steps", "lr_decay",
-    "warmup_epochs", "order", "penalty", "penalty_weight", "clip", "labels", "real_label", "real_range", "fake_range", "real_weight", "fake_weight", "ratio",
-    "batch_size", "steps", "epochs", "seed", "z_dim", "fixed_samples", "lambda_cycle", "lambda_identity", "pool_size", "lambda_cls", "lambda_rec",
+    "loss",
+    "d_output",
+    "optimizer",
+    "lr",
+    "betas",
+    "eps",
+    "weight_decay",
+    "momentum",
+    "alpha",
+    "g",
+    "d",
+    "d_steps",
+    "g_steps",
+    "g_every",
+    "warmup_steps",
+    "lr_decay",
+    "warmup_epochs",
+    "order",
+    "penalty",
+    "penalty_weight",
+    "clip",
+    "labels",
+    "real_label",
+    "real_range",
+    "fake_range",
+    "real_weight",
+    "fake_weight",
+    "ratio",
+    "batch_size",
+    "steps",
+    "epochs",
+    "seed",
+    "z_dim",
+    "fixed_samples",
+    "lambda_cycle",
+    "lambda_identity",
+    "pool_size",
+    "lambda_cls",
+    "lambda_rec",
 ];
 const OUTPUT_KEYS: &[&str] = &["dir", "print_every", "grid_every", "checkpoint_every"];
 
 /// Keys of which setting one removes the others (a quick table's `steps` replaces `epochs`).
-const EXCLUSIVE: &[&[&str]] = &[&["train.steps", "train.epochs"], &["train.warmup_steps", "train.warmup_epochs"], &["train.ratio", "train.real_weight"], &["train.ratio", "train.fake_weight"]];
+const EXCLUSIVE: &[&[&str]] = &[
+    &["train.steps", "train.epochs"],
+    &["train.warmup_steps", "train.warmup_epochs"],
+    &["train.ratio", "train.real_weight"],
+    &["train.ratio", "train.fake_weight"],
+];
 
 /// Sets `path` (dotted) in `t`, creating tables on the way and removing keys it excludes.
 fn set_path(t: &mut Table, path: &str, value: Value) -> std::result::Result<(), String> {
@@ -630,7 +802,9 @@ fn set_path(t: &mut Table, path: &str, value: Value) -> std::result::Result<(), 
     let last = parts.pop().unwrap_or_default();
     let mut cur = t;
     for (i, p) in parts.iter().enumerate() {
-        let entry = cur.entry(p.to_string()).or_insert_with(|| Value::Table(Table::new()));
+        let entry = cur
+            .entry(p.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
         cur = match entry {
             Value::Table(t) => t,
             _ => return Err(format!("{} is not a table", parts[..=i].join("."))),
@@ -668,7 +842,11 @@ fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
         Value::Table(t) => {
             for (k, v) in t {
-                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 leaves(&p, v, out);
             }
         }
@@ -677,22 +855,40 @@ fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
 }
 
 /// Lays the overlay table `over` (the file's `[quick]` or `[smoke]`, named `label`) over `base`.
-fn overlay(ctx_file: &str, base: &mut Table, over: &Value, label: &str, origins: &mut BTreeMap<String, String>) -> Result<()> {
+fn overlay(
+    ctx_file: &str,
+    base: &mut Table,
+    over: &Value,
+    label: &str,
+    origins: &mut BTreeMap<String, String>,
+) -> Result<()> {
     let Value::Table(over) = over else {
-        return Err(Error::setting(format!("{ctx_file}: {label}"), format!("expected a table, got {}", article(over.type_str()))));
+        return Err(Error::setting(
+            format!("{ctx_file}: {label}"),
+            format!("expected a table, got {}", article(over.type_str())),
+        ));
     };
     for (k, v) in over {
         if !SECTIONS.contains(&k.as_str()) {
-            let hint = closest(k, SECTIONS).map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_else(|| format!(" (known: {})", SECTIONS.join(", ")));
-            return Err(Error::setting(format!("{ctx_file}: {label}.{k}"), format!("unknown key{hint}")));
+            let hint = closest(k, SECTIONS)
+                .map(|c| format!(" (did you mean \"{c}\"?)"))
+                .unwrap_or_else(|| format!(" (known: {})", SECTIONS.join(", ")));
+            return Err(Error::setting(
+                format!("{ctx_file}: {label}.{k}"),
+                format!("unknown key{hint}"),
+            ));
         }
         if !v.is_table() {
-            return Err(Error::setting(format!("{ctx_file}: {label}.{k}"), format!("expected a table, got {}", article(v.type_str()))));
+            return Err(Error::setting(
+                format!("{ctx_file}: {label}.{k}"),
+                format!("expected a table, got {}", article(v.type_str())),
+            ));
         }
         let mut items = Vec::new();
         leaves(k, v, &mut items);
         for (path, value) in items {
-            set_path(base, &path, value).map_err(|m| Error::setting(format!("{ctx_file}: {label}.{path}"), m))?;
+            set_path(base, &path, value)
+                .map_err(|m| Error::setting(format!("{ctx_file}: {label}.{path}"), m))?;
             origins.insert(path.clone(), format!("{label}.{path}"));
         }
     }
@@ -702,7 +898,11 @@ fn overlay(ctx_file: &str, base: &mut Table, over: &Value, label: &str, origins:
 /// The settings smoke mode imposes (a handful of steps on a few hundred samples) unless the
 /// file's `[smoke]` table sets them.
 fn smoke_defaults(t: &mut Table, origins: &mut BTreeMap<String, String>, smoke: Option<&Value>) {
-    let set_by_file = |p: &str| smoke.and_then(|s| s.as_table()).is_some_and(|s| get_path(s, p).is_some());
+    let set_by_file = |p: &str| {
+        smoke
+            .and_then(|s| s.as_table())
+            .is_some_and(|s| get_path(s, p).is_some())
+    };
     let mut put = |t: &mut Table, path: &str, v: Value| {
         let _ = set_path(t, path, v);
         origins.insert(path.to_string(), format!("{path} (smoke mode)"));
@@ -710,13 +910,22 @@ fn smoke_defaults(t: &mut Table, origins: &mut BTreeMap<String, String>, smoke: 
     if !set_by_file("train.steps") && !set_by_file("train.epochs") {
         put(t, "train.steps", Value::Integer(4));
     }
-    let batch = get_path(t, "train.batch_size").and_then(Value::as_integer).unwrap_or(64).max(1);
-    let n = get_path(t, "data.n").and_then(Value::as_integer).unwrap_or(10_000);
+    let batch = get_path(t, "train.batch_size")
+        .and_then(Value::as_integer)
+        .unwrap_or(64)
+        .max(1);
+    let n = get_path(t, "data.n")
+        .and_then(Value::as_integer)
+        .unwrap_or(10_000);
     let has_path = get_path(t, "data.path").is_some();
     if !set_by_file("data.n") && !has_path && n > 256.max(batch) {
         put(t, "data.n", Value::Integer(256.max(batch)));
     }
-    for (key, v) in [("output.print_every", 1), ("output.grid_every", 2), ("output.checkpoint_every", 2)] {
+    for (key, v) in [
+        ("output.print_every", 1),
+        ("output.grid_every", 2),
+        ("output.checkpoint_every", 2),
+    ] {
         if !set_by_file(key) {
             put(t, key, Value::Integer(v));
         }
@@ -725,7 +934,13 @@ fn smoke_defaults(t: &mut Table, origins: &mut BTreeMap<String, String>, smoke: 
 
 /// A TOML syntax error as one line, keeping the toml crate's line and column.
 fn syntax_error(file: &str, e: &toml::de::Error) -> Error {
-    let head = e.to_string().lines().next().unwrap_or("TOML parse error").trim().to_string();
+    let head = e
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or("TOML parse error")
+        .trim()
+        .to_string();
     let msg = e.message().replace('\n', "; ");
     Error::setting(file, format!("{head}: {}", msg.trim()))
 }
@@ -746,8 +961,13 @@ impl Experiment {
     pub fn load(path: impl AsRef<Path>) -> Result<Experiment> {
         let path = path.as_ref();
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::setting(&label, format!("cannot read the experiment file: {e}")))?;
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("experiment").to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::setting(&label, format!("cannot read the experiment file: {e}")))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("experiment")
+            .to_string();
         Self::from_text(&text, &label, &stem, true)
     }
 
@@ -768,7 +988,11 @@ impl Experiment {
         if !raw.contains_key("name") {
             raw.insert("name".into(), Value::String(name.to_string()));
         }
-        let source = Arc::new(Source { label: label.to_string(), raw, check_paths });
+        let source = Arc::new(Source {
+            label: label.to_string(),
+            raw,
+            check_paths,
+        });
         let full = Self::resolve(&source, Mode::Full, &[])?;
         for mode in [Mode::Quick, Mode::Smoke] {
             Self::resolve(&source, mode, &[])?;
@@ -807,7 +1031,11 @@ impl Experiment {
     fn with_value(self, key: &str, value: Value, label: &str) -> Result<Experiment> {
         let mut overrides = self.overrides.clone();
         overrides.retain(|o| o.path != key);
-        overrides.push(Override { path: key.to_string(), value, label: label.to_string() });
+        overrides.push(Override {
+            path: key.to_string(),
+            value,
+            label: label.to_string(),
+        });
         Self::resolve(&self.source, self.mode, &overrides)
     }
 
@@ -818,7 +1046,11 @@ impl Experiment {
 
     /// The same experiment writing into `dir`.
     pub fn with_out_dir(self, dir: impl AsRef<Path>) -> Result<Experiment> {
-        self.with_value("output.dir", Value::String(dir.as_ref().display().to_string()), "--out")
+        self.with_value(
+            "output.dir",
+            Value::String(dir.as_ref().display().to_string()),
+            "--out",
+        )
     }
 
     /// The settings this variant runs with, as TOML (what train stores in checkpoints and in
@@ -833,8 +1065,13 @@ impl Experiment {
         let mut origins = BTreeMap::new();
         for k in source.raw.keys() {
             if !TOP_KEYS.contains(&k.as_str()) {
-                let hint = closest(k, TOP_KEYS).map(|c| format!(" (did you mean \"{c}\"?)")).unwrap_or_else(|| format!(" (known: {})", TOP_KEYS.join(", ")));
-                return Err(Error::setting(format!("{file}: {k}"), format!("unknown key{hint}")));
+                let hint = closest(k, TOP_KEYS)
+                    .map(|c| format!(" (did you mean \"{c}\"?)"))
+                    .unwrap_or_else(|| format!(" (known: {})", TOP_KEYS.join(", ")));
+                return Err(Error::setting(
+                    format!("{file}: {k}"),
+                    format!("unknown key{hint}"),
+                ));
             }
         }
         let mut t = source.raw.clone();
@@ -853,10 +1090,14 @@ impl Experiment {
             smoke_defaults(&mut t, &mut origins, s);
         }
         for o in overrides {
-            set_path(&mut t, &o.path, o.value.clone()).map_err(|m| Error::setting(format!("{file}: {}", o.label), m))?;
+            set_path(&mut t, &o.path, o.value.clone())
+                .map_err(|m| Error::setting(format!("{file}: {}", o.label), m))?;
             origins.insert(o.path.clone(), o.label.clone());
         }
-        let ctx = Ctx { file, origins: &origins };
+        let ctx = Ctx {
+            file,
+            origins: &origins,
+        };
         read(&ctx, &t, mode, source.check_paths).map(|p| Experiment {
             name: p.name,
             description: p.description,
@@ -900,7 +1141,13 @@ fn only_for(sec: &Sec, k: &str, family: Family, families: &[Family]) -> Result<(
             ("sigmoid", Family::StarGan) => "; StarGAN's D outputs raw scores",
             _ => "",
         };
-        return Err(sec.err(k, format!("does not apply to family {family} (only to {}){extra}", names.join(", "))));
+        return Err(sec.err(
+            k,
+            format!(
+                "does not apply to family {family} (only to {}){extra}",
+                names.join(", ")
+            ),
+        ));
     }
     Ok(())
 }
@@ -920,7 +1167,9 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     let output = top.sub("output", OUTPUT_KEYS)?;
 
     // -- the model family and the loss decide the defaults of the rest
-    let family: Family = model.choice("family")?.ok_or_else(|| model.err("family", format!("missing (one of: {})", Family::known())))?;
+    let family: Family = model
+        .choice("family")?
+        .ok_or_else(|| model.err("family", format!("missing (one of: {})", Family::known())))?;
     let gans: &[Family] = &[Baseline, Dcgan, Selu, TextToImage, Cwgan, Cgan, Mlp];
     let loss_name: LossChoice = train.choice("loss")?.unwrap_or(LossChoice(match family {
         CycleGan => Loss::Lsgan,
@@ -929,28 +1178,51 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     }));
 
     // -- data
-    let source: DataSource = data.choice("source")?.unwrap_or(if family == CycleGan { DataSource::Maps } else { DataSource::Faces });
+    let source: DataSource = data.choice("source")?.unwrap_or(if family == CycleGan {
+        DataSource::Maps
+    } else {
+        DataSource::Faces
+    });
     if source.is_2d() != (family == Mlp) {
         return Err(if source.is_2d() {
-            data.err("source", format!("{source} is 2-D data: model.family must be mlp, got {family}"))
+            data.err(
+                "source",
+                format!("{source} is 2-D data: model.family must be mlp, got {family}"),
+            )
         } else {
-            model.err("family", format!("mlp is for 2-D data (ring8, grid25, swiss_roll), but data.source is {source}"))
+            model.err(
+                "family",
+                format!(
+                    "mlp is for 2-D data (ring8, grid25, swiss_roll), but data.source is {source}"
+                ),
+            )
         });
     }
     if (source == DataSource::Maps) != (family == CycleGan) {
         return Err(if family == CycleGan {
             data.err("source", format!("cyclegan translates between two domains: data.source must be maps (or a CycleGAN folder at data.path), got {source}"))
         } else {
-            data.err("source", format!("maps are map ↔ aerial pairs for model.family = \"cyclegan\", not {family}"))
+            data.err(
+                "source",
+                format!(
+                    "maps are map ↔ aerial pairs for model.family = \"cyclegan\", not {family}"
+                ),
+            )
         });
     }
     if family == StarGan && source != DataSource::Faces {
-        return Err(data.err("source", format!("stargan edits faces (built in, or CelebA at data.path), not {source}")));
+        return Err(data.err(
+            "source",
+            format!("stargan edits faces (built in, or CelebA at data.path), not {source}"),
+        ));
     }
     let path = data.text("path")?.map(PathBuf::from);
     if let Some(p) = &path {
         if source.is_2d() {
-            return Err(data.err("path", format!("{source} is built in; real formats exist for faces, objects and maps")));
+            return Err(data.err(
+                "path",
+                format!("{source} is built in; real formats exist for faces, objects and maps"),
+            ));
         }
         if check_paths {
             if !p.exists() {
@@ -963,7 +1235,10 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     }
     let format: Option<DataFormat> = data.choice("format")?;
     if format.is_some() && path.is_none() {
-        return Err(data.err("format", "applies to data.path (the built-in data has no format)"));
+        return Err(data.err(
+            "format",
+            "applies to data.path (the built-in data has no format)",
+        ));
     }
     let format = match (&path, format) {
         (None, _) => None,
@@ -984,22 +1259,42 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         _ => None,
     };
     match (format, wanted_format) {
-        (Some(f), Some(w)) if f != w => return Err(data.err("format", format!("{source} for {family} are read from a {w} folder, not {f}"))),
-        (Some(f @ (DataFormat::Iclevr | DataFormat::CycleGan)), None) => return Err(data.err("format", format!("{f} does not hold {source}"))),
+        (Some(f), Some(w)) if f != w => {
+            return Err(data.err(
+                "format",
+                format!("{source} for {family} are read from a {w} folder, not {f}"),
+            ))
+        }
+        (Some(f @ (DataFormat::Iclevr | DataFormat::CycleGan)), None) => {
+            return Err(data.err("format", format!("{f} does not hold {source}")))
+        }
         _ => {}
     }
     let size = match data.count("size", 1)? {
         Some(_) if source.is_2d() => return Err(data.err("size", "2-D data has no image size")),
-        Some(s) if s < 8 || !s.is_power_of_two() => return Err(data.err("size", format!("must be a power of two from 8 (64 in the reports, 32 for quick runs), got {s}"))),
+        Some(s) if s < 8 || !s.is_power_of_two() => {
+            return Err(data.err(
+                "size",
+                format!(
+                    "must be a power of two from 8 (64 in the reports, 32 for quick runs), got {s}"
+                ),
+            ))
+        }
         Some(s) => s,
         None => 64,
     };
     let n = data.count("n", 1)?;
-    let n = if path.is_some() { n } else { Some(n.unwrap_or(10_000)) };
+    let n = if path.is_some() {
+        n
+    } else {
+        Some(n.unwrap_or(10_000))
+    };
     let labels_given: Option<LabelChoice> = data.choice("labels")?;
     if labels_given.is_some() && (source != DataSource::Faces || family == StarGan) {
         let why = match source {
-            _ if family == StarGan => "stargan's labels are data.hair and data.attributes".to_string(),
+            _ if family == StarGan => {
+                "stargan's labels are data.hair and data.attributes".to_string()
+            }
             s if s.is_2d() => format!("{s} is unlabelled here"),
             DataSource::Objects => "objects always carry their 24 class labels".to_string(),
             s => format!("{s} have no labels"),
@@ -1012,7 +1307,11 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         (_, Cwgan | Cgan) => FaceLabels::Tags,
         _ => FaceLabels::None,
     };
-    let face_labels = if source == DataSource::Faces && family != StarGan { labels_given.map_or(default_labels, |l| l.0) } else { FaceLabels::None };
+    let face_labels = if source == DataSource::Faces && family != StarGan {
+        labels_given.map_or(default_labels, |l| l.0)
+    } else {
+        FaceLabels::None
+    };
     if source == DataSource::Faces && family != StarGan {
         match (format, face_labels) {
             (Some(DataFormat::ImageFolder), l) if l != FaceLabels::None => {
@@ -1023,39 +1322,68 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
             _ => {}
         }
         if family.is_conditional() && face_labels == FaceLabels::None {
-            return Err(data.err("labels", format!("model.family {family} is conditional: give hair_eye, tags or attributes")));
+            return Err(data.err(
+                "labels",
+                format!("model.family {family} is conditional: give hair_eye, tags or attributes"),
+            ));
         }
     }
     // StarGAN's domains: a hair-colour group and binary attributes (built in), or CelebA columns
     let star_builtin = family == StarGan && path.is_none();
     let hair = data.strings("hair")?;
     if hair.is_some() && family != StarGan {
-        return Err(data.err("hair", "applies to family stargan (its hair-colour domains)"));
+        return Err(data.err(
+            "hair",
+            "applies to family stargan (its hair-colour domains)",
+        ));
     }
     let attributes = data.strings("attributes")?;
     if attributes.is_some() && format != Some(DataFormat::Celeba) && family != StarGan {
-        return Err(data.err("attributes", "applies to CelebA folders (data.format = \"celeba\") and to family stargan"));
+        return Err(data.err(
+            "attributes",
+            "applies to CelebA folders (data.format = \"celeba\") and to family stargan",
+        ));
     }
     let (hair, attributes) = if family == StarGan {
         // one hair-colour group, then binary attributes; on CelebA the names are its columns
         // or the built-in names of them (black → Black_Hair, glasses → Eyeglasses, …)
         let hair = hair.unwrap_or_else(|| ["black", "blonde", "brown"].map(String::from).to_vec());
-        let default_attributes = if star_builtin { ["glasses", "smile"] } else { ["Male", "Young"] };
-        let attributes = attributes.unwrap_or_else(|| default_attributes.map(String::from).to_vec());
+        let default_attributes = if star_builtin {
+            ["glasses", "smile"]
+        } else {
+            ["Male", "Young"]
+        };
+        let attributes =
+            attributes.unwrap_or_else(|| default_attributes.map(String::from).to_vec());
         if star_builtin {
             for h in &hair {
                 if !HAIR_COLORS.contains(&h.as_str()) {
-                    return Err(data.err("hair", format!("unknown hair colour {h:?} (known: {})", HAIR_COLORS.join(", "))));
+                    return Err(data.err(
+                        "hair",
+                        format!(
+                            "unknown hair colour {h:?} (known: {})",
+                            HAIR_COLORS.join(", ")
+                        ),
+                    ));
                 }
             }
             for a in &attributes {
                 if !ATTRIBUTES.contains(&a.as_str()) {
-                    return Err(data.err("attributes", format!("unknown attribute {a:?} (the built-in faces have: {})", ATTRIBUTES.join(", "))));
+                    return Err(data.err(
+                        "attributes",
+                        format!(
+                            "unknown attribute {a:?} (the built-in faces have: {})",
+                            ATTRIBUTES.join(", ")
+                        ),
+                    ));
                 }
             }
         }
         if hair.len() + attributes.len() == 0 {
-            return Err(data.err("attributes", "stargan needs at least one domain (data.hair or data.attributes)"));
+            return Err(data.err(
+                "attributes",
+                "stargan needs at least one domain (data.hair or data.attributes)",
+            ));
         }
         (hair, attributes)
     } else {
@@ -1063,14 +1391,25 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     };
     let cache = data.flag("cache")?;
     if cache.is_some() && path.is_none() {
-        return Err(data.err("cache", "applies to data.path (the built-in data is generated, not cached)"));
+        return Err(data.err(
+            "cache",
+            "applies to data.path (the built-in data is generated, not cached)",
+        ));
     }
     let seed = data.count("seed", 0)?.unwrap_or(0) as u64;
     // the label width the data will have
     let width: Option<i64> = match (source, format) {
         _ if family == StarGan => Some((hair.len() + attributes.len()) as i64),
-        (DataSource::Objects, _) => Some(model.int("n_classes")?.unwrap_or(objects_data::N_CLASSES as i64)),
-        (_, Some(DataFormat::Celeba)) => Some(if attributes.is_empty() { 40 } else { attributes.len() as i64 }),
+        (DataSource::Objects, _) => Some(
+            model
+                .int("n_classes")?
+                .unwrap_or(objects_data::N_CLASSES as i64),
+        ),
+        (_, Some(DataFormat::Celeba)) => Some(if attributes.is_empty() {
+            40
+        } else {
+            attributes.len() as i64
+        }),
         _ => match face_labels {
             FaceLabels::None => None,
             FaceLabels::HairEye => Some(crate::data::faces::N_COMBINATIONS as i64),
@@ -1119,7 +1458,8 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     let spectral_norm = model.flag("spectral_norm")?.unwrap_or(false);
     let critic = model.flag("critic")?;
     let sigmoid_given = model.flag("sigmoid")?;
-    let default_sigmoid = d_output_given.map_or(loss_name.0.is_bce(), |o| o.0 == DOutput::Probability);
+    let default_sigmoid =
+        d_output_given.map_or(loss_name.0.is_bce(), |o| o.0 == DOutput::Probability);
     let sigmoid = match family {
         Baseline => !critic.unwrap_or(!default_sigmoid),
         Cwgan | StarGan => false,
@@ -1140,29 +1480,53 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
                 _ if spectral_norm => "the spectrally normalised D has no Sigmoid".to_string(),
                 _ => format!("model.sigmoid = {sigmoid}"),
             };
-            return Err(train.err("d_output", format!("{o} does not match the discriminator ({why})")));
+            return Err(train.err(
+                "d_output",
+                format!("{o} does not match the discriminator ({why})"),
+            ));
         }
     }
     if family == CycleGan && sigmoid && !loss_name.0.is_bce() {
-        return Err(model.err("sigmoid", format!("a Sigmoid-ended PatchGAN goes with the BCE losses; {loss_name} takes raw outputs")));
+        return Err(model.err(
+            "sigmoid",
+            format!(
+                "a Sigmoid-ended PatchGAN goes with the BCE losses; {loss_name} takes raw outputs"
+            ),
+        ));
     }
     let dropout = model.num("dropout")?.unwrap_or(0.0);
     if !(0.0..1.0).contains(&dropout) {
         return Err(model.err("dropout", format!("must be in [0, 1), got {dropout}")));
     }
     if family == CycleGan && dropout != 0.0 && dropout != 0.5 {
-        return Err(model.err("dropout", format!("CycleGAN's ResNet blocks use Dropout(0.5) or none (0), got {dropout}")));
+        return Err(model.err(
+            "dropout",
+            format!("CycleGAN's ResNet blocks use Dropout(0.5) or none (0), got {dropout}"),
+        ));
     }
     let hidden = match model.ints("hidden")? {
-        Some(h) if h.is_empty() || h.iter().any(|&w| w < 1) => return Err(model.err("hidden", format!("must be a non-empty list of widths ≥ 1, got {h:?}"))),
+        Some(h) if h.is_empty() || h.iter().any(|&w| w < 1) => {
+            return Err(model.err(
+                "hidden",
+                format!("must be a non-empty list of widths ≥ 1, got {h:?}"),
+            ))
+        }
         Some(h) => h,
         None => vec![128, 128],
     };
     let n_classes = if family.is_conditional() || family == StarGan {
-        let w = width.ok_or_else(|| data.err("labels", format!("model.family {family} is conditional but the data has no labels")))?;
+        let w = width.ok_or_else(|| {
+            data.err(
+                "labels",
+                format!("model.family {family} is conditional but the data has no labels"),
+            )
+        })?;
         if let Some(given) = model.int("n_classes")? {
             if given != w && source != DataSource::Objects {
-                return Err(model.err("n_classes", format!("must match the data's label width ({w}), got {given}")));
+                return Err(model.err(
+                    "n_classes",
+                    format!("must match the data's label width ({w}), got {given}"),
+                ));
             }
             if given < 1 {
                 return Err(model.err("n_classes", format!("must be at least 1, got {given}")));
@@ -1172,7 +1536,17 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     } else {
         None
     };
-    let model_spec = ModelSpec { family, ngf, ndf, sigmoid, critic: family == Baseline && !sigmoid, dropout, spectral_norm, hidden, n_classes };
+    let model_spec = ModelSpec {
+        family,
+        ngf,
+        ndf,
+        sigmoid,
+        critic: family == Baseline && !sigmoid,
+        dropout,
+        spectral_norm,
+        hidden,
+        n_classes,
+    };
 
     // -- train
     let train_applies: &[(&str, &[Family])] = &[
@@ -1184,9 +1558,45 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         ("fixed_samples", gans),
         ("warmup_steps", gans),
         ("warmup_epochs", gans),
-        ("g_every", &[Baseline, Dcgan, Selu, TextToImage, Cwgan, Cgan, Mlp, StarGan]),
-        ("penalty", &[Baseline, Dcgan, Selu, TextToImage, Cwgan, Cgan, Mlp, StarGan]),
-        ("penalty_weight", &[Baseline, Dcgan, Selu, TextToImage, Cwgan, Cgan, Mlp, StarGan]),
+        (
+            "g_every",
+            &[
+                Baseline,
+                Dcgan,
+                Selu,
+                TextToImage,
+                Cwgan,
+                Cgan,
+                Mlp,
+                StarGan,
+            ],
+        ),
+        (
+            "penalty",
+            &[
+                Baseline,
+                Dcgan,
+                Selu,
+                TextToImage,
+                Cwgan,
+                Cgan,
+                Mlp,
+                StarGan,
+            ],
+        ),
+        (
+            "penalty_weight",
+            &[
+                Baseline,
+                Dcgan,
+                Selu,
+                TextToImage,
+                Cwgan,
+                Cgan,
+                Mlp,
+                StarGan,
+            ],
+        ),
         ("lambda_cycle", &[CycleGan]),
         ("lambda_identity", &[CycleGan]),
         ("pool_size", &[CycleGan]),
@@ -1196,12 +1606,19 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     for (k, fams) in train_applies {
         only_for(&train, k, family, fams)?;
     }
-    let out = if sigmoid { DOutput::Probability } else { DOutput::Logit };
+    let out = if sigmoid {
+        DOutput::Probability
+    } else {
+        DOutput::Logit
+    };
     let loss = loss_name.0.with_output(out);
     let base = read_opt(&train)?;
     let g = read_opt(&train.sub("g", OPT_KEYS)?)?;
     let d = read_opt(&train.sub("d", OPT_KEYS)?)?;
-    let optimizers = GanOptimizers { g: build_opt(ctx, &train, &base, &g)?, d: build_opt(ctx, &train, &base, &d)? };
+    let optimizers = GanOptimizers {
+        g: build_opt(ctx, &train, &base, &g)?,
+        d: build_opt(ctx, &train, &base, &d)?,
+    };
 
     let label_kind: Option<LabelKind> = train.choice("labels")?;
     let label_kind_or_hard = label_kind.unwrap_or(LabelKind::Hard);
@@ -1222,22 +1639,36 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
             let check = |k: &str, default: (f64, f64)| -> Result<(f64, f64)> {
                 let r = train.pair(k)?.unwrap_or(default);
                 if r.0 > r.1 {
-                    return Err(train.err(k, format!("expected [lo, hi] with lo ≤ hi, got [{}, {}]", r.0, r.1)));
+                    return Err(train.err(
+                        k,
+                        format!("expected [lo, hi] with lo ≤ hi, got [{}, {}]", r.0, r.1),
+                    ));
                 }
                 Ok(r)
             };
-            let Labels::Noisy { real, fake } = Labels::noisy() else { unreachable!() };
-            Labels::Noisy { real: check("real_range", real)?, fake: check("fake_range", fake)? }
+            let Labels::Noisy { real, fake } = Labels::noisy() else {
+                unreachable!()
+            };
+            Labels::Noisy {
+                real: check("real_range", real)?,
+                fake: check("fake_range", fake)?,
+            }
         }
     };
     let mut loss_cfg = LossConfig::from(loss).labels(labels);
     if let Some((r, f)) = train.pair("ratio")? {
         if r < 0.0 || f < 0.0 || r + f <= 0.0 {
-            return Err(train.err("ratio", format!("expected [real, fake] ≥ 0 with a positive sum, got [{r}, {f}]")));
+            return Err(train.err(
+                "ratio",
+                format!("expected [real, fake] ≥ 0 with a positive sum, got [{r}, {f}]"),
+            ));
         }
         loss_cfg = loss_cfg.ratio(r, f);
     }
-    for (k, w) in [("real_weight", &mut loss_cfg.real_weight), ("fake_weight", &mut loss_cfg.fake_weight)] {
+    for (k, w) in [
+        ("real_weight", &mut loss_cfg.real_weight),
+        ("fake_weight", &mut loss_cfg.fake_weight),
+    ] {
         if let Some(v) = train.num(k)? {
             if v < 0.0 {
                 return Err(train.err(k, format!("must be ≥ 0, got {v}")));
@@ -1246,11 +1677,24 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         }
     }
     if loss == Loss::Rsgan && (loss_cfg.real_weight != 1.0 || loss_cfg.fake_weight != 1.0) {
-        let k = if train.has("ratio") { "ratio" } else if train.has("real_weight") { "real_weight" } else { "fake_weight" };
-        return Err(train.err(k, "rsgan's D loss is one term over (real, fake) pairs: real/fake weights do not apply"));
+        let k = if train.has("ratio") {
+            "ratio"
+        } else if train.has("real_weight") {
+            "real_weight"
+        } else {
+            "fake_weight"
+        };
+        return Err(train.err(
+            k,
+            "rsgan's D loss is one term over (real, fake) pairs: real/fake weights do not apply",
+        ));
     }
 
-    let default_penalty = if family == StarGan { PenaltyKind::Gradient } else { PenaltyKind::None };
+    let default_penalty = if family == StarGan {
+        PenaltyKind::Gradient
+    } else {
+        PenaltyKind::None
+    };
     let penalty_kind: PenaltyKind = train.choice("penalty")?.unwrap_or(default_penalty);
     if family == StarGan && !matches!(penalty_kind, PenaltyKind::None | PenaltyKind::Gradient) {
         return Err(train.err("penalty", format!("stargan takes penalty = \"gradient\" (its default) or \"none\", got {penalty_kind}")));
@@ -1266,12 +1710,19 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     let penalty = match penalty_kind {
         PenaltyKind::None => Penalty::None,
         PenaltyKind::Gradient => Penalty::Gradient(GradientPenalty::new(weight)),
-        PenaltyKind::OneSidedGradient => Penalty::Gradient(GradientPenalty::new(weight).one_sided()),
-        PenaltyKind::Dragan => Penalty::Dragan(Dragan { lambda: weight, ..Default::default() }),
+        PenaltyKind::OneSidedGradient => {
+            Penalty::Gradient(GradientPenalty::new(weight).one_sided())
+        }
+        PenaltyKind::Dragan => Penalty::Dragan(Dragan {
+            lambda: weight,
+            ..Default::default()
+        }),
         PenaltyKind::R1 => Penalty::R1(R1 { gamma: weight }),
     };
     let clip = train.num("clip")?.map(WeightClip::new);
-    let order = train.choice::<OrderChoice>("order")?.map_or(UpdateOrder::DFirst, |o| o.0);
+    let order = train
+        .choice::<OrderChoice>("order")?
+        .map_or(UpdateOrder::DFirst, |o| o.0);
     let default_z = match family {
         Cgan => 25,
         Mlp => 2,
@@ -1287,7 +1738,9 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         optimizers,
         d_steps: train.count("d_steps", 0)?.unwrap_or(1),
         g_steps: train.count("g_steps", 0)?.unwrap_or(1),
-        g_every: train.count("g_every", 0)?.unwrap_or(if family == StarGan { 5 } else { 1 }),
+        g_every: train
+            .count("g_every", 0)?
+            .unwrap_or(if family == StarGan { 5 } else { 1 }),
         order,
         penalty,
         clip,
@@ -1302,26 +1755,44 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
     let named = |e: Error, prefix: &str, rename: &[(&str, &str)]| match e {
         Error::Setting { key, message } => {
             let field = key.strip_prefix(prefix).unwrap_or(&key).to_string();
-            let field = rename.iter().find(|(from, _)| *from == field).map_or(field, |(_, to)| to.to_string());
+            let field = rename
+                .iter()
+                .find(|(from, _)| *from == field)
+                .map_or(field, |(_, to)| to.to_string());
             train.err(&field, message)
         }
         other => other,
     };
-    config.validate().map_err(|e| named(e, "TrainConfig.", &[]))?;
+    config
+        .validate()
+        .map_err(|e| named(e, "TrainConfig.", &[]))?;
     if let Some(n) = n {
         if n < config.batch_size && path.is_none() {
-            return Err(data.err("n", format!("must be at least train.batch_size ({}), got {n}", config.batch_size)));
+            return Err(data.err(
+                "n",
+                format!(
+                    "must be at least train.batch_size ({}), got {n}",
+                    config.batch_size
+                ),
+            ));
         }
     }
     let length = match (train.count("steps", 1)?, train.num("epochs")?) {
-        (Some(_), Some(_)) => return Err(train.err("epochs", "give train.steps or train.epochs, not both")),
+        (Some(_), Some(_)) => {
+            return Err(train.err("epochs", "give train.steps or train.epochs, not both"))
+        }
         (Some(s), None) => Length::Steps(s),
         (None, Some(e)) if e > 0.0 => Length::Epochs(e),
         (None, Some(e)) => return Err(train.err("epochs", format!("must be positive, got {e}"))),
         (None, None) => return Err(train.err("steps", "missing: give train.steps or train.epochs")),
     };
     let warmup = match (train.count("warmup_steps", 0)?, train.num("warmup_epochs")?) {
-        (Some(_), Some(_)) => return Err(train.err("warmup_epochs", "give train.warmup_steps or train.warmup_epochs, not both")),
+        (Some(_), Some(_)) => {
+            return Err(train.err(
+                "warmup_epochs",
+                "give train.warmup_steps or train.warmup_epochs, not both",
+            ))
+        }
         (Some(s), None) => Some(Length::Steps(s)),
         (None, Some(e)) if e >= 0.0 => Some(Length::Epochs(e)),
         (None, Some(e)) => return Err(train.err("warmup_epochs", format!("must be ≥ 0, got {e}"))),
@@ -1348,9 +1819,24 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
             let norm = match model.text("norm")? {
                 None | Some("instance") => CycleGanNorm::Instance,
                 Some("batch") => CycleGanNorm::Batch,
-                Some(other) => return Err(model.err("norm", format!("unknown normalisation {other:?} (known: instance, batch)"))),
+                Some(other) => {
+                    return Err(model.err(
+                        "norm",
+                        format!("unknown normalisation {other:?} (known: instance, batch)"),
+                    ))
+                }
             };
-            let nets = CycleGanConfig { channels: 3, image_size: size as i64, ngf, ndf, n_blocks, norm, dropout: dropout > 0.0, d_layers, sigmoid };
+            let nets = CycleGanConfig {
+                channels: 3,
+                image_size: size as i64,
+                ngf,
+                ndf,
+                n_blocks,
+                norm,
+                dropout: dropout > 0.0,
+                d_layers,
+                sigmoid,
+            };
             let cfg = CycleTrainConfig {
                 loss: loss_cfg,
                 lambda_cycle: train.num("lambda_cycle")?.unwrap_or(10.0),
@@ -1361,21 +1847,35 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
                 seed: config.seed,
                 lr_schedule: LrSchedule::Constant,
             };
-            cfg.validate().map_err(|e| named(e, "CycleTrainConfig.", &[]))?;
+            cfg.validate()
+                .map_err(|e| named(e, "CycleTrainConfig.", &[]))?;
             Some(Translation::Cycle { nets, config: cfg })
         }
         StarGan => {
             let default_d = (size.trailing_zeros() as i64).min(6);
             let d_repeat = model.int("d_repeat")?.unwrap_or(default_d);
             if d_repeat < 1 || d_repeat > size.trailing_zeros() as i64 {
-                return Err(model.err("d_repeat", format!("must be from 1 to log2(data.size) = {}, got {d_repeat}", size.trailing_zeros())));
+                return Err(model.err(
+                    "d_repeat",
+                    format!(
+                        "must be from 1 to log2(data.size) = {}, got {d_repeat}",
+                        size.trailing_zeros()
+                    ),
+                ));
             }
             let g_repeat = model.int("g_repeat")?.unwrap_or(6);
             if g_repeat < 0 {
                 return Err(model.err("g_repeat", format!("must be ≥ 0, got {g_repeat}")));
             }
             let c_dim = n_classes.unwrap_or(0);
-            let nets = StarGanConfig { image_size: size as i64, channels: 3, conv_dim: ngf, c_dim, g_repeat, d_repeat };
+            let nets = StarGanConfig {
+                image_size: size as i64,
+                channels: 3,
+                conv_dim: ngf,
+                c_dim,
+                g_repeat,
+                d_repeat,
+            };
             let cfg = StarTrainConfig {
                 loss: loss_cfg,
                 gradient_penalty: match penalty {
@@ -1390,12 +1890,31 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
                 seed: config.seed,
                 lr_schedule: LrSchedule::Constant,
             };
-            cfg.validate().map_err(|e| named(e, "StarTrainConfig.", &[("n_critic", "g_every"), ("gradient_penalty.lambda", "penalty_weight")]))?;
+            cfg.validate().map_err(|e| {
+                named(
+                    e,
+                    "StarTrainConfig.",
+                    &[
+                        ("n_critic", "g_every"),
+                        ("gradient_penalty.lambda", "penalty_weight"),
+                    ],
+                )
+            })?;
             let domains = star_builtin.then(|| StarDomains {
-                hair: hair.iter().map(|h| HAIR_COLORS.iter().position(|c| c == h).expect("checked")).collect(),
-                attributes: attributes.iter().map(|a| ATTRIBUTES.iter().position(|c| c == a).expect("checked")).collect(),
+                hair: hair
+                    .iter()
+                    .map(|h| HAIR_COLORS.iter().position(|c| c == h).expect("checked"))
+                    .collect(),
+                attributes: attributes
+                    .iter()
+                    .map(|a| ATTRIBUTES.iter().position(|c| c == a).expect("checked"))
+                    .collect(),
             });
-            Some(Translation::Star { nets, config: cfg, domains })
+            Some(Translation::Star {
+                nets,
+                config: cfg,
+                domains,
+            })
         }
         _ => None,
     };
@@ -1406,15 +1925,40 @@ fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Result<Parts> {
         Mode::Quick => "-quick",
         Mode::Smoke => "-smoke",
     };
-    let dir = output.text("dir")?.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target/runs").join(format!("{name}{suffix}")));
+    let dir = output
+        .text("dir")?
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("target/runs").join(format!("{name}{suffix}")));
     let output_spec = OutputSpec {
         dir,
         print_every: output.count("print_every", 0)?.unwrap_or(100),
         grid_every: output.count("grid_every", 0)?.unwrap_or(500),
         checkpoint_every: output.count("checkpoint_every", 0)?.unwrap_or(1000),
     };
-    let data_spec = DataSpec { source, path, format, size, n, labels: face_labels, hair, attributes, seed, cache: cache.unwrap_or(true) };
-    Ok(Parts { name, description, data: data_spec, model: model_spec, train: config, length, warmup, lr_decay, output: output_spec, translation })
+    let data_spec = DataSpec {
+        source,
+        path,
+        format,
+        size,
+        n,
+        labels: face_labels,
+        hair,
+        attributes,
+        seed,
+        cache: cache.unwrap_or(true),
+    };
+    Ok(Parts {
+        name,
+        description,
+        data: data_spec,
+        model: model_spec,
+        train: config,
+        length,
+        warmup,
+        lr_decay,
+        output: output_spec,
+        translation,
+    })
 }
 
 /// Optimizer keys of one table: each value with the key it came from.
@@ -1448,11 +1992,18 @@ fn read_opt(sec: &Sec) -> Result<OptKeys> {
 fn build_opt(ctx: &Ctx, train: &Sec, base: &OptKeys, own: &OptKeys) -> Result<Optimizer> {
     let empty = OptKeys::default();
     let base = if own.kind.is_some() { &empty } else { base };
-    let pick = |a: &Option<(f64, String)>, b: &Option<(f64, String)>| a.clone().or_else(|| b.clone());
+    let pick =
+        |a: &Option<(f64, String)>, b: &Option<(f64, String)>| a.clone().or_else(|| b.clone());
     let kind = own.kind.or(base.kind).unwrap_or(OptKind::Adam);
-    let lr = pick(&own.lr, &base.lr).ok_or_else(|| train.err("lr", "missing: the learning rate (e.g. lr = 2e-4)"))?;
+    let lr = pick(&own.lr, &base.lr)
+        .ok_or_else(|| train.err("lr", "missing: the learning rate (e.g. lr = 2e-4)"))?;
     let betas = own.betas.clone().or_else(|| base.betas.clone());
-    let (eps, wd, momentum, alpha) = (pick(&own.eps, &base.eps), pick(&own.weight_decay, &base.weight_decay), pick(&own.momentum, &base.momentum), pick(&own.alpha, &base.alpha));
+    let (eps, wd, momentum, alpha) = (
+        pick(&own.eps, &base.eps),
+        pick(&own.weight_decay, &base.weight_decay),
+        pick(&own.momentum, &base.momentum),
+        pick(&own.alpha, &base.alpha),
+    );
     let mut opt = match kind {
         OptKind::Adam => Optimizer::adam(lr.0),
         OptKind::AdamW => Optimizer::adamw(lr.0),
@@ -1460,7 +2011,9 @@ fn build_opt(ctx: &Ctx, train: &Sec, base: &OptKeys, own: &OptKeys) -> Result<Op
         OptKind::Sgd => Optimizer::sgd(lr.0),
     };
     let name = opt.name();
-    let not_for = |field: &str, key: &str, who: &str| ctx.err(key, format!("{name} has no {field} ({who} do)"));
+    let not_for = |field: &str, key: &str, who: &str| {
+        ctx.err(key, format!("{name} has no {field} ({who} do)"))
+    };
     if let Some(((b1, b2), key)) = &betas {
         match &mut opt {
             Optimizer::Adam { betas, .. } | Optimizer::AdamW { betas, .. } => *betas = (*b1, *b2),
@@ -1469,14 +2022,21 @@ fn build_opt(ctx: &Ctx, train: &Sec, base: &OptKeys, own: &OptKeys) -> Result<Op
     }
     if let Some((v, key)) = &eps {
         match &mut opt {
-            Optimizer::Adam { eps, .. } | Optimizer::AdamW { eps, .. } | Optimizer::RmsProp { eps, .. } => *eps = *v,
+            Optimizer::Adam { eps, .. }
+            | Optimizer::AdamW { eps, .. }
+            | Optimizer::RmsProp { eps, .. } => *eps = *v,
             Optimizer::Sgd { .. } => return Err(not_for("eps", key, "Adam, AdamW and RMSprop")),
         }
     }
     if let Some((v, key)) = &momentum {
         match &mut opt {
             Optimizer::RmsProp { momentum, .. } | Optimizer::Sgd { momentum, .. } => *momentum = *v,
-            _ => return Err(ctx.err(key, format!("{name} has no momentum (its betas are; RMSprop and SGD have one)"))),
+            _ => {
+                return Err(ctx.err(
+                    key,
+                    format!("{name} has no momentum (its betas are; RMSprop and SGD have one)"),
+                ))
+            }
         }
     }
     if let Some((v, key)) = &alpha {
@@ -1492,7 +2052,9 @@ fn build_opt(ctx: &Ctx, train: &Sec, base: &OptKeys, own: &OptKeys) -> Result<Op
         Error::Setting { key, message } => {
             // "Adam.betas.1" → the key betas came from, "[1]"
             let field = key.split_once('.').map_or(key.as_str(), |(_, f)| f);
-            let (head, index) = field.split_once('.').map_or((field, None), |(h, i)| (h, Some(i)));
+            let (head, index) = field
+                .split_once('.')
+                .map_or((field, None), |(h, i)| (h, Some(i)));
             let from = match head {
                 "lr" => Some(lr.1.clone()),
                 "betas" => betas.as_ref().map(|b| b.1.clone()),
@@ -1538,7 +2100,8 @@ impl Experiment {
         match l {
             Length::Steps(s) => s,
             Length::Epochs(e) => {
-                let per_epoch = (n / self.train.batch_size.max(1)) as f64 / self.train.d_steps.max(1) as f64;
+                let per_epoch =
+                    (n / self.train.batch_size.max(1)) as f64 / self.train.d_steps.max(1) as f64;
                 ((e * per_epoch).ceil() as usize).max(1)
             }
         }
@@ -1575,11 +2138,22 @@ impl Experiment {
         let file = &self.source.label;
         let n = d.n.unwrap_or(10_000);
         if d.source == DataSource::Maps {
-            return Err(Error::setting(format!("{file}: data.source"), "maps come as two domains: use Experiment::load_domains"));
+            return Err(Error::setting(
+                format!("{file}: data.source"),
+                "maps come as two domains: use Experiment::load_domains",
+            ));
         }
         let data = match (&d.path, d.source) {
-            (None, DataSource::Faces) if self.star_domains().is_some() => self.star_domains().expect("checked").faces(n, d.size, d.seed),
-            (None, DataSource::Faces) => faces(&FacesConfig { n, size: d.size, seed: d.seed, labels: d.labels }),
+            (None, DataSource::Faces) if self.star_domains().is_some() => self
+                .star_domains()
+                .expect("checked")
+                .faces(n, d.size, d.seed),
+            (None, DataSource::Faces) => faces(&FacesConfig {
+                n,
+                size: d.size,
+                seed: d.seed,
+                labels: d.labels,
+            }),
             (None, DataSource::Objects) => objects_data::objects(n, d.size, d.seed),
             (None, DataSource::Ring8) => Mixture::ring8().sample(n, d.seed),
             (None, DataSource::Grid25) => Mixture::grid25().sample(n, d.seed),
@@ -1588,17 +2162,32 @@ impl Experiment {
             (Some(p), _) => {
                 let at = |e: Error| Error::setting(format!("{file}: data.path"), e.to_string());
                 let mut ds = match d.format.unwrap_or(DataFormat::ImageFolder) {
-                    DataFormat::TaggedFaces => crate::data::tags::load_tagged_faces(p, d.size, d.labels, d.cache).map_err(at)?,
+                    DataFormat::TaggedFaces => {
+                        crate::data::tags::load_tagged_faces(p, d.size, d.labels, d.cache)
+                            .map_err(at)?
+                    }
                     DataFormat::ImageFolder => {
-                        let l = crate::data::folder::load_image_folder(p, d.size, d.cache).map_err(at)?;
-                        Dataset { name: format!("{} {}×{}", p.display(), d.size, d.size), x: l.images, labels: None, label_names: Vec::new() }
+                        let l = crate::data::folder::load_image_folder(p, d.size, d.cache)
+                            .map_err(at)?;
+                        Dataset {
+                            name: format!("{} {}×{}", p.display(), d.size, d.size),
+                            x: l.images,
+                            labels: None,
+                            label_names: Vec::new(),
+                        }
                     }
                     DataFormat::Celeba => {
-                        let columns = if self.model.family == Family::StarGan { self.celeba_columns(p)? } else { d.attributes.clone() };
+                        let columns = if self.model.family == Family::StarGan {
+                            self.celeba_columns(p)?
+                        } else {
+                            d.attributes.clone()
+                        };
                         let attrs: Vec<&str> = columns.iter().map(String::as_str).collect();
                         crate::data::formats::load_celeba(p, d.size, &attrs, d.cache).map_err(at)?
                     }
-                    DataFormat::Iclevr => crate::data::formats::load_iclevr(p, d.size, d.cache).map_err(at)?,
+                    DataFormat::Iclevr => {
+                        crate::data::formats::load_iclevr(p, d.size, d.cache).map_err(at)?
+                    }
                     DataFormat::CycleGan => unreachable!("maps returned above"),
                 };
                 if let Some(n) = d.n {
@@ -1608,7 +2197,15 @@ impl Experiment {
                     }
                 }
                 if ds.len() < self.train.batch_size {
-                    return Err(Error::setting(format!("{file}: data.path"), format!("{}: {} usable samples, fewer than train.batch_size ({})", p.display(), ds.len(), self.train.batch_size)));
+                    return Err(Error::setting(
+                        format!("{file}: data.path"),
+                        format!(
+                            "{}: {} usable samples, fewer than train.batch_size ({})",
+                            p.display(),
+                            ds.len(),
+                            self.train.batch_size
+                        ),
+                    ));
                 }
                 if let (Some(w), Some(l)) = (self.label_width(), &ds.labels) {
                     let have = l.size()[1];
@@ -1633,40 +2230,118 @@ impl Experiment {
         let (pg, pd) = (vs_g.root(), vs_d.root());
         let (g, d): (Box<dyn GanNet>, Box<dyn GanNet>) = match m.family {
             Family::Baseline => {
-                let c = nets::BaselineConfig { z_dim: z, dim: m.ngf, channels: 3, image_size: size };
-                let d: Box<dyn GanNet> = if m.critic { Box::new(nets::baseline_critic(&pd, &c)) } else { Box::new(nets::baseline_discriminator(&pd, &c)) };
+                let c = nets::BaselineConfig {
+                    z_dim: z,
+                    dim: m.ngf,
+                    channels: 3,
+                    image_size: size,
+                };
+                let d: Box<dyn GanNet> = if m.critic {
+                    Box::new(nets::baseline_critic(&pd, &c))
+                } else {
+                    Box::new(nets::baseline_discriminator(&pd, &c))
+                };
                 (Box::new(nets::baseline_generator(&pg, &c)), d)
             }
             Family::Dcgan | Family::Selu => {
-                let c = nets::DcganConfig { z_dim: z, ngf: m.ngf, ndf: m.ndf, channels: 3, image_size: size, sigmoid: m.sigmoid, dropout: m.dropout };
+                let c = nets::DcganConfig {
+                    z_dim: z,
+                    ngf: m.ngf,
+                    ndf: m.ndf,
+                    channels: 3,
+                    image_size: size,
+                    sigmoid: m.sigmoid,
+                    dropout: m.dropout,
+                };
                 if m.family == Family::Selu {
-                    (Box::new(nets::selu_generator(&pg, &c)), Box::new(nets::selu_discriminator(&pd, &c)))
+                    (
+                        Box::new(nets::selu_generator(&pg, &c)),
+                        Box::new(nets::selu_discriminator(&pd, &c)),
+                    )
                 } else if m.spectral_norm {
-                    let s = nets::SnganConfig { ndf: m.ndf, channels: 3, image_size: size, ..Default::default() };
-                    (Box::new(nets::dcgan_generator(&pg, &c)), Box::new(nets::sn_discriminator(&pd, &s)))
+                    let s = nets::SnganConfig {
+                        ndf: m.ndf,
+                        channels: 3,
+                        image_size: size,
+                        ..Default::default()
+                    };
+                    (
+                        Box::new(nets::dcgan_generator(&pg, &c)),
+                        Box::new(nets::sn_discriminator(&pd, &s)),
+                    )
                 } else {
-                    (Box::new(nets::dcgan_generator(&pg, &c)), Box::new(nets::dcgan_discriminator(&pd, &c)))
+                    (
+                        Box::new(nets::dcgan_generator(&pg, &c)),
+                        Box::new(nets::dcgan_discriminator(&pd, &c)),
+                    )
                 }
             }
             Family::TextToImage => {
-                let c = nets::TextToImageConfig { z_dim: z, n_classes: width, ngf: m.ngf, ndf: m.ndf, channels: 3, image_size: size, sigmoid: m.sigmoid };
-                (Box::new(nets::text_to_image_generator(&pg, &c)), Box::new(nets::text_to_image_discriminator(&pd, &c)))
+                let c = nets::TextToImageConfig {
+                    z_dim: z,
+                    n_classes: width,
+                    ngf: m.ngf,
+                    ndf: m.ndf,
+                    channels: 3,
+                    image_size: size,
+                    sigmoid: m.sigmoid,
+                };
+                (
+                    Box::new(nets::text_to_image_generator(&pg, &c)),
+                    Box::new(nets::text_to_image_discriminator(&pd, &c)),
+                )
             }
             Family::Cwgan => {
-                let c = nets::CwganConfig { z_dim: z, n_tags: width, ngf: m.ngf, ndf: m.ndf, channels: 3, image_size: size };
-                (Box::new(nets::cwgan_generator(&pg, &c)), Box::new(nets::cwgan_critic(&pd, &c)))
+                let c = nets::CwganConfig {
+                    z_dim: z,
+                    n_tags: width,
+                    ngf: m.ngf,
+                    ndf: m.ndf,
+                    channels: 3,
+                    image_size: size,
+                };
+                (
+                    Box::new(nets::cwgan_generator(&pg, &c)),
+                    Box::new(nets::cwgan_critic(&pd, &c)),
+                )
             }
             Family::Cgan => {
-                let c = nets::CganConfig { z_dim: z, n_classes: width, ngf: m.ngf, ndf: m.ndf, channels: 3, image_size: size, sigmoid: m.sigmoid };
-                (Box::new(nets::cgan_generator(&pg, &c)), Box::new(nets::cgan_discriminator(&pd, &c)))
+                let c = nets::CganConfig {
+                    z_dim: z,
+                    n_classes: width,
+                    ngf: m.ngf,
+                    ndf: m.ndf,
+                    channels: 3,
+                    image_size: size,
+                    sigmoid: m.sigmoid,
+                };
+                (
+                    Box::new(nets::cgan_generator(&pg, &c)),
+                    Box::new(nets::cgan_discriminator(&pd, &c)),
+                )
             }
             Family::Mlp => {
-                let c = nets::MlpConfig { z_dim: z, hidden: m.hidden.clone(), data_dim: 2, sigmoid: m.sigmoid };
-                (Box::new(nets::mlp_generator(&pg, &c)), Box::new(nets::mlp_discriminator(&pd, &c)))
+                let c = nets::MlpConfig {
+                    z_dim: z,
+                    hidden: m.hidden.clone(),
+                    data_dim: 2,
+                    sigmoid: m.sigmoid,
+                };
+                (
+                    Box::new(nets::mlp_generator(&pg, &c)),
+                    Box::new(nets::mlp_discriminator(&pd, &c)),
+                )
             }
             Family::CycleGan | Family::StarGan => {
-                let what = if m.family == Family::CycleGan { "build_cyclegan" } else { "build_stargan" };
-                return Err(Error::setting(format!("{}: model.family", self.source.label), format!("{} has its own trainer: use Experiment::{what}", m.family)));
+                let what = if m.family == Family::CycleGan {
+                    "build_cyclegan"
+                } else {
+                    "build_stargan"
+                };
+                return Err(Error::setting(
+                    format!("{}: model.family", self.source.label),
+                    format!("{} has its own trainer: use Experiment::{what}", m.family),
+                ));
             }
         };
         Ok((g, vs_g, d, vs_d))
@@ -1703,10 +2378,23 @@ impl Experiment {
         let rows: Vec<Vec<usize>> = match (self.data.source, self.data.labels, self.data.format) {
             (DataSource::Objects, _, None) => objects_data::test_conditions(),
             (DataSource::Objects, _, Some(_)) => {
-                let test = self.data.path.as_ref().map(|p| p.join("test.json")).filter(|p| p.is_file());
+                let test = self
+                    .data
+                    .path
+                    .as_ref()
+                    .map(|p| p.join("test.json"))
+                    .filter(|p| p.is_file());
                 return match test {
                     Some(_) => {
-                        let t = crate::data::formats::load_iclevr_test(self.data.path.as_ref().expect("path")).map_err(|e| Error::setting(format!("{}: data.path", self.source.label), e.to_string()))?;
+                        let t = crate::data::formats::load_iclevr_test(
+                            self.data.path.as_ref().expect("path"),
+                        )
+                        .map_err(|e| {
+                            Error::setting(
+                                format!("{}: data.path", self.source.label),
+                                e.to_string(),
+                            )
+                        })?;
                         Ok(Some(cycle_rows(&t, n)))
                     }
                     None => Ok(None),
@@ -1715,7 +2403,9 @@ impl Experiment {
             (_, _, Some(DataFormat::Celeba)) => return Ok(None),
             (_, FaceLabels::HairEye, _) => (0..combos.len()).map(|i| vec![i]).collect(),
             (_, FaceLabels::Tags, _) => combos.iter().map(|&(h, e)| vec![h, 12 + e]).collect(),
-            (_, FaceLabels::Attributes, _) => (0..8).map(|b| (0..3).filter(|k| b >> k & 1 == 1).collect()).collect(),
+            (_, FaceLabels::Attributes, _) => (0..8)
+                .map(|b| (0..3).filter(|k| b >> k & 1 == 1).collect())
+                .collect(),
             (_, FaceLabels::None, _) => return Ok(None),
         };
         let width = self.label_width().unwrap_or(0) as usize;
@@ -1743,8 +2433,10 @@ impl Experiment {
             gan = gan.with_fixed_conditions(&c)?;
         }
         gan.notes.insert("experiment".into(), self.to_toml());
-        gan.notes.insert("experiment_file".into(), self.source.label.clone());
-        gan.notes.insert("variant".into(), mode_word(self.mode).into());
+        gan.notes
+            .insert("experiment_file".into(), self.source.label.clone());
+        gan.notes
+            .insert("variant".into(), mode_word(self.mode).into());
         Ok(gan)
     }
 
@@ -1758,9 +2450,22 @@ impl Experiment {
     pub fn summary(&self) -> String {
         let d = &self.data;
         let data = match &d.path {
-            Some(p) => format!("{} at {} ({}), {}×{}", d.source, p.display(), d.format.map_or("?".into(), |f| f.to_string()), d.size, d.size),
+            Some(p) => format!(
+                "{} at {} ({}), {}×{}",
+                d.source,
+                p.display(),
+                d.format.map_or("?".into(), |f| f.to_string()),
+                d.size,
+                d.size
+            ),
             None if d.source.is_2d() => format!("built-in {} (n {})", d.source, d.n.unwrap_or(0)),
-            None => format!("built-in {} {}×{} (n {})", d.source, d.size, d.size, d.n.unwrap_or(0)),
+            None => format!(
+                "built-in {} {}×{} (n {})",
+                d.source,
+                d.size,
+                d.size,
+                d.n.unwrap_or(0)
+            ),
         };
         let labels = if self.model.family == Family::StarGan {
             format!(", domains {}", self.star_names(None).join(", "))
@@ -1783,35 +2488,84 @@ impl Experiment {
         }
         s.push_str(&format!("\n  data:  {data}{labels}"));
         let model = match (&self.translation, self.model.family) {
-            (Some(Translation::Cycle { nets, .. }), _) => format!(" ngf {} ndf {}, {} ResNet blocks, {:?} norm, PatchGAN of {} layers", nets.ngf, nets.ndf, nets.n_blocks, nets.norm, nets.d_layers),
-            (Some(Translation::Star { nets, .. }), _) => format!(" conv_dim {}, {} residual blocks, D of {} stride-2 convs, {} domains", nets.conv_dim, nets.g_repeat, nets.d_repeat, nets.c_dim),
+            (Some(Translation::Cycle { nets, .. }), _) => format!(
+                " ngf {} ndf {}, {} ResNet blocks, {:?} norm, PatchGAN of {} layers",
+                nets.ngf, nets.ndf, nets.n_blocks, nets.norm, nets.d_layers
+            ),
+            (Some(Translation::Star { nets, .. }), _) => format!(
+                " conv_dim {}, {} residual blocks, D of {} stride-2 convs, {} domains",
+                nets.conv_dim, nets.g_repeat, nets.d_repeat, nets.c_dim
+            ),
             (None, Family::Mlp) => format!(" hidden {:?}", self.model.hidden),
-            (None, Family::Baseline) => format!(" dim {}{}", self.model.ngf, if self.model.critic { ", critic (no BatchNorm, no Sigmoid)" } else { "" }),
+            (None, Family::Baseline) => format!(
+                " dim {}{}",
+                self.model.ngf,
+                if self.model.critic {
+                    ", critic (no BatchNorm, no Sigmoid)"
+                } else {
+                    ""
+                }
+            ),
             (None, _) => format!(" ngf {} ndf {}", self.model.ngf, self.model.ndf),
         };
         s.push_str(&format!("\n  model: {}{model}", self.model.family));
-        let opts = if t.optimizers.g == t.optimizers.d { format!("{} for G and D", t.optimizers.g) } else { t.optimizers.to_string() };
-        let labels = if t.loss.labels == Labels::Hard { String::new() } else { format!(", labels {:?}", t.loss.labels) };
-        let weights = if (t.loss.real_weight, t.loss.fake_weight) == (1.0, 1.0) { String::new() } else { format!(", D loss weights real {} fake {}", t.loss.real_weight, t.loss.fake_weight) };
-        s.push_str(&format!("\n  train: {}{labels}{weights}; {opts}; D:G {}:{}, G every {}", t.loss.loss, t.d_steps, t.g_steps, t.g_every));
+        let opts = if t.optimizers.g == t.optimizers.d {
+            format!("{} for G and D", t.optimizers.g)
+        } else {
+            t.optimizers.to_string()
+        };
+        let labels = if t.loss.labels == Labels::Hard {
+            String::new()
+        } else {
+            format!(", labels {:?}", t.loss.labels)
+        };
+        let weights = if (t.loss.real_weight, t.loss.fake_weight) == (1.0, 1.0) {
+            String::new()
+        } else {
+            format!(
+                ", D loss weights real {} fake {}",
+                t.loss.real_weight, t.loss.fake_weight
+            )
+        };
+        s.push_str(&format!(
+            "\n  train: {}{labels}{weights}; {opts}; D:G {}:{}, G every {}",
+            t.loss.loss, t.d_steps, t.g_steps, t.g_every
+        ));
         match &self.translation {
-            Some(Translation::Cycle { config, .. }) => s.push_str(&format!(", λ_cyc {}, λ_idt {}, pool {}", config.lambda_cycle, config.lambda_identity, config.pool_size)),
-            Some(Translation::Star { config, .. }) => s.push_str(&format!(", λ_cls {}, λ_rec {}, λ_gp {}", config.lambda_cls, config.lambda_rec, config.gradient_penalty.map_or(0.0, |g| g.lambda))),
+            Some(Translation::Cycle { config, .. }) => s.push_str(&format!(
+                ", λ_cyc {}, λ_idt {}, pool {}",
+                config.lambda_cycle, config.lambda_identity, config.pool_size
+            )),
+            Some(Translation::Star { config, .. }) => s.push_str(&format!(
+                ", λ_cls {}, λ_rec {}, λ_gp {}",
+                config.lambda_cls,
+                config.lambda_rec,
+                config.gradient_penalty.map_or(0.0, |g| g.lambda)
+            )),
             None => {}
         }
         if let Some(w) = self.warmup {
-            s.push_str(&format!(" (every step for the first {})", match w {
-                Length::Steps(s) => format!("{s} steps"),
-                Length::Epochs(e) => format!("{e} epochs"),
-            }));
+            s.push_str(&format!(
+                " (every step for the first {})",
+                match w {
+                    Length::Steps(s) => format!("{s} steps"),
+                    Length::Epochs(e) => format!("{e} epochs"),
+                }
+            ));
         }
         if t.order == UpdateOrder::GFirst {
             s.push_str(", G first");
         }
         if let Some(f) = self.lr_decay {
-            s.push_str(&format!("; rates falling linearly to 0 over the last {:.0} % of the run", f * 100.0));
+            s.push_str(&format!(
+                "; rates falling linearly to 0 over the last {:.0} % of the run",
+                f * 100.0
+            ));
         }
-        s.push_str(&format!("; batch {}, {length}, seed {}", t.batch_size, t.seed));
+        s.push_str(&format!(
+            "; batch {}, {length}, seed {}",
+            t.batch_size, t.seed
+        ));
         if t.penalty != Penalty::None {
             s.push_str(&format!(", {:?}", t.penalty));
         }
@@ -1833,11 +2587,17 @@ fn mode_word(m: Mode) -> &'static str {
 
 fn cycle_rows(t: &Tensor, n: usize) -> Tensor {
     let rows = t.size()[0].max(1);
-    t.index_select(0, &Tensor::arange(n as i64, (Kind::Int64, t.device())).remainder(rows))
+    t.index_select(
+        0,
+        &Tensor::arange(n as i64, (Kind::Int64, t.device())).remainder(rows),
+    )
 }
 
 fn count_params(vs: &nn::VarStore) -> i64 {
-    vs.trainable_variables().iter().map(Tensor::numel).sum::<usize>() as i64
+    vs.trainable_variables()
+        .iter()
+        .map(Tensor::numel)
+        .sum::<usize>() as i64
 }
 
 // -------------------------------------------------------------------------- the command line
@@ -1871,7 +2631,15 @@ impl Progress {
     fn new(first: usize, total: usize, every: usize) -> Self {
         // SAFETY: isatty only reads the descriptor's state.
         let tty = unsafe { libc::isatty(2) } == 1;
-        Progress { tty, first, total, every, t0: Instant::now(), drawn: None, last: None }
+        Progress {
+            tty,
+            first,
+            total,
+            every,
+            t0: Instant::now(),
+            drawn: None,
+            last: None,
+        }
     }
 
     fn rate_eta(&self, step: usize) -> (f64, f64) {
@@ -1899,7 +2667,8 @@ impl Progress {
         let (rate, eta) = self.rate_eta(r.step);
         let frac = r.step as f64 / self.total.max(1) as f64;
         let filled = (frac * 30.0).round() as usize;
-        let loss = |name: &str, v: Option<f64>| v.map(|v| format!("  {name} {v:.3}")).unwrap_or_default();
+        let loss =
+            |name: &str, v: Option<f64>| v.map(|v| format!("  {name} {v:.3}")).unwrap_or_default();
         let mut err = std::io::stderr().lock();
         let _ = write!(
             err,
@@ -1956,7 +2725,13 @@ fn first_difference(a: &Table, b: &Table) -> Option<(String, String, String)> {
         let mut v = Vec::new();
         leaves("", &Value::Table(t.clone()), &mut v);
         v.into_iter()
-            .filter(|(k, _)| !k.starts_with("output.") && !matches!(k.as_str(), "train.steps" | "train.epochs" | "description" | "name"))
+            .filter(|(k, _)| {
+                !k.starts_with("output.")
+                    && !matches!(
+                        k.as_str(),
+                        "train.steps" | "train.epochs" | "description" | "name"
+                    )
+            })
             .collect::<BTreeMap<String, Value>>()
     };
     let (fa, fb) = (flat(a), flat(b));
@@ -1999,7 +2774,11 @@ impl Experiment {
             Some(Translation::Star { .. }) => Box::new(StarRun::new(self, device)?),
             None => Box::new(GanRun::new(self, device)?),
         };
-        println!("data: {} ({:.1} s)", runner.data_line(), t_data.elapsed().as_secs_f64());
+        println!(
+            "data: {} ({:.1} s)",
+            runner.data_line(),
+            t_data.elapsed().as_secs_f64()
+        );
         let (g, d) = runner.parameters();
         println!("networks: G {g} parameters, D {d} parameters");
         let total = runner.total();
@@ -2009,9 +2788,16 @@ impl Experiment {
         if let Some(ckpt) = &existing {
             let info = read_info(ckpt)?;
             let json = ckpt.join("checkpoint.json");
-            let (saved, from) = match info.get("notes").and_then(|n| n.get("experiment")).and_then(|e| e.as_str()) {
+            let (saved, from) = match info
+                .get("notes")
+                .and_then(|n| n.get("experiment"))
+                .and_then(|e| e.as_str())
+            {
                 Some(text) => (text.to_string(), json.display().to_string()),
-                None => (std::fs::read_to_string(&exp_path).map_err(|e| Error::io(&exp_path, e))?, exp_path.display().to_string()),
+                None => (
+                    std::fs::read_to_string(&exp_path).map_err(|e| Error::io(&exp_path, e))?,
+                    exp_path.display().to_string(),
+                ),
             };
             let saved: Table = saved.parse().map_err(|e| syntax_error(&from, &e))?;
             if let Some((key, then, now)) = first_difference(&saved, &self.effective) {
@@ -2021,13 +2807,23 @@ impl Experiment {
             runner.resume(ckpt, step)?;
             println!("resumed from {} (step {step})", ckpt.display());
         }
-        let header = format!("# The experiment as run: {} ({}), written by gankit train.\n# variant = \"{}\"\n", self.source.label, mode_word(self.mode), mode_word(self.mode));
-        crate::viz::display::write_atomically(&exp_path, format!("{header}{}", self.to_toml()).as_bytes())?;
+        let header = format!(
+            "# The experiment as run: {} ({}), written by gankit train.\n# variant = \"{}\"\n",
+            self.source.label,
+            mode_word(self.mode),
+            mode_word(self.mode)
+        );
+        crate::viz::display::write_atomically(
+            &exp_path,
+            format!("{header}{}", self.to_toml()).as_bytes(),
+        )?;
         let mut files = vec![exp_path];
         runner.start()?;
         let start = runner.steps_done();
         if start >= total {
-            println!("already at step {start} of {total}: nothing to train (raise --steps to continue)");
+            println!(
+                "already at step {start} of {total}: nothing to train (raise --steps to continue)"
+            );
         }
         let mut progress = Progress::new(start, total, self.output.print_every);
         let t0 = Instant::now();
@@ -2069,10 +2865,23 @@ impl Experiment {
         files.extend(self.save_curves(runner.history(), &out)?);
         outcome?;
         if done > start {
-            println!("trained steps {}–{done} in {} ({:.2} s/step)", start + 1, clock(seconds), seconds / (done - start) as f64);
+            println!(
+                "trained steps {}–{done} in {} ({:.2} s/step)",
+                start + 1,
+                clock(seconds),
+                seconds / (done - start) as f64
+            );
         }
-        println!("wrote {} (grids, loss.png, history.csv, checkpoints step-NNNNNN/)", out.display());
-        Ok(RunSummary { dir: out, steps: done, files, seconds })
+        println!(
+            "wrote {} (grids, loss.png, history.csv, checkpoints step-NNNNNN/)",
+            out.display()
+        );
+        Ok(RunSummary {
+            dir: out,
+            steps: done,
+            files,
+            seconds,
+        })
     }
 
     /// history.csv, loss.png and scores.png (D(x), D(G(z)); BCE losses) or wasserstein.png
@@ -2085,18 +2894,33 @@ impl Experiment {
         }
         let mut files = vec![h.save_csv(out.join("history.csv"))?];
         let smooth = |p: LinePlot| if h.len() >= 200 { p.smooth(0.9) } else { p };
-        files.push(smooth(h.loss_plot(&format!("{}: losses", self.name))).save(out.join("loss.png"))?);
+        files.push(
+            smooth(h.loss_plot(&format!("{}: losses", self.name))).save(out.join("loss.png"))?,
+        );
         let w = h.series(|r| r.wasserstein);
         if let Loss::Minimax(o) | Loss::NonSaturating(o) = self.train.loss.loss {
-            let what = if o == DOutput::Logit { "scores (D's logits)" } else { "scores" };
-            files.push(smooth(h.score_plot(&format!("{}: {what}", self.name))).save(out.join("scores.png"))?);
+            let what = if o == DOutput::Logit {
+                "scores (D's logits)"
+            } else {
+                "scores"
+            };
+            files.push(
+                smooth(h.score_plot(&format!("{}: {what}", self.name)))
+                    .save(out.join("scores.png"))?,
+            );
         } else if !w.is_empty() {
-            let plot = LinePlot::new(format!("{}: critic gap E C(x_r) − E C(x_f)", self.name)).x_label("step").y_label("estimate").line_xy("Wasserstein estimate", w);
+            let plot = LinePlot::new(format!("{}: critic gap E C(x_r) − E C(x_f)", self.name))
+                .x_label("step")
+                .y_label("estimate")
+                .line_xy("Wasserstein estimate", w);
             files.push(smooth(plot).save(out.join("wasserstein.png"))?);
         }
         let terms = h.term_names();
         if !terms.is_empty() {
-            files.push(smooth(h.term_plot(&format!("{}: loss terms", self.name), &terms)).save(out.join("terms.png"))?);
+            files.push(
+                smooth(h.term_plot(&format!("{}: loss terms", self.name), &terms))
+                    .save(out.join("terms.png"))?,
+            );
         }
         Ok(files)
     }
@@ -2141,7 +2965,12 @@ struct GanRun<'e> {
 impl<'e> GanRun<'e> {
     fn new(exp: &'e Experiment, device: Device) -> Result<Self> {
         let data = exp.load_data()?.to_device(device);
-        Ok(GanRun { exp, gan: exp.build_gan(device)?, data, batches: None })
+        Ok(GanRun {
+            exp,
+            gan: exp.build_gan(device)?,
+            data,
+            batches: None,
+        })
     }
 }
 
@@ -2161,7 +2990,9 @@ impl Runner for GanRun<'_> {
     fn resume(&mut self, ckpt: &Path, step: usize) -> Result<()> {
         self.gan.config.g_every = self.exp.g_every_at(step.max(1), self.data.len());
         self.gan.load_checkpoint(ckpt)?;
-        self.gan.notes.insert("experiment".into(), self.exp.to_toml());
+        self.gan
+            .notes
+            .insert("experiment".into(), self.exp.to_toml());
         Ok(())
     }
     fn start(&mut self) -> Result<()> {
@@ -2173,7 +3004,8 @@ impl Runner for GanRun<'_> {
     }
     fn step(&mut self, step: usize) -> Result<StepRecord> {
         self.gan.config.g_every = self.exp.g_every_at(step, self.data.len());
-        self.gan.step(self.batches.as_mut().ok_or_else(batches_not_started)?)
+        self.gan
+            .step(self.batches.as_mut().ok_or_else(batches_not_started)?)
     }
     fn snapshot(&self, out: &Path) -> Result<PathBuf> {
         let step = self.gan.steps_done();
@@ -2184,7 +3016,9 @@ impl Runner for GanRun<'_> {
             self.gan.field_plot(&real, 512, extent)?.save(&path)
         } else {
             let path = out.join(format!("grid-step-{step:06}.png"));
-            ImageGrid::new(&self.gan.fixed_samples())?.title(format!("{} · step {step}", self.exp.name)).save(&path)
+            ImageGrid::new(&self.gan.fixed_samples())?
+                .title(format!("{} · step {step}", self.exp.name))
+                .save(&path)
         }
     }
     fn checkpoint(&self, out: &Path) -> Result<PathBuf> {
@@ -2220,14 +3054,29 @@ struct CycleRun<'e> {
 impl<'e> CycleRun<'e> {
     fn new(exp: &'e Experiment, device: Device) -> Result<Self> {
         let sets = exp.load_domains()?;
-        let sets = CycleSets { a: sets.a.to_device(device), b: sets.b.to_device(device), ..sets };
-        Ok(CycleRun { exp, gan: exp.build_cyclegan(device)?, sets, batches: None })
+        let sets = CycleSets {
+            a: sets.a.to_device(device),
+            b: sets.b.to_device(device),
+            ..sets
+        };
+        Ok(CycleRun {
+            exp,
+            gan: exp.build_cyclegan(device)?,
+            sets,
+            batches: None,
+        })
     }
 }
 
 impl Runner for CycleRun<'_> {
     fn data_line(&self) -> String {
-        format!("A {} ({} images), B {} ({} images)", self.sets.a.name, self.sets.a.len(), self.sets.b.name, self.sets.b.len())
+        format!(
+            "A {} ({} images), B {} ({} images)",
+            self.sets.a.name,
+            self.sets.a.len(),
+            self.sets.b.name,
+            self.sets.b.len()
+        )
     }
     fn parameters(&self) -> (i64, i64) {
         (count_params(&self.gan.vs_g), count_params(&self.gan.vs_d))
@@ -2254,9 +3103,17 @@ impl Runner for CycleRun<'_> {
     }
     fn snapshot(&self, out: &Path) -> Result<PathBuf> {
         let step = self.gan.steps_done();
-        let k = self.sets.test_a.size()[0].min(self.sets.test_b.size()[0]).min(4);
-        let panel = self.gan.translate_panel(&self.sets.test_a.narrow(0, 0, k), &self.sets.test_b.narrow(0, 0, k))?;
-        let grid = panel.grid()?.column_labels(["real", "translated", "reconstructed", "identity"]).title(format!("{} · step {step}", self.exp.name));
+        let k = self.sets.test_a.size()[0]
+            .min(self.sets.test_b.size()[0])
+            .min(4);
+        let panel = self.gan.translate_panel(
+            &self.sets.test_a.narrow(0, 0, k),
+            &self.sets.test_b.narrow(0, 0, k),
+        )?;
+        let grid = panel
+            .grid()?
+            .column_labels(["real", "translated", "reconstructed", "identity"])
+            .title(format!("{} · step {step}", self.exp.name));
         grid.save(out.join(format!("grid-step-{step:06}.png")))
     }
     fn checkpoint(&self, out: &Path) -> Result<PathBuf> {
@@ -2281,13 +3138,24 @@ impl<'e> StarRun<'e> {
     fn new(exp: &'e Experiment, device: Device) -> Result<Self> {
         let data = exp.load_data()?;
         let show = exp.star_show_faces(Some(&data), 8)?;
-        Ok(StarRun { exp, gan: exp.build_stargan(device)?, data: data.to_device(device), show, batches: None })
+        Ok(StarRun {
+            exp,
+            gan: exp.build_stargan(device)?,
+            data: data.to_device(device),
+            show,
+            batches: None,
+        })
     }
 }
 
 impl Runner for StarRun<'_> {
     fn data_line(&self) -> String {
-        format!("{}, {} samples, domains: {}", self.data.name, self.data.len(), self.data.label_names.join(", "))
+        format!(
+            "{}, {} samples, domains: {}",
+            self.data.name,
+            self.data.len(),
+            self.data.label_names.join(", ")
+        )
     }
     fn parameters(&self) -> (i64, i64) {
         (count_params(&self.gan.vs_g), count_params(&self.gan.vs_d))
@@ -2309,11 +3177,15 @@ impl Runner for StarRun<'_> {
         self.gan.steps_done()
     }
     fn step(&mut self, _step: usize) -> Result<StepRecord> {
-        self.gan.step(self.batches.as_mut().ok_or_else(batches_not_started)?)
+        self.gan
+            .step(self.batches.as_mut().ok_or_else(batches_not_started)?)
     }
     fn snapshot(&self, out: &Path) -> Result<PathBuf> {
         let step = self.gan.steps_done();
-        let grid = self.exp.star_panel(&self.gan, &self.show, &self.data.label_names)?.title(format!("{} · step {step}", self.exp.name));
+        let grid = self
+            .exp
+            .star_panel(&self.gan, &self.show, &self.data.label_names)?
+            .title(format!("{} · step {step}", self.exp.name));
         grid.save(out.join(format!("grid-step-{step:06}.png")))
     }
     fn checkpoint(&self, out: &Path) -> Result<PathBuf> {
@@ -2331,23 +3203,44 @@ impl Experiment {
         let d = &self.data;
         let file = &self.source.label;
         if d.source != DataSource::Maps {
-            return Err(Error::setting(format!("{file}: data.source"), "two domains come from maps (model.family = \"cyclegan\")"));
+            return Err(Error::setting(
+                format!("{file}: data.source"),
+                "two domains come from maps (model.family = \"cyclegan\")",
+            ));
         }
         match &d.path {
             None => {
                 let pairs = crate::data::maps::maps(d.n.unwrap_or(1000), d.size, d.seed);
                 let (a, b) = map_domains(&pairs);
                 let (test_a, test_b, paired) = self.cycle_test_images()?;
-                Ok(CycleSets { a, b, test_a, test_b, paired })
+                Ok(CycleSets {
+                    a,
+                    b,
+                    test_a,
+                    test_b,
+                    paired,
+                })
             }
             Some(p) => {
-                let c = crate::data::formats::load_cyclegan(p, d.size, d.cache).map_err(|e| Error::setting(format!("{file}: data.path"), e.to_string()))?;
+                let c = crate::data::formats::load_cyclegan(p, d.size, d.cache)
+                    .map_err(|e| Error::setting(format!("{file}: data.path"), e.to_string()))?;
                 let cut = |x: Tensor| match d.n {
                     Some(n) if (n as i64) < x.size()[0] => x.narrow(0, 0, n as i64),
                     _ => x,
                 };
-                let set = |name: &str, x: Tensor| Dataset { name: format!("{} {name}", p.display()), x, labels: None, label_names: Vec::new() };
-                Ok(CycleSets { a: set("trainA", cut(c.train_a)), b: set("trainB", cut(c.train_b)), test_a: c.test_a, test_b: c.test_b, paired: false })
+                let set = |name: &str, x: Tensor| Dataset {
+                    name: format!("{} {name}", p.display()),
+                    x,
+                    labels: None,
+                    label_names: Vec::new(),
+                };
+                Ok(CycleSets {
+                    a: set("trainA", cut(c.train_a)),
+                    b: set("trainB", cut(c.train_b)),
+                    test_a: c.test_a,
+                    test_b: c.test_b,
+                    paired: false,
+                })
             }
         }
     }
@@ -2355,16 +3248,26 @@ impl Experiment {
     /// The CycleGAN trainer of a `cyclegan` experiment.
     pub fn build_cyclegan(&self, device: Device) -> Result<CycleGan> {
         match &self.translation {
-            Some(Translation::Cycle { nets, config }) => CycleGan::new(nets, config.clone(), device),
-            _ => Err(Error::setting(format!("{}: model.family", self.source.label), format!("{} is not cyclegan", self.model.family))),
+            Some(Translation::Cycle { nets, config }) => {
+                CycleGan::new(nets, config.clone(), device)
+            }
+            _ => Err(Error::setting(
+                format!("{}: model.family", self.source.label),
+                format!("{} is not cyclegan", self.model.family),
+            )),
         }
     }
 
     /// The StarGAN trainer of a `stargan` experiment.
     pub fn build_stargan(&self, device: Device) -> Result<StarGan> {
         match &self.translation {
-            Some(Translation::Star { nets, config, .. }) => StarGan::new(nets, config.clone(), device),
-            _ => Err(Error::setting(format!("{}: model.family", self.source.label), format!("{} is not stargan", self.model.family))),
+            Some(Translation::Star { nets, config, .. }) => {
+                StarGan::new(nets, config.clone(), device)
+            }
+            _ => Err(Error::setting(
+                format!("{}: model.family", self.source.label),
+                format!("{} is not stargan", self.model.family),
+            )),
         }
     }
 
@@ -2380,11 +3283,17 @@ impl Experiment {
     fn star_show_faces(&self, data: Option<&Dataset>, k: usize) -> Result<crate::data::Batch> {
         match self.star_domains() {
             Some(domains) => {
-                let held_out = domains.faces(k, self.data.size, self.data.seed.wrapping_add(0x5E1F));
-                Ok(crate::data::Batch { x: held_out.x, labels: held_out.labels })
+                let held_out =
+                    domains.faces(k, self.data.size, self.data.seed.wrapping_add(0x5E1F));
+                Ok(crate::data::Batch {
+                    x: held_out.x,
+                    labels: held_out.labels,
+                })
             }
             None => {
-                let data = data.ok_or_else(|| Error::setting("stargan", "CelebA faces to show need the data"))?;
+                let data = data.ok_or_else(|| {
+                    Error::setting("stargan", "CelebA faces to show need the data")
+                })?;
                 let n = data.len();
                 let idx: Vec<i64> = (n.saturating_sub(k)..n).map(|i| i as i64).collect();
                 Ok(data.select(&idx))
@@ -2397,7 +3306,13 @@ impl Experiment {
         match (self.star_domains(), data) {
             (Some(d), _) => d.names(),
             (None, Some(data)) => data.label_names.clone(),
-            (None, None) => self.data.hair.iter().map(|h| format!("{h} hair")).chain(self.data.attributes.iter().cloned()).collect(),
+            (None, None) => self
+                .data
+                .hair
+                .iter()
+                .map(|h| format!("{h} hair"))
+                .chain(self.data.attributes.iter().cloned())
+                .collect(),
         }
     }
 
@@ -2421,7 +3336,10 @@ impl Experiment {
     /// colour of the group, or an attribute flipped), or for CelebA each column flipped.
     fn star_targets(&self, c_org: &Tensor) -> Vec<Tensor> {
         // StarDomains::targets reads only the group sizes, so it serves CelebA's columns too
-        let groups = StarDomains { hair: vec![0; self.data.hair.len()], attributes: vec![0; self.data.attributes.len()] };
+        let groups = StarDomains {
+            hair: vec![0; self.data.hair.len()],
+            attributes: vec![0; self.data.attributes.len()],
+        };
         self.star_domains().unwrap_or(&groups).targets(c_org)
     }
 
@@ -2431,13 +3349,27 @@ impl Experiment {
     fn celeba_columns(&self, root: &Path) -> Result<Vec<String>> {
         let file = &self.source.label;
         let list = root.join("list_attr_celeba.txt");
-        let text = std::fs::read_to_string(&list).map_err(|e| Error::setting(format!("{file}: data.path"), Error::io(&list, e).to_string()))?;
-        let header: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).nth(1).unwrap_or_default().split_whitespace().collect();
+        let text = std::fs::read_to_string(&list).map_err(|e| {
+            Error::setting(
+                format!("{file}: data.path"),
+                Error::io(&list, e).to_string(),
+            )
+        })?;
+        let header: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .nth(1)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
         let celeba_name = |n: &str, hair: bool| -> String {
             if hair {
                 let c = if n == "blonde" { "blond" } else { n };
                 let mut chars = c.chars();
-                let cap: String = chars.next().map(|f| f.to_uppercase().chain(chars).collect()).unwrap_or_default();
+                let cap: String = chars
+                    .next()
+                    .map(|f| f.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default();
                 format!("{cap}_Hair")
             } else {
                 match n {
@@ -2449,13 +3381,26 @@ impl Experiment {
             }
         };
         let mut out = Vec::new();
-        for (key, names, hair) in [("data.hair", &self.data.hair, true), ("data.attributes", &self.data.attributes, false)] {
+        for (key, names, hair) in [
+            ("data.hair", &self.data.hair, true),
+            ("data.attributes", &self.data.attributes, false),
+        ] {
             for n in names {
                 let mapped = celeba_name(n, hair);
-                let found = [n.clone(), mapped.clone()].into_iter().find(|c| header.contains(&c.as_str()));
+                let found = [n.clone(), mapped.clone()]
+                    .into_iter()
+                    .find(|c| header.contains(&c.as_str()));
                 match found {
                     Some(c) => out.push(c),
-                    None => return Err(Error::setting(format!("{file}: {key}"), format!("{n:?}: {} has no such column (nor {mapped:?})", list.display()))),
+                    None => {
+                        return Err(Error::setting(
+                            format!("{file}: {key}"),
+                            format!(
+                                "{n:?}: {} has no such column (nor {mapped:?})",
+                                list.display()
+                            ),
+                        ))
+                    }
                 }
             }
         }
@@ -2463,8 +3408,16 @@ impl Experiment {
     }
 
     /// One row per input face: the input, then its translation to each domain.
-    fn star_panel(&self, gan: &StarGan, show: &crate::data::Batch, names: &[String]) -> Result<ImageGrid> {
-        let c = show.labels.as_ref().ok_or_else(|| Error::setting("stargan", "the faces shown need labels"))?;
+    fn star_panel(
+        &self,
+        gan: &StarGan,
+        show: &crate::data::Batch,
+        names: &[String],
+    ) -> Result<ImageGrid> {
+        let c = show
+            .labels
+            .as_ref()
+            .ok_or_else(|| Error::setting("stargan", "the faces shown need labels"))?;
         let outs = gan.translate(&show.x, &self.star_targets(c))?;
         let n = show.x.size()[0];
         let x = show.x.to_device(Device::Cpu);
@@ -2473,8 +3426,11 @@ impl Experiment {
             tiles.push(x.get(i));
             tiles.extend(outs.iter().map(|o| o.get(i).to_device(Device::Cpu)));
         }
-        let columns = std::iter::once("input".to_string()).chain(names.iter().map(|m| format!("→ {m}")));
-        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?.columns(1 + outs.len()).column_labels(columns))
+        let columns =
+            std::iter::once("input".to_string()).chain(names.iter().map(|m| format!("→ {m}")));
+        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?
+            .columns(1 + outs.len())
+            .column_labels(columns))
     }
 }
 
@@ -2487,9 +3443,20 @@ fn checkpoint_dir(path: &Path) -> Result<PathBuf> {
         return Ok(path.to_path_buf());
     }
     if !path.exists() {
-        return Err(Error::setting("--checkpoint", format!("{}: no such folder", path.display())));
+        return Err(Error::setting(
+            "--checkpoint",
+            format!("{}: no such folder", path.display()),
+        ));
     }
-    latest_checkpoint(path)?.ok_or_else(|| Error::setting("--checkpoint", format!("{}: neither a checkpoint (checkpoint.json) nor a run folder holding one", path.display())))
+    latest_checkpoint(path)?.ok_or_else(|| {
+        Error::setting(
+            "--checkpoint",
+            format!(
+                "{}: neither a checkpoint (checkpoint.json) nor a run folder holding one",
+                path.display()
+            ),
+        )
+    })
 }
 
 /// A trained network read back from a checkpoint: G for the GAN families (no D, no training
@@ -2514,7 +3481,8 @@ struct Trained {
 
 /// Loads a store's variables from a checkpoint file.
 fn load_store(vs: &mut nn::VarStore, path: &Path) -> Result<()> {
-    vs.load(path).map_err(|e| Error::torch(format!("loading {}", path.display()), e))
+    vs.load(path)
+        .map_err(|e| Error::torch(format!("loading {}", path.display()), e))
 }
 
 impl Trained {
@@ -2525,18 +3493,37 @@ impl Trained {
         let info = read_info(&dir)?;
         let json = dir.join("checkpoint.json");
         let notes = info.get("notes");
-        let run_toml = dir.parent().unwrap_or(Path::new(".")).join("experiment.toml");
-        let (text, label) = match notes.and_then(|n| n.get("experiment")).and_then(|e| e.as_str()) {
-            Some(t) => (t.to_string(), format!("{} (notes.experiment)", json.display())),
-            None if run_toml.is_file() => (std::fs::read_to_string(&run_toml).map_err(|e| Error::io(&run_toml, e))?, run_toml.display().to_string()),
+        let run_toml = dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("experiment.toml");
+        let (text, label) = match notes
+            .and_then(|n| n.get("experiment"))
+            .and_then(|e| e.as_str())
+        {
+            Some(t) => (
+                t.to_string(),
+                format!("{} (notes.experiment)", json.display()),
+            ),
+            None if run_toml.is_file() => (
+                std::fs::read_to_string(&run_toml).map_err(|e| Error::io(&run_toml, e))?,
+                run_toml.display().to_string(),
+            ),
             None => {
                 return Err(Error::data(&json, None, "notes.experiment is missing and there is no experiment.toml beside it: this checkpoint was not written by gankit train"));
             }
         };
         let mut exp = Experiment::from_text(&text, &label, "experiment", false)?;
-        let variant = notes.and_then(|n| n.get("variant")).and_then(|v| v.as_str()).map(str::to_string).or_else(|| {
-            text.lines().find_map(|l| l.strip_prefix("# variant = ").map(|v| v.trim_matches('"').to_string()))
-        });
+        let variant = notes
+            .and_then(|n| n.get("variant"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .or_else(|| {
+                text.lines().find_map(|l| {
+                    l.strip_prefix("# variant = ")
+                        .map(|v| v.trim_matches('"').to_string())
+                })
+            });
         exp.mode = match variant.as_deref() {
             Some("quick") => Mode::Quick,
             Some("smoke") => Mode::Smoke,
@@ -2561,7 +3548,11 @@ impl Trained {
                 load_store(&mut vs_g, &g_path)?;
                 let state = dir.join("state.safetensors");
                 let saved_c = if exp.model.family.is_conditional() && state.is_file() {
-                    Tensor::read_safetensors(&state).map_err(|e| Error::torch(format!("reading {}", state.display()), e))?.into_iter().find(|(k, _)| k == "fixed_c").map(|(_, t)| t.to_device(device))
+                    Tensor::read_safetensors(&state)
+                        .map_err(|e| Error::torch(format!("reading {}", state.display()), e))?
+                        .into_iter()
+                        .find(|(k, _)| k == "fixed_c")
+                        .map(|(_, t)| t.to_device(device))
                 } else {
                     None
                 };
@@ -2573,7 +3564,13 @@ impl Trained {
             }
         };
         let step = info.get("step").and_then(|s| s.as_u64()).unwrap_or(0);
-        Ok(Trained { exp, net, dir, step, device })
+        Ok(Trained {
+            exp,
+            net,
+            dir,
+            step,
+            device,
+        })
     }
 
     fn fixed_c(&self) -> Option<&Tensor> {
@@ -2595,10 +3592,13 @@ impl Trained {
             let z = Tensor::randn([k as i64, self.exp.train.z_dim], (Kind::Float, self.device));
             let c = conditions.map(|c| {
                 let rows = c.size()[0];
-                let idx = (Tensor::arange(k as i64, (Kind::Int64, self.device)) + done as i64).remainder(rows);
+                let idx = (Tensor::arange(k as i64, (Kind::Int64, self.device)) + done as i64)
+                    .remainder(rows);
                 c.to_device(self.device).index_select(0, &idx)
             });
-            let Loaded::Gan { g, .. } = &self.net else { unreachable!("generate is for the GAN families") };
+            let Loaded::Gan { g, .. } = &self.net else {
+                unreachable!("generate is for the GAN families")
+            };
             parts.push(tch::no_grad(|| g.forward_gan(&z, c.as_ref(), true)).to_device(Device::Cpu));
             done += k;
         }
@@ -2615,25 +3615,47 @@ fn sampling_seed(seed: u64) -> i64 {
 /// `gankit sample`: `n` samples from a checkpoint's G (rebuilt from the experiment stored in
 /// its checkpoint.json; nothing is trained) saved as a PNG grid, or for 2-D data a scatter over
 /// the real data. Default output: `<run folder>/samples-step-NNNNNN.png`.
-pub fn sample_checkpoint(checkpoint: impl AsRef<Path>, n: usize, out: Option<&Path>, seed: u64) -> Result<PathBuf> {
+pub fn sample_checkpoint(
+    checkpoint: impl AsRef<Path>,
+    n: usize,
+    out: Option<&Path>,
+    seed: u64,
+) -> Result<PathBuf> {
     if n < 2 {
-        return Err(Error::setting("--n", format!("must be at least 2 (G's BatchNorm needs a batch), got {n}")));
+        return Err(Error::setting(
+            "--n",
+            format!("must be at least 2 (G's BatchNorm needs a batch), got {n}"),
+        ));
     }
     let t = Trained::load(checkpoint.as_ref())?;
     tch::manual_seed(sampling_seed(seed));
     let path = match out {
         Some(p) => p.to_path_buf(),
-        None => t.dir.parent().unwrap_or(Path::new(".")).join(format!("samples-step-{:06}.png", t.step)),
+        None => t
+            .dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(format!("samples-step-{:06}.png", t.step)),
     };
     match &t.net {
         Loaded::Cycle(gan) => {
             let (test_a, test_b, _) = t.exp.cycle_test_images()?;
-            let k = (n as i64).min(16).min(test_a.size()[0]).min(test_b.size()[0]);
+            let k = (n as i64)
+                .min(16)
+                .min(test_a.size()[0])
+                .min(test_b.size()[0]);
             let panel = gan.translate_panel(&test_a.narrow(0, 0, k), &test_b.narrow(0, 0, k))?;
-            return panel.grid()?.column_labels(["real", "translated", "reconstructed", "identity"]).save(&path);
+            return panel
+                .grid()?
+                .column_labels(["real", "translated", "reconstructed", "identity"])
+                .save(&path);
         }
         Loaded::Star(gan) => {
-            let data = if t.exp.star_domains().is_some() { None } else { Some(t.exp.load_data()?) };
+            let data = if t.exp.star_domains().is_some() {
+                None
+            } else {
+                Some(t.exp.load_data()?)
+            };
             let show = t.exp.star_show_faces(data.as_ref(), n.min(16))?;
             let names = t.exp.star_names(data.as_ref());
             return t.exp.star_panel(gan, &show, &names)?.save(&path);
@@ -2644,7 +3666,14 @@ pub fn sample_checkpoint(checkpoint: impl AsRef<Path>, n: usize, out: Option<&Pa
     if t.exp.data.source.is_2d() {
         let real = t.exp.load_data()?.head(1000).x;
         let r = real.abs().max().double_value(&[]) * 1.3 + 0.5;
-        FieldPlot::new(format!("{} · step {} · {n} samples", t.exp.name, t.step), (-r, r), (-r, r)).real(&real)?.fake(&x)?.save(&path)
+        FieldPlot::new(
+            format!("{} · step {} · {n} samples", t.exp.name, t.step),
+            (-r, r),
+            (-r, r),
+        )
+        .real(&real)?
+        .fake(&x)?
+        .save(&path)
     } else {
         ImageGrid::new(&x)?.save(&path)
     }
@@ -2667,15 +3696,29 @@ pub struct EvalReport {
 impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", self.title)?;
-        let all: Vec<&(String, String, String)> = std::iter::once(&self.header).chain(&self.rows).collect();
+        let all: Vec<&(String, String, String)> =
+            std::iter::once(&self.header).chain(&self.rows).collect();
         let w0 = all.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
         let w1 = all.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
         let w2 = all.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
-        let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+        let pad =
+            |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
         for (i, r) in all.iter().enumerate() {
-            writeln!(f, "| {} | {} | {} |", pad(&r.0, w0), pad(&r.1, w1), pad(&r.2, w2))?;
+            writeln!(
+                f,
+                "| {} | {} | {} |",
+                pad(&r.0, w0),
+                pad(&r.1, w1),
+                pad(&r.2, w2)
+            )?;
             if i == 0 {
-                writeln!(f, "|{}|{}|{}|", "-".repeat(w0 + 2), "-".repeat(w1 + 2), "-".repeat(w2 + 2))?;
+                writeln!(
+                    f,
+                    "|{}|{}|{}|",
+                    "-".repeat(w0 + 2),
+                    "-".repeat(w1 + 2),
+                    "-".repeat(w2 + 2)
+                )?;
             }
         }
         for n in &self.notes {
@@ -2692,13 +3735,26 @@ impl fmt::Display for EvalReport {
 /// test conditions; 2-D mixtures → modes captured and high-quality samples.
 pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result<EvalReport> {
     if let Some(n) = n.filter(|&n| n < 2) {
-        return Err(Error::setting("--n", format!("must be at least 2 (G's BatchNorm needs a batch), got {n}")));
+        return Err(Error::setting(
+            "--n",
+            format!("must be at least 2 (G's BatchNorm needs a batch), got {n}"),
+        ));
     }
     let t = Trained::load(checkpoint.as_ref())?;
     let exp = &t.exp;
     let d = &exp.data;
-    let title = format!("{} ({}), step {} — {}", exp.name, mode_word(exp.mode), t.step, t.dir.display());
-    let header = ("metric".to_string(), "generated".to_string(), "real data".to_string());
+    let title = format!(
+        "{} ({}), step {} — {}",
+        exp.name,
+        mode_word(exp.mode),
+        t.step,
+        t.dir.display()
+    );
+    let header = (
+        "metric".to_string(),
+        "generated".to_string(),
+        "real data".to_string(),
+    );
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     let pct = |v: f64| format!("{:.1} %", 100.0 * v);
@@ -2714,19 +3770,46 @@ pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result
     if d.source.is_2d() {
         let Some(mixture) = d.source.mixture() else {
             notes.push("no evaluator for the swiss roll (it has no modes to count); look at `gankit sample`".into());
-            return Ok(EvalReport { title, header, rows, notes });
+            return Ok(EvalReport {
+                title,
+                header,
+                rows,
+                notes,
+            });
         };
         let n = n.unwrap_or(2500);
         let fake = t.generate(n, None);
         let real = mixture.sample(n, 12_345).x;
-        let (f, r) = (mode_coverage(&fake, &mixture)?, mode_coverage(&real, &mixture)?);
-        rows.push(("modes captured".into(), format!("{} of {}", f.captured, f.modes), format!("{} of {}", r.captured, r.modes)));
-        rows.push(("high-quality samples (≤ 3 std)".into(), pct(f.high_quality), pct(r.high_quality)));
+        let (f, r) = (
+            mode_coverage(&fake, &mixture)?,
+            mode_coverage(&real, &mixture)?,
+        );
+        rows.push((
+            "modes captured".into(),
+            format!("{} of {}", f.captured, f.modes),
+            format!("{} of {}", r.captured, r.modes),
+        ));
+        rows.push((
+            "high-quality samples (≤ 3 std)".into(),
+            pct(f.high_quality),
+            pct(r.high_quality),
+        ));
         rows.push(("samples".into(), n.to_string(), n.to_string()));
-        return Ok(EvalReport { title, header, rows, notes });
+        return Ok(EvalReport {
+            title,
+            header,
+            rows,
+            notes,
+        });
     }
     if d.size < 32 {
-        return Err(Error::setting("eval", format!("the evaluators need images of at least 32×32; this run's are {}×{}", d.size, d.size)));
+        return Err(Error::setting(
+            "eval",
+            format!(
+                "the evaluators need images of at least 32×32; this run's are {}×{}",
+                d.size, d.size
+            ),
+        ));
     }
     let cpu = Device::Cpu;
     match d.source {
@@ -2738,18 +3821,32 @@ pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result
             let eval = ObjectEvaluator::builtin(cpu)?;
             let acc = eval.accuracy(&fake, &cycled)?;
             let real = objects_data::objects(n, d.size, 54_321);
-            let racc = eval.accuracy(&real.x, real.labels.as_ref().expect("objects have labels"))?;
-            rows.push(("object accuracy (test conditions)".into(), format!("{acc:.3}"), format!("{racc:.3}")));
+            let racc =
+                eval.accuracy(&real.x, real.labels.as_ref().expect("objects have labels"))?;
+            rows.push((
+                "object accuracy (test conditions)".into(),
+                format!("{acc:.3}"),
+                format!("{racc:.3}"),
+            ));
             rows.push(("samples".into(), n.to_string(), n.to_string()));
-            notes.push("report 004 scored 0.528 on its 32 test conditions (i-CLEVR, its own classifier)".into());
+            notes.push(
+                "report 004 scored 0.528 on its 32 test conditions (i-CLEVR, its own classifier)"
+                    .into(),
+            );
         }
         _ => {
             let n = n.unwrap_or(2000);
             let eval = FaceEvaluator::builtin(cpu)?;
-            let cfg = FacesConfig { n, size: d.size, seed: 0xE7A1_0000, labels: FaceLabels::None };
+            let cfg = FacesConfig {
+                n,
+                size: d.size,
+                seed: 0xE7A1_0000,
+                labels: FaceLabels::None,
+            };
             let specs = face_specs(&cfg);
             let real = render_faces(&specs, d.size, cfg.seed);
-            let conditional = exp.model.family.is_conditional() && matches!(d.labels, FaceLabels::HairEye | FaceLabels::Tags);
+            let conditional = exp.model.family.is_conditional()
+                && matches!(d.labels, FaceLabels::HairEye | FaceLabels::Tags);
             let fake = if conditional {
                 // every (hair, eye) combination of the data in turn
                 let combos = combinations();
@@ -2758,7 +3855,11 @@ pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result
                 let (mut hair, mut eye) = (Vec::with_capacity(n), Vec::with_capacity(n));
                 for i in 0..n {
                     let (h, e) = combos[i % combos.len()];
-                    let k = if d.labels == FaceLabels::HairEye { vec![i % combos.len()] } else { vec![h, 12 + e] };
+                    let k = if d.labels == FaceLabels::HairEye {
+                        vec![i % combos.len()]
+                    } else {
+                        vec![h, 12 + e]
+                    };
                     for k in k {
                         v[i * width + k] = 1.0;
                     }
@@ -2767,10 +3868,15 @@ pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result
                 }
                 let c = Tensor::from_slice(&v).view([n as i64, width as i64]);
                 let fake = t.generate(n, Some(&c));
-                let (h, e, both) = eval.tag_accuracy(&fake, &Tensor::from_slice(&hair), &Tensor::from_slice(&eye))?;
+                let (h, e, both) = eval.tag_accuracy(
+                    &fake,
+                    &Tensor::from_slice(&hair),
+                    &Tensor::from_slice(&eye),
+                )?;
                 let rh: Vec<i64> = specs.iter().map(|s| s.hair as i64).collect();
                 let re: Vec<i64> = specs.iter().map(|s| s.eye as i64).collect();
-                let (rh, re, rboth) = eval.tag_accuracy(&real, &Tensor::from_slice(&rh), &Tensor::from_slice(&re))?;
+                let (rh, re, rboth) =
+                    eval.tag_accuracy(&real, &Tensor::from_slice(&rh), &Tensor::from_slice(&re))?;
                 rows.push(("hair colour as asked".into(), pct(h), pct(rh)));
                 rows.push(("eye colour as asked".into(), pct(e), pct(re)));
                 rows.push(("both as asked".into(), pct(both), pct(rboth)));
@@ -2779,41 +3885,93 @@ pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result
                 t.generate(n, t.fixed_c())
             };
             let (f, r) = (eval.diversity(&fake)?, eval.diversity(&real)?);
-            rows.push(("faces (evaluator P ≥ 0.5)".into(), pct(f.face_rate), pct(r.face_rate)));
-            rows.push(("distinct hair/eye combinations".into(), f.combinations.to_string(), r.combinations.to_string()));
-            rows.push(("KL from the data's combinations".into(), format!("{:.3}", f.kl_from_data), format!("{:.3}", r.kl_from_data)));
+            rows.push((
+                "faces (evaluator P ≥ 0.5)".into(),
+                pct(f.face_rate),
+                pct(r.face_rate),
+            ));
+            rows.push((
+                "distinct hair/eye combinations".into(),
+                f.combinations.to_string(),
+                r.combinations.to_string(),
+            ));
+            rows.push((
+                "KL from the data's combinations".into(),
+                format!("{:.3}", f.kl_from_data),
+                format!("{:.3}", r.kl_from_data),
+            ));
             rows.push(("samples".into(), n.to_string(), n.to_string()));
             if n < 2000 {
-                notes.push(format!("{n} samples: the diversity numbers settle from about 2,000"));
+                notes.push(format!(
+                    "{n} samples: the diversity numbers settle from about 2,000"
+                ));
             }
         }
     }
-    Ok(EvalReport { title, header, rows, notes })
+    Ok(EvalReport {
+        title,
+        header,
+        rows,
+        notes,
+    })
 }
 
 /// CycleGAN: on held-out images, the translations against the true pairs (built-in maps)
 /// next to the input left unchanged, and the cycle reconstructions against the inputs.
-fn eval_cyclegan(t: &Trained, gan: &CycleGan, n: Option<usize>, title: String) -> Result<EvalReport> {
+fn eval_cyclegan(
+    t: &Trained,
+    gan: &CycleGan,
+    n: Option<usize>,
+    title: String,
+) -> Result<EvalReport> {
     let (test_a, test_b, paired) = t.exp.cycle_test_images()?;
-    let k = (n.unwrap_or(64) as i64).min(test_a.size()[0]).min(test_b.size()[0]);
+    let k = (n.unwrap_or(64) as i64)
+        .min(test_a.size()[0])
+        .min(test_b.size()[0]);
     let (a, b) = (test_a.narrow(0, 0, k), test_b.narrow(0, 0, k));
     let p = gan.translate_panel(&a, &b)?;
     let cpu = |x: &Tensor| x.to_device(Device::Cpu);
     let score = |x: &Tensor, y: &Tensor| crate::metrics::pairs::pair_score(&cpu(x), &cpu(y));
-    let show = |s: crate::metrics::pairs::PairScore| format!("L1 {:.3}, PSNR {:.1} dB", s.l1, s.psnr);
+    let show =
+        |s: crate::metrics::pairs::PairScore| format!("L1 {:.3}, PSNR {:.1} dB", s.l1, s.psnr);
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     if paired {
-        rows.push(("map → aerial vs the true aerial".to_string(), show(score(&p.fake_b, &b)?), show(score(&a, &b)?)));
-        rows.push(("aerial → map vs the true map".to_string(), show(score(&p.fake_a, &a)?), show(score(&b, &a)?)));
+        rows.push((
+            "map → aerial vs the true aerial".to_string(),
+            show(score(&p.fake_b, &b)?),
+            show(score(&a, &b)?),
+        ));
+        rows.push((
+            "aerial → map vs the true map".to_string(),
+            show(score(&p.fake_a, &a)?),
+            show(score(&b, &a)?),
+        ));
     } else {
         notes.push("testA/testB of a folder are not known to be pairs: only the reconstructions are scored".to_string());
     }
-    rows.push(("A → B → A vs A (cycle)".to_string(), show(score(&p.rec_a, &a)?), "L1 0, PSNR ∞".to_string()));
-    rows.push(("B → A → B vs B (cycle)".to_string(), show(score(&p.rec_b, &b)?), "L1 0, PSNR ∞".to_string()));
+    rows.push((
+        "A → B → A vs A (cycle)".to_string(),
+        show(score(&p.rec_a, &a)?),
+        "L1 0, PSNR ∞".to_string(),
+    ));
+    rows.push((
+        "B → A → B vs B (cycle)".to_string(),
+        show(score(&p.rec_b, &b)?),
+        "L1 0, PSNR ∞".to_string(),
+    ));
     rows.push(("image pairs".to_string(), k.to_string(), k.to_string()));
-    let header = ("metric".to_string(), "translated".to_string(), "input unchanged".to_string());
-    Ok(EvalReport { title, header, rows, notes })
+    let header = (
+        "metric".to_string(),
+        "translated".to_string(),
+        "input unchanged".to_string(),
+    );
+    Ok(EvalReport {
+        title,
+        header,
+        rows,
+        notes,
+    })
 }
 
 /// StarGAN: held-out faces translated to each domain; D's classifier on the edited domain and
@@ -2821,10 +3979,18 @@ fn eval_cyclegan(t: &Trained, gan: &CycleGan, n: Option<usize>, title: String) -
 /// untouched faces with their own labels.
 fn eval_stargan(t: &Trained, gan: &StarGan, n: Option<usize>, title: String) -> Result<EvalReport> {
     let exp = &t.exp;
-    let data = if exp.star_domains().is_some() { None } else { Some(exp.load_data()?) };
+    let data = if exp.star_domains().is_some() {
+        None
+    } else {
+        Some(exp.load_data()?)
+    };
     let faces = exp.star_show_faces(data.as_ref(), n.unwrap_or(64))?;
     let names = exp.star_names(data.as_ref());
-    let c_org = faces.labels.as_ref().ok_or_else(|| Error::setting("stargan", "the faces need labels"))?.to_kind(Kind::Float);
+    let c_org = faces
+        .labels
+        .as_ref()
+        .ok_or_else(|| Error::setting("stargan", "the faces need labels"))?
+        .to_kind(Kind::Float);
     let targets = exp.star_targets(&c_org);
     let outs = gan.translate(&faces.x, &targets)?;
     let pct = |v: f64| format!("{:.1} %", 100.0 * v);
@@ -2832,7 +3998,14 @@ fn eval_stargan(t: &Trained, gan: &StarGan, n: Option<usize>, title: String) -> 
     let mut rows = Vec::new();
     for (k, (out, target)) in outs.iter().zip(&targets).enumerate() {
         let acc = gan.attribute_accuracy(out, target)?;
-        rows.push((format!("→ {}: D's classifier agrees", names.get(k).map_or("?", String::as_str)), pct(acc[k]), pct(real_acc[k])));
+        rows.push((
+            format!(
+                "→ {}: D's classifier agrees",
+                names.get(k).map_or("?", String::as_str)
+            ),
+            pct(acc[k]),
+            pct(real_acc[k]),
+        ));
     }
     let mut notes = vec!["D's classifier is StarGAN's own judge (G was trained to satisfy it); the face evaluator is independent".to_string()];
     if let Some(domains) = exp.star_domains() {
@@ -2844,17 +4017,49 @@ fn eval_stargan(t: &Trained, gan: &StarGan, n: Option<usize>, title: String) -> 
             }
         }
         if !hits.is_empty() {
-            let real = domains.hair_accuracy(&eval, &faces.x, &c_org)?.map_or("—".to_string(), pct);
-            rows.push(("hair colour as asked (face evaluator)".to_string(), pct(hits.iter().sum::<f64>() / hits.len() as f64), real));
+            let real = domains
+                .hair_accuracy(&eval, &faces.x, &c_org)?
+                .map_or("—".to_string(), pct);
+            rows.push((
+                "hair colour as asked (face evaluator)".to_string(),
+                pct(hits.iter().sum::<f64>() / hits.len() as f64),
+                real,
+            ));
         }
-        let all = Tensor::cat(&outs.iter().map(|o| o.to_device(Device::Cpu)).collect::<Vec<_>>(), 0);
-        rows.push(("faces (evaluator P ≥ 0.5)".to_string(), pct(eval.face_rate(&all)?), pct(eval.face_rate(&faces.x)?)));
+        let all = Tensor::cat(
+            &outs
+                .iter()
+                .map(|o| o.to_device(Device::Cpu))
+                .collect::<Vec<_>>(),
+            0,
+        );
+        rows.push((
+            "faces (evaluator P ≥ 0.5)".to_string(),
+            pct(eval.face_rate(&all)?),
+            pct(eval.face_rate(&faces.x)?),
+        ));
     } else {
-        notes.push("CelebA: the face evaluator knows gankit's built-in faces only, so it is not used".to_string());
+        notes.push(
+            "CelebA: the face evaluator knows gankit's built-in faces only, so it is not used"
+                .to_string(),
+        );
     }
-    rows.push(("faces × targets".to_string(), format!("{} × {}", faces.x.size()[0], outs.len()), format!("{} (as they are)", faces.x.size()[0])));
-    let header = ("metric".to_string(), "translated".to_string(), "real (own labels)".to_string());
-    Ok(EvalReport { title, header, rows, notes })
+    rows.push((
+        "faces × targets".to_string(),
+        format!("{} × {}", faces.x.size()[0], outs.len()),
+        format!("{} (as they are)", faces.x.size()[0]),
+    ));
+    let header = (
+        "metric".to_string(),
+        "translated".to_string(),
+        "real (own labels)".to_string(),
+    );
+    Ok(EvalReport {
+        title,
+        header,
+        rows,
+        notes,
+    })
 }
 
 #[cfg(test)]
@@ -2874,16 +4079,30 @@ mod tests {
         assert_eq!(e.train.loss.loss, Loss::BCE);
         assert!(e.model.sigmoid);
         assert_eq!(e.output.dir, PathBuf::from("target/runs/x"));
-        assert_eq!(e.clone().quick().output.dir, PathBuf::from("target/runs/x-quick"));
+        assert_eq!(
+            e.clone().quick().output.dir,
+            PathBuf::from("target/runs/x-quick")
+        );
         assert_eq!(e.smoke().length, Length::Steps(4));
     }
 
     #[test]
     fn lr_decay_makes_the_last_share_of_the_run_fall_to_zero() {
-        let e = parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\nlr_decay = 0.25\n").unwrap();
-        assert_eq!(e.lr_schedule(10), LrSchedule::linear(7, 3), "⌈0.25 · 10⌉ = 3 steps of decay after 7");
-        assert_eq!(e.lr_schedule(10).factor(10), 0.25, "the last step at 1/(decay + 1), as the reference's last epoch");
-        let constant = parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\n").unwrap();
+        let e =
+            parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\nlr_decay = 0.25\n")
+                .unwrap();
+        assert_eq!(
+            e.lr_schedule(10),
+            LrSchedule::linear(7, 3),
+            "⌈0.25 · 10⌉ = 3 steps of decay after 7"
+        );
+        assert_eq!(
+            e.lr_schedule(10).factor(10),
+            0.25,
+            "the last step at 1/(decay + 1), as the reference's last epoch"
+        );
+        let constant =
+            parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\n").unwrap();
         assert_eq!(constant.lr_schedule(10), LrSchedule::Constant);
     }
 
@@ -2919,29 +4138,71 @@ mod tests {
         assert_eq!(e.length, Length::Epochs(3.0));
         assert_eq!(e.steps(6400), 300);
         assert_eq!(e.clone().quick().length, Length::Steps(7));
-        let err = e.with_setting("train.lr", "-2", "--set train.lr").unwrap_err().to_string();
+        let err = e
+            .with_setting("train.lr", "-2", "--set train.lr")
+            .unwrap_err()
+            .to_string();
         assert_eq!(err, "x.toml: --set train.lr: must be ≥ 0, got -2");
     }
 
     #[test]
     fn image_to_image_families_take_their_trainers_defaults() {
         let e = parse("[model]\nfamily = \"cyclegan\"\n[train]\nlr = 2e-4\nsteps = 10\n").unwrap();
-        let Some(Translation::Cycle { nets, config }) = &e.translation else { panic!("{e:?}") };
-        assert_eq!((e.data.source, config.loss.loss, config.batch_size, config.lambda_cycle, config.pool_size), (DataSource::Maps, Loss::Lsgan, 1, 10.0, 50));
+        let Some(Translation::Cycle { nets, config }) = &e.translation else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (
+                e.data.source,
+                config.loss.loss,
+                config.batch_size,
+                config.lambda_cycle,
+                config.pool_size
+            ),
+            (DataSource::Maps, Loss::Lsgan, 1, 10.0, 50)
+        );
         assert!(!nets.sigmoid && nets.n_blocks == 6);
-        let e = parse("[model]\nfamily = \"cyclegan\"\n[train]\nloss = \"bce\"\nlr = 2e-4\nsteps = 10\n").unwrap();
-        let Some(Translation::Cycle { nets, config }) = &e.translation else { panic!() };
-        assert!(nets.sigmoid && config.loss.loss == Loss::BCE, "BCE on a Sigmoid-ended PatchGAN, as the report");
+        let e = parse(
+            "[model]\nfamily = \"cyclegan\"\n[train]\nloss = \"bce\"\nlr = 2e-4\nsteps = 10\n",
+        )
+        .unwrap();
+        let Some(Translation::Cycle { nets, config }) = &e.translation else {
+            panic!()
+        };
+        assert!(
+            nets.sigmoid && config.loss.loss == Loss::BCE,
+            "BCE on a Sigmoid-ended PatchGAN, as the report"
+        );
         let e = parse("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 10\n").unwrap();
-        let Some(Translation::Star { nets, config, domains }) = &e.translation else { panic!() };
-        assert_eq!((nets.c_dim, config.n_critic, config.batch_size, config.gradient_penalty.map(|g| g.lambda)), (5, 5, 16, Some(10.0)));
+        let Some(Translation::Star {
+            nets,
+            config,
+            domains,
+        }) = &e.translation
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (
+                nets.c_dim,
+                config.n_critic,
+                config.batch_size,
+                config.gradient_penalty.map(|g| g.lambda)
+            ),
+            (5, 5, 16, Some(10.0))
+        );
         assert_eq!(domains.as_ref().unwrap(), &StarDomains::default());
     }
 
     #[test]
     fn the_effective_toml_reads_back_the_same() {
-        let e = parse(&format!("{MIN}[quick.data]\nsize = 32\n")).unwrap().quick();
+        let e = parse(&format!("{MIN}[quick.data]\nsize = 32\n"))
+            .unwrap()
+            .quick();
         let back = Experiment::from_text(&e.to_toml(), "back", "x", false).unwrap();
-        assert_eq!((back.data, back.model, back.train, back.length), (e.data, e.model, e.train, e.length));
+        assert_eq!(
+            (back.data, back.model, back.train, back.length),
+            (e.data, e.model, e.train, e.length)
+        );
     }
 }

@@ -63,7 +63,10 @@ impl History {
 
     /// (step, value) pairs of one column, skipping steps where it did not run.
     pub fn series(&self, f: impl Fn(&StepRecord) -> Option<f64>) -> Vec<(f64, f64)> {
-        self.steps.iter().filter_map(|r| f(r).map(|v| (r.step as f64, v))).collect()
+        self.steps
+            .iter()
+            .filter_map(|r| f(r).map(|v| (r.step as f64, v)))
+            .collect()
     }
 
     /// (step, value) pairs of a named extra term (see [`StepRecord::terms`]).
@@ -84,7 +87,10 @@ impl History {
 
     /// Named extra terms against steps, one line each (e.g. `&["cycle_a", "cycle_b"]`).
     pub fn term_plot(&self, title: &str, names: &[&str]) -> LinePlot {
-        names.iter().fold(LinePlot::new(title).x_label("step").y_label("loss"), |p, &n| p.line_xy(n, self.term(n)))
+        names.iter().fold(
+            LinePlot::new(title).x_label("step").y_label("loss"),
+            |p, &n| p.line_xy(n, self.term(n)),
+        )
     }
 
     /// D and G losses against steps.
@@ -117,8 +123,15 @@ impl History {
     ///     .smooth(0.9)
     /// # ;
     /// ```
-    pub fn compare_plot(title: &str, runs: &[(&str, &History)], quantity: impl Fn(&StepRecord) -> Option<f64>) -> LinePlot {
-        runs.iter().enumerate().fold(LinePlot::new(title).x_label("step"), |plot, (i, (name, run))| plot.line_xy(*name, run.series(&quantity)).color(i))
+    pub fn compare_plot(
+        title: &str,
+        runs: &[(&str, &History)],
+        quantity: impl Fn(&StepRecord) -> Option<f64>,
+    ) -> LinePlot {
+        runs.iter().enumerate().fold(
+            LinePlot::new(title).x_label("step"),
+            |plot, (i, (name, run))| plot.line_xy(*name, run.series(&quantity)).color(i),
+        )
     }
 
     /// The CSV text (one line per step; empty cells where a part did not run).
@@ -132,8 +145,23 @@ impl History {
         }
         out.push('\n');
         for r in &self.steps {
-            let cells = [r.d_loss, r.g_loss, r.d_real, r.d_fake_before, r.d_fake_after, r.wasserstein, r.penalty, r.d_grad_norm, r.g_grad_norm];
-            out.push_str(&format!("{},{},{}", r.step, cells.map(cell).join(","), r.seconds));
+            let cells = [
+                r.d_loss,
+                r.g_loss,
+                r.d_real,
+                r.d_fake_before,
+                r.d_fake_after,
+                r.wasserstein,
+                r.penalty,
+                r.d_grad_norm,
+                r.g_grad_norm,
+            ];
+            out.push_str(&format!(
+                "{},{},{}",
+                r.step,
+                cells.map(cell).join(","),
+                r.seconds
+            ));
             for n in &names {
                 out.push(',');
                 out.push_str(&cell(r.term(n)));
@@ -150,7 +178,10 @@ impl History {
         let mut lines = text.lines();
         let header = lines.next().unwrap_or_default();
         let Some(rest) = header.strip_prefix(COLUMNS) else {
-            return Err(bad(1, format!("expected the header to start with \"{COLUMNS}\"")));
+            return Err(bad(
+                1,
+                format!("expected the header to start with \"{COLUMNS}\""),
+            ));
         };
         let names: Vec<&'static str> = rest.split(',').skip(1).map(intern).collect();
         let mut steps = Vec::new();
@@ -158,15 +189,23 @@ impl History {
             let n = i + 2;
             let cells: Vec<&str> = line.split(',').collect();
             if cells.len() != 11 + names.len() {
-                return Err(bad(n, format!("{} cells, the header has {}", cells.len(), 11 + names.len())));
+                return Err(bad(
+                    n,
+                    format!("{} cells, the header has {}", cells.len(), 11 + names.len()),
+                ));
             }
             let num = |j: usize| -> Result<Option<f64>> {
                 match cells[j] {
                     "" => Ok(None),
-                    c => c.parse::<f64>().map(Some).map_err(|_| bad(n, format!("column {}: not a number: \"{c}\"", j + 1))),
+                    c => c
+                        .parse::<f64>()
+                        .map(Some)
+                        .map_err(|_| bad(n, format!("column {}: not a number: \"{c}\"", j + 1))),
                 }
             };
-            let step = cells[0].parse::<usize>().map_err(|_| bad(n, format!("step: not a whole number: \"{}\"", cells[0])))?;
+            let step = cells[0]
+                .parse::<usize>()
+                .map_err(|_| bad(n, format!("step: not a whole number: \"{}\"", cells[0])))?;
             let mut terms = Vec::new();
             for (k, name) in names.iter().enumerate() {
                 if let Some(v) = num(11 + k)? {

@@ -12,8 +12,13 @@ pub mod trainer;
 
 pub use checkpoint::latest_checkpoint;
 pub use config::{Penalty, TrainConfig, UpdateOrder};
-pub use experiment::{eval_checkpoint, sample_checkpoint, BoxedGan, CycleSets, DataFormat, DataSource, DataSpec, EvalReport, Experiment, Family, Length, ModelSpec, Nets, OutputSpec, RunSummary, Translation};
-pub use cyclegan::{map_domains, CycleDUpdate, CycleGUpdate, CycleGan, CyclePanel, CycleTrainConfig, ImagePool};
+pub use cyclegan::{
+    map_domains, CycleDUpdate, CycleGUpdate, CycleGan, CyclePanel, CycleTrainConfig, ImagePool,
+};
+pub use experiment::{
+    eval_checkpoint, sample_checkpoint, BoxedGan, CycleSets, DataFormat, DataSource, DataSpec,
+    EvalReport, Experiment, Family, Length, ModelSpec, Nets, OutputSpec, RunSummary, Translation,
+};
 pub use history::{History, StepRecord};
 pub use stargan::{StarDUpdate, StarDomains, StarGUpdate, StarGan, StarTrainConfig};
 pub use trainer::{DUpdate, GUpdate, Gan, TrainOptions};

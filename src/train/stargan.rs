@@ -32,7 +32,9 @@ use crate::data::rng::Rng;
 use crate::data::{multi_hot, Batch, Batches, Dataset};
 use crate::losses::{GradientPenalty, Loss, LossConfig};
 use crate::metrics::evaluators::FaceEvaluator;
-use crate::nets::{stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator};
+use crate::nets::{
+    stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
+};
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 use crate::{Error, Result};
 use std::time::Instant;
@@ -50,7 +52,10 @@ pub struct StarDomains {
 
 impl Default for StarDomains {
     fn default() -> Self {
-        StarDomains { hair: vec![9, 11, 10], attributes: vec![0, 2] }
+        StarDomains {
+            hair: vec![9, 11, 10],
+            attributes: vec![0, 2],
+        }
     }
 }
 
@@ -63,14 +68,26 @@ impl StarDomains {
 
     /// Column names: "black hair", "blonde hair", "brown hair", "glasses", "smile".
     pub fn names(&self) -> Vec<String> {
-        self.hair.iter().map(|&h| format!("{} hair", HAIR_COLORS[h])).chain(self.attributes.iter().map(|&a| ATTRIBUTES[a].to_string())).collect()
+        self.hair
+            .iter()
+            .map(|&h| format!("{} hair", HAIR_COLORS[h]))
+            .chain(self.attributes.iter().map(|&a| ATTRIBUTES[a].to_string()))
+            .collect()
     }
 
     /// The label row of one face.
     pub fn label_of(&self, spec: &FaceSpec) -> Vec<usize> {
         let hair = self.hair.iter().position(|&h| h == spec.hair);
         let attrs = spec.attributes();
-        hair.into_iter().chain(self.attributes.iter().enumerate().filter(|(_, &a)| attrs[a]).map(|(i, _)| self.hair.len() + i)).collect()
+        hair.into_iter()
+            .chain(
+                self.attributes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &a)| attrs[a])
+                    .map(|(i, _)| self.hair.len() + i),
+            )
+            .collect()
     }
 
     /// `n` built-in faces of `size`×`size` whose hair colour is in the group (faces of the
@@ -143,13 +160,27 @@ impl StarDomains {
     /// The share of `images` whose hair colour, as gankit's [`FaceEvaluator`] sees it (all 12
     /// colours), is the one `targets` asks for; rows whose hair group is empty are skipped
     /// (None when no row has a hair target). An independent judge, unlike D's classifier.
-    pub fn hair_accuracy(&self, evaluator: &FaceEvaluator, images: &Tensor, targets: &Tensor) -> Result<Option<f64>> {
+    pub fn hair_accuracy(
+        &self,
+        evaluator: &FaceEvaluator,
+        images: &Tensor,
+        targets: &Tensor,
+    ) -> Result<Option<f64>> {
         let nh = self.hair.len() as i64;
         if nh == 0 {
             return Ok(None);
         }
-        let judged = Vec::<i64>::try_from(evaluator.judge(images)?.hair.to_device(Device::Cpu)).map_err(|e| Error::torch("hair accuracy", e))?;
-        let group = Vec::<f32>::try_from(targets.narrow(1, 0, nh).to_device(Device::Cpu).to_kind(Kind::Float).contiguous().view([-1])).map_err(|e| Error::torch("hair accuracy", e))?;
+        let judged = Vec::<i64>::try_from(evaluator.judge(images)?.hair.to_device(Device::Cpu))
+            .map_err(|e| Error::torch("hair accuracy", e))?;
+        let group = Vec::<f32>::try_from(
+            targets
+                .narrow(1, 0, nh)
+                .to_device(Device::Cpu)
+                .to_kind(Kind::Float)
+                .contiguous()
+                .view([-1]),
+        )
+        .map_err(|e| Error::torch("hair accuracy", e))?;
         let (mut hit, mut total) = (0usize, 0usize);
         for (row, &j) in group.chunks(nh as usize).zip(&judged) {
             if let Some(k) = row.iter().position(|&v| v > 0.5) {
@@ -223,7 +254,8 @@ impl Default for StarTrainConfig {
 impl StarTrainConfig {
     /// Checks every value; the error names the key ("StarTrainConfig.n_critic: …").
     pub fn validate(&self) -> Result<()> {
-        let bad = |key: &str, msg: String| Err(Error::setting(format!("StarTrainConfig.{key}"), msg));
+        let bad =
+            |key: &str, msg: String| Err(Error::setting(format!("StarTrainConfig.{key}"), msg));
         self.lr_schedule.validate("StarTrainConfig.lr_schedule")?;
         if self.batch_size == 0 {
             return bad("batch_size", "must be at least 1".into());
@@ -232,20 +264,43 @@ impl StarTrainConfig {
             return bad("n_critic", "must be at least 1 (1 = G every step)".into());
         }
         let gp = self.gradient_penalty.map_or(0.0, |g| g.lambda);
-        for (key, v) in [("lambda_cls", self.lambda_cls), ("lambda_rec", self.lambda_rec), ("gradient_penalty.lambda", gp)] {
+        for (key, v) in [
+            ("lambda_cls", self.lambda_cls),
+            ("lambda_rec", self.lambda_rec),
+            ("gradient_penalty.lambda", gp),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
                 return bad(key, format!("must be a finite number ≥ 0, got {v}"));
             }
         }
         let (wr, wf) = (self.loss.real_weight, self.loss.fake_weight);
         if !(wr.is_finite() && wf.is_finite() && wr >= 0.0 && wf >= 0.0) {
-            return bad("loss", format!("the real and fake weights must be finite and ≥ 0, got {wr}:{wf}"));
+            return bad(
+                "loss",
+                format!("the real and fake weights must be finite and ≥ 0, got {wr}:{wf}"),
+            );
         }
-        if matches!(self.loss.loss, Loss::Minimax(crate::losses::DOutput::Probability) | Loss::NonSaturating(crate::losses::DOutput::Probability)) {
-            return bad("loss", format!("{}: StarGAN's D outputs raw scores (no Sigmoid); use Loss::BCE_WITH_LOGITS", self.loss.loss));
+        if matches!(
+            self.loss.loss,
+            Loss::Minimax(crate::losses::DOutput::Probability)
+                | Loss::NonSaturating(crate::losses::DOutput::Probability)
+        ) {
+            return bad(
+                "loss",
+                format!(
+                    "{}: StarGAN's D outputs raw scores (no Sigmoid); use Loss::BCE_WITH_LOGITS",
+                    self.loss.loss
+                ),
+            );
         }
-        self.optimizers.g.validate().map_err(|e| Error::setting("StarTrainConfig.optimizers.g", e.to_string()))?;
-        self.optimizers.d.validate().map_err(|e| Error::setting("StarTrainConfig.optimizers.d", e.to_string()))?;
+        self.optimizers
+            .g
+            .validate()
+            .map_err(|e| Error::setting("StarTrainConfig.optimizers.g", e.to_string()))?;
+        self.optimizers
+            .d
+            .validate()
+            .map_err(|e| Error::setting("StarTrainConfig.optimizers.d", e.to_string()))?;
         Ok(())
     }
 }
@@ -322,9 +377,29 @@ impl StarGan {
         let vs_d = nn::VarStore::new(device);
         let g = stargan_generator(vs_g.root(), nets);
         let d = stargan_discriminator(vs_d.root(), nets);
-        let opt_g = config.optimizers.g.build(&vs_g).map_err(|e| Error::setting("StarTrainConfig.optimizers.g", e.to_string()))?;
-        let opt_d = config.optimizers.d.build(&vs_d).map_err(|e| Error::setting("StarTrainConfig.optimizers.d", e.to_string()))?;
-        Ok(StarGan { g, d, vs_g, vs_d, opt_g, opt_d, nets: nets.clone(), config, history: History::default(), batches_drawn: 0, device })
+        let opt_g = config
+            .optimizers
+            .g
+            .build(&vs_g)
+            .map_err(|e| Error::setting("StarTrainConfig.optimizers.g", e.to_string()))?;
+        let opt_d = config
+            .optimizers
+            .d
+            .build(&vs_d)
+            .map_err(|e| Error::setting("StarTrainConfig.optimizers.d", e.to_string()))?;
+        Ok(StarGan {
+            g,
+            d,
+            vs_g,
+            vs_d,
+            opt_g,
+            opt_d,
+            nets: nets.clone(),
+            config,
+            history: History::default(),
+            batches_drawn: 0,
+            device,
+        })
     }
 
     /// The device the networks live on.
@@ -350,7 +425,11 @@ impl StarGan {
     fn labels(&self, c: &Tensor, what: &str) -> Result<Tensor> {
         let s = c.size();
         if s.len() != 2 || s[1] != self.nets.c_dim {
-            return Err(Error::shape(what, format!("[N, {}] (c_dim)", self.nets.c_dim), &s));
+            return Err(Error::shape(
+                what,
+                format!("[N, {}] (c_dim)", self.nets.c_dim),
+                &s,
+            ));
         }
         Ok(c.to_kind(Kind::Float).to_device(self.device))
     }
@@ -373,7 +452,12 @@ impl StarGan {
     /// One D update: L_D (see [`StarTrainConfig`]) on real `x` with labels `c_org` and fakes
     /// G(x, c_trg) (detached), then an optimizer step. A non-finite term stops before the
     /// update, naming the term and the step.
-    pub fn update_d_to(&mut self, x: &Tensor, c_org: &Tensor, c_trg: &Tensor) -> Result<StarDUpdate> {
+    pub fn update_d_to(
+        &mut self,
+        x: &Tensor,
+        c_org: &Tensor,
+        c_trg: &Tensor,
+    ) -> Result<StarDUpdate> {
         let step = self.steps_done() + 1;
         let (c_org, c_trg) = (self.labels(c_org, "c_org")?, self.labels(c_trg, "c_trg")?);
         let x = x.to_device(self.device);
@@ -416,7 +500,12 @@ impl StarGan {
     /// One G update: L_G (see [`StarTrainConfig`]) for x → G(x, c_trg) → G(·, c_org), then an
     /// optimizer step on G (its backward pass computes no gradients for D's weights). A
     /// non-finite term stops before the update.
-    pub fn update_g_to(&mut self, x: &Tensor, c_org: &Tensor, c_trg: &Tensor) -> Result<StarGUpdate> {
+    pub fn update_g_to(
+        &mut self,
+        x: &Tensor,
+        c_org: &Tensor,
+        c_trg: &Tensor,
+    ) -> Result<StarGUpdate> {
         let step = self.steps_done() + 1;
         let (c_org, c_trg) = (self.labels(c_org, "c_org")?, self.labels(c_trg, "c_trg")?);
         let x = x.to_device(self.device);
@@ -427,18 +516,42 @@ impl StarGan {
         let loss = adv + cls + rec;
         let value = finite(loss.double_value(&[]), step, "G loss")?;
         let grad_norm = self.opt_g.minimize(&loss);
-        Ok(StarGUpdate { loss: value, adv: adv_v, cls: cls_v, rec: rec_v, d_fake, grad_norm })
+        Ok(StarGUpdate {
+            loss: value,
+            adv: adv_v,
+            cls: cls_v,
+            rec: rec_v,
+            d_fake,
+            grad_norm,
+        })
     }
 
-    fn g_forward(&self, x: &Tensor, c_org: &Tensor, c_trg: &Tensor) -> Result<(Tensor, Tensor, Tensor, f64)> {
+    fn g_forward(
+        &self,
+        x: &Tensor,
+        c_org: &Tensor,
+        c_trg: &Tensor,
+    ) -> Result<(Tensor, Tensor, Tensor, f64)> {
         let cfg = &self.config;
         let fake = self.g.try_forward_ct(x, c_trg, true)?;
         let (src_fake, cls_fake) = self.d.try_forward_t(&fake, true)?;
-        let src_real = if cfg.loss.loss.is_relativistic() { self.d.try_forward_t(x, true)?.0.detach() } else { src_fake.detach() };
+        let src_real = if cfg.loss.loss.is_relativistic() {
+            self.d.try_forward_t(x, true)?.0.detach()
+        } else {
+            src_fake.detach()
+        };
         let adv = cfg.loss.g_terms(&src_real, &src_fake).value;
         let cls = cfg.lambda_cls * classification_loss(&cls_fake, c_trg);
-        let rec = cfg.lambda_rec * (x - self.g.try_forward_ct(&fake, c_org, true)?).abs().mean(Kind::Float);
-        Ok((adv, cls, rec, src_fake.detach().mean(Kind::Float).double_value(&[])))
+        let rec = cfg.lambda_rec
+            * (x - self.g.try_forward_ct(&fake, c_org, true)?)
+                .abs()
+                .mean(Kind::Float);
+        Ok((
+            adv,
+            cls,
+            rec,
+            src_fake.detach().mean(Kind::Float).double_value(&[]),
+        ))
     }
 
     /// One step, as yunjey's training iteration: seeds libtorch from (seed, step), takes the
@@ -451,14 +564,30 @@ impl StarGan {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(step, &self.config.optimizers, &mut self.opt_g, &mut self.opt_d);
-        let batch = batches.next().ok_or_else(|| Error::setting("batches", "the batch stream ended"))?;
+        self.config.lr_schedule.apply(
+            step,
+            &self.config.optimizers,
+            &mut self.opt_g,
+            &mut self.opt_d,
+        );
+        let batch = batches
+            .next()
+            .ok_or_else(|| Error::setting("batches", "the batch stream ended"))?;
         self.batches_drawn += 1;
-        let c_org = batch.labels.as_ref().ok_or_else(|| Error::setting("batches", "StarGAN needs labelled batches (the domain labels c)"))?;
+        let c_org = batch.labels.as_ref().ok_or_else(|| {
+            Error::setting(
+                "batches",
+                "StarGAN needs labelled batches (the domain labels c)",
+            )
+        })?;
         let c_org = self.labels(c_org, "batch labels")?;
         let c_trg = self.target_labels(&c_org);
         let d = self.update_d_to(&batch.x, &c_org, &c_trg)?;
-        let g = if step % self.config.n_critic == 0 { Some(self.update_g_to(&batch.x, &c_org, &c_trg)?) } else { None };
+        let g = if step % self.config.n_critic == 0 {
+            Some(self.update_g_to(&batch.x, &c_org, &c_trg)?)
+        } else {
+            None
+        };
         let mut terms = vec![("d_adv", d.adv), ("d_cls", d.cls), ("gp", d.gp)];
         if let Some(g) = g {
             terms.extend([("g_adv", g.adv), ("g_cls", g.cls), ("rec", g.rec)]);
@@ -483,7 +612,12 @@ impl StarGan {
 
     /// `n` steps with a progress line every `print_every` steps (0: none). Stops at the first
     /// error (a diverged loss names its step and term), keeping everything done so far.
-    pub fn train(&mut self, batches: &mut impl Iterator<Item = Batch>, n: usize, print_every: usize) -> Result<()> {
+    pub fn train(
+        &mut self,
+        batches: &mut impl Iterator<Item = Batch>,
+        n: usize,
+        print_every: usize,
+    ) -> Result<()> {
         let t0 = Instant::now();
         for i in 1..=n {
             let r = self.step(batches)?;
@@ -505,11 +639,23 @@ impl StarGan {
         targets
             .iter()
             .map(|t| {
-                let t = if t.dim() == 1 { t.unsqueeze(0) } else { t.shallow_clone() };
-                let t = if t.size()[0] == 1 && n != 1 { t.expand([n, -1], false) } else { t };
+                let t = if t.dim() == 1 {
+                    t.unsqueeze(0)
+                } else {
+                    t.shallow_clone()
+                };
+                let t = if t.size()[0] == 1 && n != 1 {
+                    t.expand([n, -1], false)
+                } else {
+                    t
+                };
                 let c = self.labels(&t, "translate target")?;
                 if c.size()[0] != n {
-                    return Err(Error::shape("translate target", format!("[{n}, {}] (one row per input image)", self.nets.c_dim), &c.size()));
+                    return Err(Error::shape(
+                        "translate target",
+                        format!("[{n}, {}] (one row per input image)", self.nets.c_dim),
+                        &c.size(),
+                    ));
                 }
                 tch::no_grad(|| self.g.try_forward_ct(&x, &c, true))
             })
@@ -529,7 +675,13 @@ impl StarGan {
     pub fn attribute_accuracy(&self, images: &Tensor, targets: &Tensor) -> Result<Vec<f64>> {
         let p = self.classify(images)?;
         let t = self.labels(targets, "attribute accuracy targets")?;
-        let agree = p.gt(0.5).eq_tensor(&t.gt(0.5)).to_kind(Kind::Float).mean_dim(&[0i64][..], false, Kind::Float).to_device(Device::Cpu);
-        Vec::<f64>::try_from(agree.to_kind(Kind::Double)).map_err(|e| Error::torch("attribute accuracy", e))
+        let agree = p
+            .gt(0.5)
+            .eq_tensor(&t.gt(0.5))
+            .to_kind(Kind::Float)
+            .mean_dim(&[0i64][..], false, Kind::Float)
+            .to_device(Device::Cpu);
+        Vec::<f64>::try_from(agree.to_kind(Kind::Double))
+            .map_err(|e| Error::torch("attribute accuracy", e))
     }
 }

@@ -4,11 +4,11 @@ use super::config::{Penalty, TrainConfig, UpdateOrder};
 use super::history::{History, StepRecord};
 use crate::data::Batch;
 use crate::losses::Loss;
+use crate::nets::GanNet;
 use crate::optim::OptimizerState;
 use crate::viz::{Figure, ImageGrid};
 use crate::{Error, Result};
 use std::time::Instant;
-use crate::nets::GanNet;
 use tch::nn;
 use tch::{Device, Kind, Tensor};
 
@@ -95,14 +95,35 @@ pub struct Gan<G: GanNet, D: GanNet> {
 
 impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// Builds the optimizers (checking the config first) and seeds the run.
-    pub fn new(g: G, vs_g: nn::VarStore, d: D, vs_d: nn::VarStore, config: TrainConfig) -> Result<Self> {
+    pub fn new(
+        g: G,
+        vs_g: nn::VarStore,
+        d: D,
+        vs_d: nn::VarStore,
+        config: TrainConfig,
+    ) -> Result<Self> {
         crate::device::keep_freed_memory();
         config.validate()?;
         let (opt_g, opt_d) = config.optimizers.build(&vs_g, &vs_d)?;
         let device = vs_g.device();
         tch::manual_seed(config.seed as i64);
         let fixed_z = Tensor::randn([config.fixed_samples, config.z_dim], (Kind::Float, device));
-        Ok(Gan { g, d, vs_g, vs_d, opt_g, opt_d, config, history: History::default(), fixed_z, fixed_c: None, batches_drawn: 0, notes: Default::default(), snapshots: Vec::new(), device })
+        Ok(Gan {
+            g,
+            d,
+            vs_g,
+            vs_d,
+            opt_g,
+            opt_d,
+            config,
+            history: History::default(),
+            fixed_z,
+            fixed_c: None,
+            batches_drawn: 0,
+            notes: Default::default(),
+            snapshots: Vec::new(),
+            device,
+        })
     }
 
     /// Sets the conditions shown with the fixed noise (one row per fixed sample, e.g. one row
@@ -116,7 +137,11 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let width = self.g.condition_width();
         let size = c.size();
         if size.len() != 2 || size[0] == 0 || width.is_some_and(|w| w != size[1]) {
-            return Err(Error::shape("fixed conditions", format!("[N, {}]", width.map_or("classes".into(), |w| w.to_string())), &size));
+            return Err(Error::shape(
+                "fixed conditions",
+                format!("[N, {}]", width.map_or("classes".into(), |w| w.to_string())),
+                &size,
+            ));
         }
         let n = size[0];
         self.fixed_z = repeat_rows(&self.fixed_z, n);
@@ -143,9 +168,16 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let needs = self.g.condition_width().or(self.d.condition_width());
         match (needs, &batch.labels) {
             (None, _) => Ok(None),
-            (Some(w), Some(l)) if l.size().len() == 2 && l.size()[1] == w => Ok(Some(l.to_kind(Kind::Float).to_device(self.device))),
+            (Some(w), Some(l)) if l.size().len() == 2 && l.size()[1] == w => {
+                Ok(Some(l.to_kind(Kind::Float).to_device(self.device)))
+            }
             (Some(w), Some(l)) => Err(Error::shape("batch labels", format!("[N, {w}]"), &l.size())),
-            (Some(w), None) => Err(Error::setting("batches", format!("the networks are conditional ({w} classes) but the batches have no labels"))),
+            (Some(w), None) => Err(Error::setting(
+                "batches",
+                format!(
+                    "the networks are conditional ({w} classes) but the batches have no labels"
+                ),
+            )),
         }
     }
 
@@ -204,13 +236,23 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// D(x) and D(G(z)). When D [`GanNet::is_row_wise`] and the batches match, in one pass over
     /// both stacked: the same scores with half the kernel launches (the 2-D toy's whole step ran
     /// 5–10 % faster). Otherwise in two passes, as BatchNorm, Dropout and spectral norm need.
-    fn score_real_and_fake(&self, real: &Tensor, fake: &Tensor, c: Option<&Tensor>) -> (Tensor, Tensor) {
+    fn score_real_and_fake(
+        &self,
+        real: &Tensor,
+        fake: &Tensor,
+        c: Option<&Tensor>,
+    ) -> (Tensor, Tensor) {
         if !self.d.is_row_wise() || real.size() != fake.size() || real.kind() != fake.kind() {
-            return (self.d.forward_gan(real, c, true), self.d.forward_gan(fake, c, true));
+            return (
+                self.d.forward_gan(real, c, true),
+                self.d.forward_gan(fake, c, true),
+            );
         }
         let n = real.size()[0];
         let c2 = c.map(|c| Tensor::cat(&[c, c], 0));
-        let both = self.d.forward_gan(&Tensor::cat(&[real, fake], 0), c2.as_ref(), true);
+        let both = self
+            .d
+            .forward_gan(&Tensor::cat(&[real, fake], 0), c2.as_ref(), true);
         let mut halves = both.split(n, 0).into_iter();
         let d_real = halves.next().expect("two halves");
         (d_real, halves.next().expect("two halves"))
@@ -237,7 +279,11 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         };
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "G loss")?;
         let grad_norm = self.opt_g.minimize(&loss);
-        Ok(GUpdate { loss: value, d_fake: mean_fake.double_value(&[]), grad_norm })
+        Ok(GUpdate {
+            loss: value,
+            d_fake: mean_fake.double_value(&[]),
+            grad_norm,
+        })
     }
 
     /// One step: `d_steps` D updates (each on the next batch) and, every `g_every`-th step,
@@ -249,11 +295,18 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(step, &self.config.optimizers, &mut self.opt_g, &mut self.opt_d);
+        self.config.lr_schedule.apply(
+            step,
+            &self.config.optimizers,
+            &mut self.opt_g,
+            &mut self.opt_d,
+        );
         let drawn = &mut self.batches_drawn;
         let mut next = || {
             *drawn += 1;
-            batches.next().ok_or_else(|| Error::setting("batches", "the batch stream ended"))
+            batches
+                .next()
+                .ok_or_else(|| Error::setting("batches", "the batch stream ended"))
         };
         let (mut d, mut g) = (None, None);
         let do_g = (step - 1) % self.config.g_every == 0;
@@ -263,7 +316,13 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         };
         let mut drawn = Vec::new();
         for is_d in order {
-            let k = if is_d { self.config.d_steps } else if do_g { self.config.g_steps } else { 0 };
+            let k = if is_d {
+                self.config.d_steps
+            } else if do_g {
+                self.config.g_steps
+            } else {
+                0
+            };
             for _ in 0..k {
                 drawn.push(next()?);
             }
@@ -293,7 +352,9 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             d_real: d.map(|u| u.d_real),
             d_fake_before: d.map(|u| u.d_fake),
             d_fake_after: g.map(|u| u.d_fake),
-            wasserstein: d.map(|u| u.wasserstein).filter(|_| !self.uses_probabilities()),
+            wasserstein: d
+                .map(|u| u.wasserstein)
+                .filter(|_| !self.uses_probabilities()),
             penalty: d.and_then(|u| u.penalty),
             d_grad_norm: d.map(|u| u.grad_norm),
             g_grad_norm: g.map(|u| u.grad_norm),
@@ -305,20 +366,43 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     }
 
     fn uses_probabilities(&self) -> bool {
-        matches!(self.config.loss.loss, Loss::Minimax(crate::losses::DOutput::Probability) | Loss::NonSaturating(crate::losses::DOutput::Probability))
+        matches!(
+            self.config.loss.loss,
+            Loss::Minimax(crate::losses::DOutput::Probability)
+                | Loss::NonSaturating(crate::losses::DOutput::Probability)
+        )
     }
 
     /// `n` steps with a progress line every `print_every` steps (0: none): step, losses,
     /// scores, steps/s and time left. Stops at the first error (a diverged loss names its
     /// step), keeping everything done so far.
-    pub fn train(&mut self, batches: &mut impl Iterator<Item = Batch>, n: usize, print_every: usize) -> Result<()> {
+    pub fn train(
+        &mut self,
+        batches: &mut impl Iterator<Item = Batch>,
+        n: usize,
+        print_every: usize,
+    ) -> Result<()> {
         self.train_with_grids(batches, n, print_every, 0)
     }
 
     /// Like [`Gan::train`], also keeping a grid of the fixed noise every `grid_every` steps in
     /// [`Gan::snapshots`] (0: none).
-    pub fn train_with_grids(&mut self, batches: &mut impl Iterator<Item = Batch>, n: usize, print_every: usize, grid_every: usize) -> Result<()> {
-        self.train_with(batches, n, &TrainOptions { print_every, grid_every, ..Default::default() })
+    pub fn train_with_grids(
+        &mut self,
+        batches: &mut impl Iterator<Item = Batch>,
+        n: usize,
+        print_every: usize,
+        grid_every: usize,
+    ) -> Result<()> {
+        self.train_with(
+            batches,
+            n,
+            &TrainOptions {
+                print_every,
+                grid_every,
+                ..Default::default()
+            },
+        )
     }
 
     /// `n` steps with everything [`TrainOptions`] asks for along the way: progress lines,
@@ -326,7 +410,12 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// as PNGs as they are made), checkpoints. Grids and checkpoints fall on whole multiples of
     /// their period in the run's step count, so a resumed run keeps the same schedule; a run
     /// that starts at step 0 also keeps the untrained G's grid.
-    pub fn train_with(&mut self, batches: &mut impl Iterator<Item = Batch>, n: usize, options: &TrainOptions) -> Result<()> {
+    pub fn train_with(
+        &mut self,
+        batches: &mut impl Iterator<Item = Batch>,
+        n: usize,
+        options: &TrainOptions,
+    ) -> Result<()> {
         let t0 = Instant::now();
         let every = |period: usize, step: usize| period > 0 && step % period == 0;
         if options.grid_every > 0 && self.steps_done() == 0 && self.snapshots.is_empty() {
@@ -368,7 +457,10 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// G's output for the fixed noise (G in training mode, as the PyTorch DCGAN tutorial
     /// samples it; no gradients).
     pub fn fixed_samples(&self) -> Tensor {
-        tch::no_grad(|| self.g.forward_gan(&self.fixed_z, self.fixed_c.as_ref(), true))
+        tch::no_grad(|| {
+            self.g
+                .forward_gan(&self.fixed_z, self.fixed_c.as_ref(), true)
+        })
     }
 
     /// `n` new samples from G (a conditional G cycles through the fixed conditions).
@@ -393,15 +485,32 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let device = self.device;
         let d = |x: &Tensor| {
             let out = self.d.forward_gan(&x.to_device(device), None, false);
-            if probabilities { out } else { out.sigmoid() }
+            if probabilities {
+                out
+            } else {
+                out.sigmoid()
+            }
         };
-        let longest = push.square().sum_dim_intlist(1, false, Kind::Float).sqrt().max().double_value(&[]);
-        let scale = if longest > 0.0 { 0.2 * extent / longest } else { 0.0 };
-        crate::viz::FieldPlot::new(format!("step {}", self.steps_done()), (-extent, extent), (-extent, extent))
-            .heatmap(&d, 60)?
-            .real(real)?
-            .fake(&fake)?
-            .arrows(&fake, &push, scale)
+        let longest = push
+            .square()
+            .sum_dim_intlist(1, false, Kind::Float)
+            .sqrt()
+            .max()
+            .double_value(&[]);
+        let scale = if longest > 0.0 {
+            0.2 * extent / longest
+        } else {
+            0.0
+        };
+        crate::viz::FieldPlot::new(
+            format!("step {}", self.steps_done()),
+            (-extent, extent),
+            (-extent, extent),
+        )
+        .heatmap(&d, 60)?
+        .real(real)?
+        .fake(&fake)?
+        .arrows(&fake, &push, scale)
     }
 
     /// `n` new fake samples x = G(z) and, at each, −∇ₓ of its own term of L_G (the batch
@@ -410,7 +519,10 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     pub fn generator_push(&self, n: i64, real: &Tensor) -> (Tensor, Tensor) {
         let fake = self.sample(n).detach().set_requires_grad(true);
         let d_fake = self.d.forward_gan(&fake, None, false);
-        let d_real = tch::no_grad(|| self.d.forward_gan(&real.to_device(self.device), None, false));
+        let d_real = tch::no_grad(|| {
+            self.d
+                .forward_gan(&real.to_device(self.device), None, false)
+        });
         let loss = self.config.loss.g_loss(&d_real, &d_fake);
         let grad = Tensor::run_backward(&[&loss], &[&fake], false, false).remove(0);
         (fake.detach(), grad * (-(n as f64)))

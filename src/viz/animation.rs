@@ -32,16 +32,26 @@ pub struct Animation {
 impl Animation {
     /// An animation with no frames yet (add them with [`Animation::frame`]).
     pub fn new() -> Self {
-        Animation { frames: Vec::new(), frame_ms: 400, last_frame_ms: 2000, scale: None }
+        Animation {
+            frames: Vec::new(),
+            frame_ms: 400,
+            last_frame_ms: 2000,
+            scale: None,
+        }
     }
 
     /// One frame per snapshot, captioned "step N": `snapshots` are (step, grid) pairs, what
     /// [`Gan::snapshots`](crate::train::Gan::snapshots) keeps. Errors on an empty list.
     pub fn from_snapshots(snapshots: &[(usize, ImageGrid)]) -> Result<Self> {
         if snapshots.is_empty() {
-            return Err(Error::setting("animation", "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)"));
+            return Err(Error::setting(
+                "animation",
+                "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)",
+            ));
         }
-        Ok(snapshots.iter().fold(Self::new(), |a, (step, grid)| a.frame(format!("step {step}"), grid.clone())))
+        Ok(snapshots.iter().fold(Self::new(), |a, (step, grid)| {
+            a.frame(format!("step {step}"), grid.clone())
+        }))
     }
 
     /// Adds a frame: `grid` with `caption` above it (its own title, if any, is replaced).
@@ -96,7 +106,10 @@ impl Animation {
             .iter()
             .map(|(caption, grid)| {
                 let (w, h) = grid.tile_size();
-                let k = self.scale.or(grid.scale_setting()).unwrap_or_else(|| 32u32.div_ceil(w.min(h)).clamp(1, 8));
+                let k = self
+                    .scale
+                    .or(grid.scale_setting())
+                    .unwrap_or_else(|| 32u32.div_ceil(w.min(h)).clamp(1, 8));
                 grid.clone().scale(k).title(caption.clone()).to_rgb()
             })
             .collect::<Result<Vec<_>>>()?;
@@ -121,20 +134,37 @@ impl Animation {
         let frames = self.to_frames()?;
         let (w, h) = frames[0].dimensions();
         if w > u16::MAX as u32 || h > u16::MAX as u32 {
-            return Err(Error::setting("animation", format!("frames of {w}×{h} pixels are too large for a GIF (at most 65535 a side)")));
+            return Err(Error::setting(
+                "animation",
+                format!("frames of {w}×{h} pixels are too large for a GIF (at most 65535 a side)"),
+            ));
         }
         let n = frames.len();
         let what = Path::new("animation.gif");
-        let fail = |source| Error::Image { path: what.to_path_buf(), source };
+        let fail = |source| Error::Image {
+            path: what.to_path_buf(),
+            source,
+        };
         let mut bytes = Vec::new();
         {
             // Speed 10 of 1..=30: NeuQuant's palette is as good to the eye and several times faster.
             let mut encoder = GifEncoder::new_with_speed(&mut bytes, 10);
             encoder.set_repeat(Repeat::Infinite).map_err(fail)?;
             for (i, rgb) in frames.into_iter().enumerate() {
-                let ms = if i + 1 == n { self.last_frame_ms } else { self.frame_ms };
+                let ms = if i + 1 == n {
+                    self.last_frame_ms
+                } else {
+                    self.frame_ms
+                };
                 let rgba: RgbaImage = image::DynamicImage::ImageRgb8(rgb).into_rgba8();
-                encoder.encode_frame(Frame::from_parts(rgba, 0, 0, Delay::from_numer_denom_ms(ms, 1))).map_err(fail)?;
+                encoder
+                    .encode_frame(Frame::from_parts(
+                        rgba,
+                        0,
+                        0,
+                        Delay::from_numer_denom_ms(ms, 1),
+                    ))
+                    .map_err(fail)?;
             }
         }
         Ok(bytes)
@@ -144,9 +174,18 @@ impl Animation {
     /// path.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<PathBuf> {
         let path = path.as_ref();
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
             Some(e) if e == "gif" => {}
-            _ => return Err(Error::setting(path.display().to_string(), "an animation is saved as .gif")),
+            _ => {
+                return Err(Error::setting(
+                    path.display().to_string(),
+                    "an animation is saved as .gif",
+                ))
+            }
         }
         write_atomically(path, &self.to_gif()?)?;
         Ok(path.to_path_buf())
@@ -162,8 +201,17 @@ impl Animation {
             Ok(gif) => {
                 let b64 = base64::engine::general_purpose::STANDARD.encode(&gif);
                 // Small frames are drawn at twice their size, pixels kept sharp.
-                let width = gif_width(&gif).filter(|&w| w < 400).map(|w| format!(r#" width="{}" style="image-rendering:pixelated""#, 2 * w)).unwrap_or_default();
-                emit("text/html", &format!(r#"<img src="data:image/gif;base64,{b64}"{width} alt="animation: {} frames"/>"#, self.len()));
+                let width = gif_width(&gif)
+                    .filter(|&w| w < 400)
+                    .map(|w| format!(r#" width="{}" style="image-rendering:pixelated""#, 2 * w))
+                    .unwrap_or_default();
+                emit(
+                    "text/html",
+                    &format!(
+                        r#"<img src="data:image/gif;base64,{b64}"{width} alt="animation: {} frames"/>"#,
+                        self.len()
+                    ),
+                );
                 emit("image/gif", &b64);
             }
             Err(e) => println!("could not draw the animation: {e}"),
@@ -178,7 +226,8 @@ impl Animation {
 
 /// The width a GIF's header declares (its logical screen width).
 fn gif_width(gif: &[u8]) -> Option<u32> {
-    gif.get(6..8).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
+    gif.get(6..8)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
 }
 
 impl Default for Animation {
@@ -192,7 +241,11 @@ impl std::fmt::Debug for Animation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let first = self.frames.first().map(|(c, _)| c.as_str()).unwrap_or("");
         let last = self.frames.last().map(|(c, _)| c.as_str()).unwrap_or("");
-        write!(f, "Animation({} frames, {first} … {last}, {} ms each)", self.len(), self.frame_ms)
+        write!(
+            f,
+            "Animation({} frames, {first} … {last}, {} ms each)",
+            self.len(),
+            self.frame_ms
+        )
     }
 }
-

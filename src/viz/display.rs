@@ -50,7 +50,11 @@ pub trait Figure {
         Self: Sized,
     {
         let path = path.as_ref();
-        let bytes = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+        let bytes = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
             Some(e) if e == "png" => self.to_png()?,
             Some(e) if e == "svg" => self.to_svg()?.into_bytes(),
             _ => {
@@ -68,7 +72,10 @@ pub trait Figure {
     /// error in one line if drawing failed.
     fn show(&self) {
         match self.to_png() {
-            Ok(png) => emit("image/png", &base64::engine::general_purpose::STANDARD.encode(png)),
+            Ok(png) => emit(
+                "image/png",
+                &base64::engine::general_purpose::STANDARD.encode(png),
+            ),
             Err(e) => println!("could not draw the {}: {e}", self.kind()),
         }
     }
@@ -90,7 +97,10 @@ pub(crate) use evcxr_figure;
 /// Prints one rich output in evcxr's display protocol.
 pub fn emit(mime: &str, payload: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "EVCXR_BEGIN_CONTENT {mime}\n{payload}\nEVCXR_END_CONTENT");
+    let _ = writeln!(
+        out,
+        "EVCXR_BEGIN_CONTENT {mime}\n{payload}\nEVCXR_END_CONTENT"
+    );
     let _ = out.flush();
 }
 
@@ -110,8 +120,13 @@ impl Html {
     /// # ; Ok::<(), gankit::Error>(())
     /// ```
     pub fn side_by_side(parts: impl IntoIterator<Item = Html>) -> Html {
-        let cells: String = parts.into_iter().map(|p| format!("<div>{}</div>", p.0)).collect();
-        Html(format!(r#"<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;">{cells}</div>"#))
+        let cells: String = parts
+            .into_iter()
+            .map(|p| format!("<div>{}</div>", p.0))
+            .collect();
+        Html(format!(
+            r#"<div style="display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;">{cells}</div>"#
+        ))
     }
 
     /// Shows the HTML in the notebook.
@@ -128,8 +143,14 @@ impl Html {
 /// Encodes an RGB image as PNG; `what` names it in the error.
 pub(crate) fn encode_png(img: &RgbImage, what: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .map_err(|source| Error::Image { path: what.to_path_buf(), source })?;
+    img.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .map_err(|source| Error::Image {
+        path: what.to_path_buf(),
+        source,
+    })?;
     Ok(bytes)
 }
 
@@ -138,7 +159,10 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {

@@ -64,14 +64,29 @@ impl ImageGrid {
         let batch = match size.len() {
             3 => images.unsqueeze(0),
             4 => images.shallow_clone(),
-            _ => return Err(Error::shape("image grid", "[N, C, H, W] or [C, H, W]", &size)),
+            _ => {
+                return Err(Error::shape(
+                    "image grid",
+                    "[N, C, H, W] or [C, H, W]",
+                    &size,
+                ))
+            }
         };
-        let &[n, c, h, w] = batch.size().as_slice() else { unreachable!() };
+        let &[n, c, h, w] = batch.size().as_slice() else {
+            unreachable!()
+        };
         if !(c == 1 || c == 3) || n == 0 || h == 0 || w == 0 {
-            return Err(Error::shape("image grid", "[N, 1 or 3, H, W] with N, H, W > 0", &size));
+            return Err(Error::shape(
+                "image grid",
+                "[N, 1 or 3, H, W] with N, H, W > 0",
+                &size,
+            ));
         }
         if hi.is_nan() || lo.is_nan() || hi <= lo {
-            return Err(Error::setting("image grid range", format!("[{lo}, {hi}] is empty")));
+            return Err(Error::setting(
+                "image grid range",
+                format!("[{lo}, {hi}] is empty"),
+            ));
         }
         let pixels = batch
             .detach()
@@ -87,11 +102,14 @@ impl ImageGrid {
             .expand([n, 3, h, w], false) // grey → RGB (no copy until contiguous)
             .permute([0, 2, 3, 1])
             .contiguous();
-        let bytes = Vec::<u8>::try_from(pixels.view([-1])).map_err(|e| Error::torch("image grid", e))?;
+        let bytes =
+            Vec::<u8>::try_from(pixels.view([-1])).map_err(|e| Error::torch("image grid", e))?;
         let per_image = (h * w * 3) as usize;
         let tiles = bytes
             .chunks_exact(per_image)
-            .map(|chunk| RgbImage::from_raw(w as u32, h as u32, chunk.to_vec()).expect("sizes match"))
+            .map(|chunk| {
+                RgbImage::from_raw(w as u32, h as u32, chunk.to_vec()).expect("sizes match")
+            })
             .collect();
         Ok(Self::from_tiles(tiles, (w as u32, h as u32)))
     }
@@ -128,22 +146,41 @@ impl ImageGrid {
     /// whose images differ in size.
     pub fn evolution(snapshots: &[(usize, ImageGrid)], k: usize) -> Result<Self> {
         let Some((_, first)) = snapshots.first() else {
-            return Err(Error::setting("evolution", "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)"));
+            return Err(Error::setting(
+                "evolution",
+                "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)",
+            ));
         };
         if k == 0 {
-            return Err(Error::setting("evolution", "k = 0 images per snapshot; take at least 1"));
+            return Err(Error::setting(
+                "evolution",
+                "k = 0 images per snapshot; take at least 1",
+            ));
         }
-        let k = snapshots.iter().map(|(_, g)| g.len()).min().unwrap_or(0).min(k);
+        let k = snapshots
+            .iter()
+            .map(|(_, g)| g.len())
+            .min()
+            .unwrap_or(0)
+            .min(k);
         let mut tiles = Vec::with_capacity(k * snapshots.len());
         for (step, grid) in snapshots {
             if grid.tile_size != first.tile_size {
                 let ((w, h), (w0, h0)) = (grid.tile_size, first.tile_size);
-                return Err(Error::setting("evolution", format!("the snapshot of step {step} has {w}×{h} images, the first has {w0}×{h0}")));
+                return Err(Error::setting(
+                    "evolution",
+                    format!(
+                        "the snapshot of step {step} has {w}×{h} images, the first has {w0}×{h0}"
+                    ),
+                ));
             }
             tiles.extend(grid.tiles.iter().take(k).cloned());
         }
-        let mut strip = Self::from_tiles(tiles, first.tile_size).columns(k).row_labels(snapshots.iter().map(|(step, _)| format!("step {step}")));
-        (strip.padding, strip.scale, strip.background) = (first.padding, first.scale, first.background);
+        let mut strip = Self::from_tiles(tiles, first.tile_size)
+            .columns(k)
+            .row_labels(snapshots.iter().map(|(step, _)| format!("step {step}")));
+        (strip.padding, strip.scale, strip.background) =
+            (first.padding, first.scale, first.background);
         Ok(strip)
     }
 
@@ -216,7 +253,11 @@ impl ImageGrid {
     /// (columns, rows) of the layout.
     pub fn shape(&self) -> (usize, usize) {
         let n = self.tiles.len();
-        let cols = self.columns.unwrap_or_else(|| (n as f64).sqrt().ceil() as usize).min(n).max(1);
+        let cols = self
+            .columns
+            .unwrap_or_else(|| (n as f64).sqrt().ceil() as usize)
+            .min(n)
+            .max(1);
         (cols, n.div_ceil(cols))
     }
 
@@ -237,7 +278,8 @@ impl ImageGrid {
 
     fn effective_scale(&self) -> u32 {
         let (w, h) = self.tile_size;
-        self.scale.unwrap_or_else(|| 64u32.div_ceil(w.min(h)).clamp(1, 8))
+        self.scale
+            .unwrap_or_else(|| 64u32.div_ceil(w.min(h)).clamp(1, 8))
     }
 }
 
@@ -245,7 +287,13 @@ impl std::fmt::Debug for ImageGrid {
     /// A summary, not the pixels (evcxr prints `Debug` when it cannot call `evcxr_display`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (cols, rows) = self.shape();
-        write!(f, "ImageGrid({} images of {}×{}, {cols}×{rows})", self.len(), self.tile_size.0, self.tile_size.1)
+        write!(
+            f,
+            "ImageGrid({} images of {}×{}, {cols}×{rows})",
+            self.len(),
+            self.tile_size.0,
+            self.tile_size.1
+        )
     }
 }
 
@@ -257,7 +305,10 @@ impl Figure for ImageGrid {
     fn to_rgb(&self) -> Result<RgbImage> {
         let (cols, rows) = self.shape();
         let check = |labels: &Option<Vec<String>>, what: &str, unit: &str, n: usize| match labels {
-            Some(l) if l.len() != n => Err(Error::setting(what, format!("{} for {}", count(l.len(), "label"), count(n, unit)))),
+            Some(l) if l.len() != n => Err(Error::setting(
+                what,
+                format!("{} for {}", count(l.len(), "label"), count(n, unit)),
+            )),
             _ => Ok(()),
         };
         check(&self.row_labels, "row_labels", "row", rows)?;
@@ -314,7 +365,12 @@ impl Margins {
         let gap = (px / 2.0).round() as u32;
         let left = match &grid.row_labels {
             Some(labels) => {
-                let widest = labels.iter().flat_map(|l| l.split('\n')).map(|l| text::width(l, px)).max().unwrap_or(0);
+                let widest = labels
+                    .iter()
+                    .flat_map(|l| l.split('\n'))
+                    .map(|l| text::width(l, px))
+                    .max()
+                    .unwrap_or(0);
                 widest + 2 * gap
             }
             None => 0,
@@ -322,19 +378,39 @@ impl Margins {
         let max_w = (tw + grid.padding).saturating_sub(4).max(8);
         let (mut column_px, mut column_lines, mut column_band) = (px, Vec::new(), 0);
         if let Some(labels) = &grid.column_labels {
-            let words_fit = |size: f64| labels.iter().flat_map(|l| l.split_whitespace()).all(|w| text::width(w, size) <= max_w);
+            let words_fit = |size: f64| {
+                labels
+                    .iter()
+                    .flat_map(|l| l.split_whitespace())
+                    .all(|w| text::width(w, size) <= max_w)
+            };
             while column_px > 9.0 && !words_fit(column_px) {
                 column_px -= 1.0;
             }
-            column_lines = labels.iter().map(|l| text::wrap(l, column_px, max_w)).collect();
+            column_lines = labels
+                .iter()
+                .map(|l| text::wrap(l, column_px, max_w))
+                .collect();
             let most = column_lines.iter().map(Vec::len).max().unwrap_or(0) as u32;
             column_band = most * text::line_height(column_px) + gap;
         }
         let (title_band, title_width) = match &grid.title {
-            Some(t) => (text::line_height(title_px) + gap, text::width(t, title_px) + 2 * gap),
+            Some(t) => (
+                text::line_height(title_px) + gap,
+                text::width(t, title_px) + 2 * gap,
+            ),
             None => (0, 0),
         };
-        Margins { px, column_px, title_px, gap, column_lines, left, top: title_band + column_band, title_width }
+        Margins {
+            px,
+            column_px,
+            title_px,
+            gap,
+            column_lines,
+            left,
+            top: title_band + column_band,
+            title_width,
+        }
     }
 
     fn draw(&self, grid: &ImageGrid, canvas: &mut RgbImage, (tw, th): (u32, u32), grid_w: u32) {
@@ -342,8 +418,16 @@ impl Margins {
         let pad = grid.padding;
         if let Some(title) = &grid.title {
             let w = text::width(title, self.title_px);
-            let centre = (self.left + grid_w / 2).max(self.gap + w / 2).min(canvas.width().saturating_sub(self.gap + w / 2));
-            text::draw(canvas, title, self.title_px, ((centre - w / 2) as i32, (self.gap / 2) as i32), ink);
+            let centre = (self.left + grid_w / 2)
+                .max(self.gap + w / 2)
+                .min(canvas.width().saturating_sub(self.gap + w / 2));
+            text::draw(
+                canvas,
+                title,
+                self.title_px,
+                ((centre - w / 2) as i32, (self.gap / 2) as i32),
+                ink,
+            );
         }
         let line = text::line_height(self.column_px);
         let band_bottom = self.top.saturating_sub(self.gap / 2);
@@ -352,7 +436,13 @@ impl Margins {
             let top = band_bottom.saturating_sub(lines.len() as u32 * line);
             for (n, l) in lines.iter().enumerate() {
                 let w = text::width(l, self.column_px);
-                text::draw(canvas, l, self.column_px, (centre as i32 - w as i32 / 2, (top + n as u32 * line) as i32), ink);
+                text::draw(
+                    canvas,
+                    l,
+                    self.column_px,
+                    (centre as i32 - w as i32 / 2, (top + n as u32 * line) as i32),
+                    ink,
+                );
             }
         }
         if let Some(labels) = &grid.row_labels {
@@ -363,7 +453,13 @@ impl Margins {
                 let top = centre as i32 - (lines.len() as u32 * line / 2) as i32;
                 for (n, l) in lines.iter().enumerate() {
                     let x = self.left - self.gap - text::width(l, self.px);
-                    text::draw(canvas, l, self.px, (x as i32, top + (n as u32 * line) as i32), ink);
+                    text::draw(
+                        canvas,
+                        l,
+                        self.px,
+                        (x as i32, top + (n as u32 * line) as i32),
+                        ink,
+                    );
                 }
             }
         }
@@ -408,8 +504,12 @@ mod tests {
 
     #[test]
     fn rejects_wrong_shapes_with_the_shape_in_the_message() {
-        let e = ImageGrid::new(&Tensor::zeros([2, 5, 8, 8], (Kind::Float, Device::Cpu))).unwrap_err();
-        assert_eq!(e.to_string(), "image grid: expected shape [N, 1 or 3, H, W] with N, H, W > 0, got [2, 5, 8, 8]");
+        let e =
+            ImageGrid::new(&Tensor::zeros([2, 5, 8, 8], (Kind::Float, Device::Cpu))).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "image grid: expected shape [N, 1 or 3, H, W] with N, H, W > 0, got [2, 5, 8, 8]"
+        );
         let e = ImageGrid::new(&Tensor::zeros([8, 8], (Kind::Float, Device::Cpu))).unwrap_err();
         assert!(e.to_string().contains("got [8, 8]"));
     }

@@ -3,9 +3,9 @@ use super::display::{evcxr_figure, Figure};
 use super::style::{color, ensure_fonts, FONT};
 use crate::{Error, Result};
 use image::RgbImage;
+use plotters::chart::SeriesAnno;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
-use plotters::chart::SeriesAnno;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -74,7 +74,10 @@ impl LinePlot {
         I: IntoIterator,
         I::Item: AsF64,
     {
-        let points = ys.into_iter().enumerate().map(|(i, y)| (i as f64, y.as_f64()));
+        let points = ys
+            .into_iter()
+            .enumerate()
+            .map(|(i, y)| (i as f64, y.as_f64()));
         self.line_xy(name, points)
     }
 
@@ -85,8 +88,16 @@ impl LinePlot {
         X: AsF64,
         Y: AsF64,
     {
-        let points = points.into_iter().map(|(x, y)| (x.as_f64(), y.as_f64())).collect();
-        self.series.push(Series { name: name.into(), points, color: None, dashed: false });
+        let points = points
+            .into_iter()
+            .map(|(x, y)| (x.as_f64(), y.as_f64()))
+            .collect();
+        self.series.push(Series {
+            name: name.into(),
+            points,
+            color: None,
+            dashed: false,
+        });
         self
     }
 
@@ -178,18 +189,29 @@ impl LinePlot {
                 (lo - pad, hi + pad)
             }
         };
-        let x = if x1 - x0 < 1e-12 { (x0 - 1.0, x1 + 1.0) } else { (x0, x1) };
+        let x = if x1 - x0 < 1e-12 {
+            (x0 - 1.0, x1 + 1.0)
+        } else {
+            (x0, x1)
+        };
         Some((x, widen(y0, y1, self.log_y)))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> Result<()> {
-        let fail = |e: &dyn std::fmt::Display| Error::Draw { figure: format!("line plot {:?}", self.title), message: e.to_string() };
+        let fail = |e: &dyn std::fmt::Display| Error::Draw {
+            figure: format!("line plot {:?}", self.title),
+            message: e.to_string(),
+        };
         ensure_fonts();
         root.fill(&WHITE).map_err(|e| fail(&e))?;
         let Some((xr, yr)) = self.ranges() else {
             let style = TextStyle::from((FONT, 18).into_font()).color(&BLACK);
-            root.draw_text(&format!("{}: no data to plot", self.title), &style, (20, 20))
-                .map_err(|e| fail(&e))?;
+            root.draw_text(
+                &format!("{}: no data to plot", self.title),
+                &style,
+                (20, 20),
+            )
+            .map_err(|e| fail(&e))?;
             return root.present().map_err(|e| fail(&e));
         };
         let mut builder = ChartBuilder::on(&root);
@@ -204,7 +226,9 @@ impl LinePlot {
                 .map_err(|e| fail(&e))?;
             self.mesh_and_series(&mut chart).map_err(|e| fail(&e))?;
         } else {
-            let mut chart = builder.build_cartesian_2d(xr.0..xr.1, yr.0..yr.1).map_err(|e| fail(&e))?;
+            let mut chart = builder
+                .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
+                .map_err(|e| fail(&e))?;
             self.mesh_and_series(&mut chart).map_err(|e| fail(&e))?;
         }
         root.present().map_err(|e| fail(&e))
@@ -289,7 +313,9 @@ where
 /// A legend entry: a short solid or dashed line in the series' colour.
 fn legend<DB: DrawingBackend>(anno: &mut SeriesAnno<DB>, c: RGBColor, dashed: bool) {
     if dashed {
-        anno.legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, c.stroke_width(2)));
+        anno.legend(move |(x, y)| {
+            DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, c.stroke_width(2))
+        });
     } else {
         anno.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
     }
@@ -329,7 +355,11 @@ pub(crate) fn ema(points: &[(f64, f64)], weight: f64) -> Vec<(f64, f64)> {
 impl std::fmt::Debug for LinePlot {
     /// A summary, not the data (evcxr prints `Debug` when it cannot call `evcxr_display`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<String> = self.series.iter().map(|s| format!("{} ({} points)", s.name, s.points.len())).collect();
+        let names: Vec<String> = self
+            .series
+            .iter()
+            .map(|s| format!("{} ({} points)", s.name, s.points.len()))
+            .collect();
         write!(f, "LinePlot({:?}: {})", self.title, names.join(", "))
     }
 }
@@ -390,10 +420,17 @@ mod tests {
 
     #[test]
     fn draws_coloured_lines_on_white() {
-        let img = LinePlot::new("t").line("a", [0.0, 1.0, 0.0]).line("b", vec![1.0f32, 0.0, 1.0]).to_rgb().unwrap();
+        let img = LinePlot::new("t")
+            .line("a", [0.0, 1.0, 0.0])
+            .line("b", vec![1.0f32, 0.0, 1.0])
+            .to_rgb()
+            .unwrap();
         assert_eq!(img.dimensions(), (720, 400));
         let has = |c: RGBColor| img.pixels().any(|p| p.0 == [c.0, c.1, c.2]);
-        assert!(has(color(0)) && has(color(1)), "both series' colours appear");
+        assert!(
+            has(color(0)) && has(color(1)),
+            "both series' colours appear"
+        );
         let svg = LinePlot::new("t").line("a", [0.0, 1.0]).to_svg().unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<polyline"));
     }

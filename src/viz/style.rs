@@ -66,9 +66,16 @@ pub(crate) mod text {
     /// Glyph by glyph: plotters places each glyph's ink box at the pen position, dropping its
     /// left side bearing (so "1000" reads "1 000"); here each glyph's ink is centred in its
     /// advance instead, which is within a pixel of the font's own placement at label sizes.
-    pub(crate) fn draw(img: &mut RgbImage, text: &str, px: f64, (x, top): (i32, i32), color: Rgb<u8>) {
+    pub(crate) fn draw(
+        img: &mut RgbImage,
+        text: &str,
+        px: f64,
+        (x, top): (i32, i32),
+        color: Rgb<u8>,
+    ) {
         // plotters puts the baseline at y + px/2; DejaVu's ascent is about 0.8 of the size.
-        let baseline = top + (px * 0.8).round() as i32 + ((line_height(px) as f64 - px) / 2.0).round() as i32;
+        let baseline =
+            top + (px * 0.8).round() as i32 + ((line_height(px) as f64 - px) / 2.0).round() as i32;
         let y = baseline - (px / 2.0).round() as i32;
         let f = font(px);
         let (w, h) = img.dimensions();
@@ -117,7 +124,11 @@ pub(crate) mod text {
         for paragraph in text.split('\n') {
             let mut line = String::new();
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
                 if line.is_empty() || width(&candidate, px) <= max_width {
                     line = candidate;
                 } else {
@@ -126,7 +137,10 @@ pub(crate) mod text {
             }
             lines.push(line);
         }
-        lines.into_iter().map(|l| shorten(&l, px, max_width)).collect()
+        lines
+            .into_iter()
+            .map(|l| shorten(&l, px, max_width))
+            .collect()
     }
 
     /// `text`, cut and ended with "…" if it is wider than `max_width` at `px`.
@@ -157,19 +171,39 @@ mod tests {
         assert!(w > 40, "measured: {w}");
         assert_eq!(text::wrap("black hair", 14.0, w), ["black hair"]);
         assert_eq!(text::wrap("black hair", 14.0, w - 1), ["black", "hair"]);
-        assert_eq!(text::wrap("white hair\naqua eyes", 14.0, 500), ["white hair", "aqua eyes"]);
+        assert_eq!(
+            text::wrap("white hair\naqua eyes", 14.0, 500),
+            ["white hair", "aqua eyes"]
+        );
         let cut = text::wrap("glasses", 14.0, 20);
-        assert!(cut[0].ends_with('…') && text::width(&cut[0], 14.0) <= 20, "{cut:?}");
+        assert!(
+            cut[0].ends_with('…') && text::width(&cut[0], 14.0) <= 20,
+            "{cut:?}"
+        );
     }
 
     #[test]
     fn draws_inside_its_line_box_in_the_ink_colour() {
         let mut img = RgbImage::from_pixel(80, 40, Rgb([255, 255, 255]));
-        text::draw(&mut img, "Hg", 16.0, (10, 10), text::ink(Rgb([255, 255, 255])));
-        let dark: Vec<(u32, u32)> = img.enumerate_pixels().filter(|(_, _, p)| p.0[0] < 128).map(|(x, y, _)| (x, y)).collect();
+        text::draw(
+            &mut img,
+            "Hg",
+            16.0,
+            (10, 10),
+            text::ink(Rgb([255, 255, 255])),
+        );
+        let dark: Vec<(u32, u32)> = img
+            .enumerate_pixels()
+            .filter(|(_, _, p)| p.0[0] < 128)
+            .map(|(x, y, _)| (x, y))
+            .collect();
         assert!(dark.len() > 20);
         let line = text::line_height(16.0);
-        assert!(dark.iter().all(|&(x, y)| x >= 10 && y >= 10 && y < 10 + line), "ascender and descender stay in the line box");
+        assert!(
+            dark.iter()
+                .all(|&(x, y)| x >= 10 && y >= 10 && y < 10 + line),
+            "ascender and descender stay in the line box"
+        );
         assert_eq!(text::ink(Rgb([10, 10, 10])), Rgb([235, 235, 235]));
     }
 }

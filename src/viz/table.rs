@@ -72,7 +72,11 @@ fn format_float(x: f64, decimals: Option<usize>) -> String {
         let magnitude = a.log10().floor() as i32;
         let mut d = (3 - magnitude).clamp(0, 6) as usize;
         // 0.99999 rounds up to 1.0000: one decimal fewer keeps 4 significant digits.
-        if d > 0 && format!("{a:.d$}").parse::<f64>().is_ok_and(|r| r >= 10f64.powi(magnitude + 1)) {
+        if d > 0
+            && format!("{a:.d$}")
+                .parse::<f64>()
+                .is_ok_and(|r| r >= 10f64.powi(magnitude + 1))
+        {
             d -= 1;
         }
         format!("{x:.d$}")
@@ -185,7 +189,12 @@ fn escape_csv(s: &str) -> String {
 impl Table {
     /// A table with these column names and no rows yet.
     pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
-        Table { header: header.into_iter().map(Into::into).collect(), rows: Vec::new(), caption: None, decimals: None }
+        Table {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+            caption: None,
+            decimals: None,
+        }
     }
 
     /// Adds a row; it must have one cell per column, or the error names the row (counted from
@@ -195,7 +204,11 @@ impl Table {
         if cells.len() != self.header.len() {
             return Err(Error::setting(
                 format!("table row {}", self.rows.len() + 1),
-                format!("{} for {}", count(cells.len(), "cell"), count(self.header.len(), "column")),
+                format!(
+                    "{} for {}",
+                    count(cells.len(), "cell"),
+                    count(self.header.len(), "column")
+                ),
             ));
         }
         self.rows.push(cells);
@@ -226,7 +239,10 @@ impl Table {
 
     /// The cell text of row `row`, column `column`, as shown (`None` outside the table).
     pub fn cell(&self, row: usize, column: usize) -> Option<String> {
-        self.rows.get(row)?.get(column).map(|c| c.format(self.decimals))
+        self.rows
+            .get(row)?
+            .get(column)
+            .map(|c| c.format(self.decimals))
     }
 
     /// Whether every cell of column `j` is a number (then it is right-aligned).
@@ -237,9 +253,14 @@ impl Table {
     /// The table as HTML (cells escaped), for a notebook or a web page.
     pub fn to_html(&self) -> Html {
         let cell_style = "padding:2px 10px;border-bottom:1px solid #ddd;";
-        let mut h = String::from(r#"<table style="border-collapse:collapse;font-variant-numeric:tabular-nums;">"#);
+        let mut h = String::from(
+            r#"<table style="border-collapse:collapse;font-variant-numeric:tabular-nums;">"#,
+        );
         if let Some(c) = &self.caption {
-            h.push_str(&format!(r#"<caption style="caption-side:top;font-weight:bold;padding:4px;">{}</caption>"#, escape_html(c)));
+            h.push_str(&format!(
+                r#"<caption style="caption-side:top;font-weight:bold;padding:4px;">{}</caption>"#,
+                escape_html(c)
+            ));
         }
         h.push_str("<thead><tr>");
         for (j, name) in self.header.iter().enumerate() {
@@ -251,7 +272,10 @@ impl Table {
             h.push_str("<tr>");
             for cell in row {
                 let align = if cell.is_number() { "right" } else { "left" };
-                h.push_str(&format!(r#"<td style="{cell_style}text-align:{align};">{}</td>"#, escape_html(&cell.format(self.decimals))));
+                h.push_str(&format!(
+                    r#"<td style="{cell_style}text-align:{align};">{}</td>"#,
+                    escape_html(&cell.format(self.decimals))
+                ));
             }
             h.push_str("</tr>");
         }
@@ -263,10 +287,24 @@ impl Table {
     /// `Display` prints); the caption, if any, is the first line.
     pub fn to_markdown(&self) -> String {
         let header: Vec<String> = self.header.iter().map(|s| escape_markdown(s)).collect();
-        let body: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(|c| escape_markdown(&c.format(self.decimals))).collect()).collect();
+        let body: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| escape_markdown(&c.format(self.decimals)))
+                    .collect()
+            })
+            .collect();
         let chars = |s: &String| s.chars().count();
         let widths: Vec<usize> = (0..header.len())
-            .map(|j| body.iter().map(|r| chars(&r[j])).chain([chars(&header[j]), 3]).max().unwrap_or(3))
+            .map(|j| {
+                body.iter()
+                    .map(|r| chars(&r[j]))
+                    .chain([chars(&header[j]), 3])
+                    .max()
+                    .unwrap_or(3)
+            })
             .collect();
         let line = |cells: &[String]| {
             let padded: Vec<String> = cells
@@ -288,7 +326,17 @@ impl Table {
             out.push_str(&format!("{}\n\n", c.replace(['\n', '\r'], " ")));
         }
         out.push_str(&line(&header));
-        let rule: Vec<String> = widths.iter().enumerate().map(|(j, &w)| if self.numeric(j) { format!("{}:", "-".repeat(w + 1)) } else { "-".repeat(w + 2) }).collect();
+        let rule: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(j, &w)| {
+                if self.numeric(j) {
+                    format!("{}:", "-".repeat(w + 1))
+                } else {
+                    "-".repeat(w + 2)
+                }
+            })
+            .collect();
         out.push_str(&format!("|{}|\n", rule.join("|")));
         for r in &body {
             out.push_str(&line(r));
@@ -298,7 +346,13 @@ impl Table {
 
     /// The table as CSV (header line first; floats with every digit, not as shown).
     pub fn to_csv(&self) -> String {
-        let mut out = self.header.iter().map(|s| escape_csv(s)).collect::<Vec<_>>().join(",") + "\n";
+        let mut out = self
+            .header
+            .iter()
+            .map(|s| escape_csv(s))
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\n";
         for r in &self.rows {
             let cells: Vec<String> = r
                 .iter()
@@ -317,11 +371,21 @@ impl Table {
     /// atomically like every figure. Returns the path.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<PathBuf> {
         let path = path.as_ref();
-        let text = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        let text = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("html") => self.to_html().0,
             Some("md") => self.to_markdown(),
             Some("csv") => self.to_csv(),
-            _ => return Err(Error::setting(path.display().to_string(), "a table is saved as .html, .md or .csv")),
+            _ => {
+                return Err(Error::setting(
+                    path.display().to_string(),
+                    "a table is saved as .html, .md or .csv",
+                ))
+            }
         };
         write_atomically(path, text.as_bytes())?;
         Ok(path.to_path_buf())

@@ -13,8 +13,12 @@ pub fn fixture_dir() -> PathBuf {
 /// Loads `tests/fixtures/reference/<name>.safetensors` as {tensor name: tensor}.
 pub fn load(name: &str) -> HashMap<String, Tensor> {
     let path = fixture_dir().join(format!("{name}.safetensors"));
-    let tensors = Tensor::read_safetensors(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (regenerate with .venv/bin/python tests/reference/make_fixtures.py)", path.display()));
+    let tensors = Tensor::read_safetensors(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (regenerate with .venv/bin/python tests/reference/make_fixtures.py)",
+            path.display()
+        )
+    });
     tensors.into_iter().collect()
 }
 
@@ -26,7 +30,10 @@ pub fn assert_close(a: &Tensor, b: &Tensor, atol: f64, rtol: f64, what: &str) {
     let tol = b.abs() * rtol + atol;
     let excess = ((&a - &b).abs() - tol).max().double_value(&[]);
     let worst = (&a - &b).abs().max().double_value(&[]);
-    assert!(excess <= 0.0, "{what}: differs from PyTorch by up to {worst:e} (atol {atol:e}, rtol {rtol:e})");
+    assert!(
+        excess <= 0.0,
+        "{what}: differs from PyTorch by up to {worst:e} (atol {atol:e}, rtol {rtol:e})"
+    );
 }
 
 /// libtorch's random generator is global to the process, and the tests of one file run in
