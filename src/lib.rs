@@ -26,6 +26,7 @@
 pub mod data;
 pub mod device;
 pub mod error;
+pub mod experiment;
 pub mod losses;
 pub mod metrics;
 pub mod nets;
@@ -52,12 +53,14 @@ pub mod prelude {
     pub use crate::data::{Batch, Batches, Dataset};
     pub use crate::device::{device, device_info, DeviceInfo};
     pub use crate::error::{Error, Result};
+    pub use crate::experiment::Experiment;
     pub use crate::losses::prelude::*;
     pub use crate::manual_seed;
     pub use crate::metrics::modes::{mode_coverage, ModeCoverage};
     pub use crate::nets::prelude::*;
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::optim::prelude::*;
+    pub use crate::train::BoxedGan;
     pub use crate::train::{
         latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions,
         UpdateOrder,
@@ -65,7 +68,6 @@ pub mod prelude {
     pub use crate::train::{
         map_domains, CycleGan, CyclePanel, CycleTrainConfig, StarDomains, StarGan, StarTrainConfig,
     };
-    pub use crate::train::{BoxedGan, Experiment};
     pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

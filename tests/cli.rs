@@ -2,8 +2,8 @@
 //! in configs/ reads, checks and builds; smoke-sized training writes checkpoints, history and
 //! grids; sample and eval read the checkpoints back; --resume continues exactly; bad files fail
 //! with one line naming the file and the key.
+use gankit::experiment::Translation;
 use gankit::prelude::*;
-use gankit::train::Translation;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

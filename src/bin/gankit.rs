@@ -1,7 +1,7 @@
 //! The gankit command line: train an experiment file, sample from or evaluate a checkpoint.
-//! The work is in `gankit::train::experiment`; this file only reads the arguments.
+//! The work is in `gankit::experiment`; this file only reads the arguments.
+use gankit::experiment::{eval_checkpoint, sample_checkpoint, Experiment};
 use gankit::notebook::Mode;
-use gankit::train::{eval_checkpoint, sample_checkpoint, Experiment};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -5,7 +5,6 @@
 pub mod checkpoint;
 pub mod config;
 pub mod cyclegan;
-pub mod experiment;
 pub mod history;
 pub mod stargan;
 pub mod trainer;
@@ -15,10 +14,6 @@ pub use config::{Penalty, TrainConfig, UpdateOrder};
 pub use cyclegan::{
     map_domains, CycleDUpdate, CycleGUpdate, CycleGan, CyclePanel, CycleTrainConfig, ImagePool,
 };
-pub use experiment::{
-    eval_checkpoint, sample_checkpoint, BoxedGan, CycleSets, DataFormat, DataSource, DataSpec,
-    EvalReport, Experiment, Family, Length, ModelSpec, Nets, OutputSpec, RunSummary, Translation,
-};
 pub use history::{History, StepRecord};
 pub use stargan::{StarDUpdate, StarDomains, StarGUpdate, StarGan, StarTrainConfig};
-pub use trainer::{DUpdate, GUpdate, Gan, TrainOptions};
+pub use trainer::{BoxedGan, DUpdate, GUpdate, Gan, TrainOptions};

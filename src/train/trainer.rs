@@ -12,6 +12,9 @@ use std::time::Instant;
 use tch::nn;
 use tch::{Device, Kind, Tensor};
 
+/// A GAN whose networks were chosen at run time (what `Experiment::build` returns).
+pub type BoxedGan = Gan<Box<dyn GanNet>, Box<dyn GanNet>>;
+
 /// What one D update measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DUpdate {

@@ -1,0 +1,141 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Experiment> {
+    Experiment::from_str_named(text, "x.toml", "x")
+}
+
+const MIN: &str = "[model]\nfamily = \"dcgan\"\n[train]\nlr = 2e-4\nsteps = 10\n";
+
+#[test]
+fn a_minimal_file_takes_the_defaults() {
+    let e = parse(MIN).unwrap();
+    assert_eq!(e.data.source, DataSource::Faces);
+    assert_eq!(e.train.loss.loss, Loss::BCE);
+    assert!(e.model.sigmoid);
+    assert_eq!(e.output.dir, PathBuf::from("target/runs/x"));
+    assert_eq!(
+        e.clone().quick().output.dir,
+        PathBuf::from("target/runs/x-quick")
+    );
+    assert_eq!(e.smoke().length, Length::Steps(4));
+}
+
+#[test]
+fn lr_decay_makes_the_last_share_of_the_run_fall_to_zero() {
+    let e = parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\nlr_decay = 0.25\n")
+        .unwrap();
+    assert_eq!(
+        e.lr_schedule(10),
+        LrSchedule::linear(7, 3),
+        "⌈0.25 · 10⌉ = 3 steps of decay after 7"
+    );
+    assert_eq!(
+        e.lr_schedule(10).factor(10),
+        0.25,
+        "the last step at 1/(decay + 1), as the reference's last epoch"
+    );
+    let constant = parse("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 10\n").unwrap();
+    assert_eq!(constant.lr_schedule(10), LrSchedule::Constant);
+}
+
+#[test]
+fn errors_name_the_file_and_the_key() {
+    let cases = [
+        ("[model]\nfamily = \"dcgan\"\n[train]\nloss = \"hinj\"\nlr = 1e-4\nsteps = 1\n", "x.toml: train.loss: unknown loss \"hinj\" (known: bce/nonsaturating, minimax, wgan"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = -0.0001\nsteps = 1\n", "x.toml: train.lr: must be ≥ 0, got -0.0001"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlrr = 1e-4\nsteps = 1\n", "x.toml: train.lrr: unknown key (did you mean \"lr\"?)"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nbetas = [0.5, 1.5]\nsteps = 1\n", "x.toml: train.betas[1]: must be in [0, 1), got 1.5"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\n[quick.train]\nlr = -1\n", "x.toml: quick.train.lr: must be ≥ 0, got -1"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\nbatch_size = 0\n", "x.toml: train.batch_size: must be at least 1"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\noptimizer = \"rmsprop\"\nlr = 1e-4\nbetas = [0.5, 0.9]\nsteps = 1\n", "x.toml: train.betas: RMSprop has no betas"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nloss = \"wgan\"\nlabels = \"noisy\"\nlr = 1e-4\nsteps = 1\n", "x.toml: train.labels: noisy labels do not apply to wgan"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\n", "x.toml: train.steps: missing"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\nlr_decay = 1.5\n", "x.toml: train.lr_decay: must be in (0, 1]"),
+        ("[model]\nfamily = \"cyclegan\"\n[train]\nlr = 1e-4\nsteps = 1\n[data]\nsource = \"faces\"\n", "x.toml: data.source: cyclegan translates between two domains"),
+        ("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 1\nd_steps = 2\n", "x.toml: train.d_steps: does not apply to family stargan"),
+        ("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 1\n[data]\nhair = [\"teal\"]\n", "x.toml: data.hair: unknown hair colour \"teal\""),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\n[data]\npath = \"/no/such\"\n", "x.toml: data.path: /no/such: no such folder"),
+        ("[model]\nfamily = \"dcgan\"\ntrain]\n", "x.toml: TOML parse error at line 3, column"),
+    ];
+    for (text, want) in cases {
+        let e = parse(text).unwrap_err().to_string();
+        assert!(e.starts_with(want), "got {e:?}, want {want:?}");
+        assert!(!e.contains('\n'), "one line: {e:?}");
+    }
+}
+
+#[test]
+fn quick_steps_replace_epochs_and_overrides_are_named() {
+    let e = parse(
+        "[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nepochs = 3\n[quick.train]\nsteps = 7\n",
+    )
+    .unwrap();
+    assert_eq!(e.length, Length::Epochs(3.0));
+    assert_eq!(e.steps(6400), 300);
+    assert_eq!(e.clone().quick().length, Length::Steps(7));
+    let err = e
+        .with_setting("train.lr", "-2", "--set train.lr")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "x.toml: --set train.lr: must be ≥ 0, got -2");
+}
+
+#[test]
+fn image_to_image_families_take_their_trainers_defaults() {
+    let e = parse("[model]\nfamily = \"cyclegan\"\n[train]\nlr = 2e-4\nsteps = 10\n").unwrap();
+    let Some(Translation::Cycle { nets, config }) = &e.translation else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (
+            e.data.source,
+            config.loss.loss,
+            config.batch_size,
+            config.lambda_cycle,
+            config.pool_size
+        ),
+        (DataSource::Maps, Loss::Lsgan, 1, 10.0, 50)
+    );
+    assert!(!nets.sigmoid && nets.n_blocks == 6);
+    let e =
+        parse("[model]\nfamily = \"cyclegan\"\n[train]\nloss = \"bce\"\nlr = 2e-4\nsteps = 10\n")
+            .unwrap();
+    let Some(Translation::Cycle { nets, config }) = &e.translation else {
+        panic!()
+    };
+    assert!(
+        nets.sigmoid && config.loss.loss == Loss::BCE,
+        "BCE on a Sigmoid-ended PatchGAN, as the report"
+    );
+    let e = parse("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 10\n").unwrap();
+    let Some(Translation::Star {
+        nets,
+        config,
+        domains,
+    }) = &e.translation
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (
+            nets.c_dim,
+            config.n_critic,
+            config.batch_size,
+            config.gradient_penalty.map(|g| g.lambda)
+        ),
+        (5, 5, 16, Some(10.0))
+    );
+    assert_eq!(domains.as_ref().unwrap(), &StarDomains::default());
+}
+
+#[test]
+fn the_effective_toml_reads_back_the_same() {
+    let e = parse(&format!("{MIN}[quick.data]\nsize = 32\n"))
+        .unwrap()
+        .quick();
+    let back = Experiment::from_text(&e.to_toml(), "back", "x", false).unwrap();
+    assert_eq!(
+        (back.data, back.model, back.train, back.length),
+        (e.data, e.model, e.train, e.length)
+    );
+}
