@@ -27,7 +27,7 @@ use gankit::data::Dataset;
 use gankit::nets::{
     dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator, DcganConfig, MlpConfig,
 };
-use gankit::train::{Gan, TrainConfig};
+use gankit::train::{Gan, TrainConfig, TrainOptions, Trainer};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -93,13 +93,13 @@ fn main() {
     // ---------------------------------------------------------------- 1 + 2: sgemm and DCGAN
     if run("dcgan") {
         let mut gan = dcgan_gan(&dc);
-        let mut batches = faces64.batches(DCGAN_BATCH as usize, 0).expect("batches");
+        gan.set_data(&faces64).expect("data");
         py.ask(&format!("init dcgan 64 {DCGAN_BATCH}"));
         let mut mm = Sgemm::new(SGEMM_N);
         mm.rate(1);
         py.ask(&format!("sgemm {SGEMM_N} 1"));
         for _ in 0..2 {
-            gan.step(&mut batches).expect("step");
+            gan.step().expect("step");
         }
         py.num("steps 2 lean", "seconds ");
         let k = 2;
@@ -109,7 +109,7 @@ fn main() {
             let mut ours = || {
                 let t = Instant::now();
                 for _ in 0..k {
-                    gan.step(&mut batches).expect("step");
+                    gan.step().expect("step");
                 }
                 t.elapsed().as_secs_f64() / k as f64
             };
@@ -168,14 +168,14 @@ fn main() {
     // ---------------------------------------------------------------- 3: 2-D toy
     if run("toy") {
         let mut toy = mlp_gan(&mc);
-        let mut toy_batches = ring.batches(MLP_BATCH as usize, 0).expect("batches");
+        toy.set_data(&ring).expect("data");
         py.ask(&format!("init mlp {MLP_BATCH}"));
         let k = 300;
         // (wall ms, process CPU ms) per step
         let mut ours = |n: usize| {
             let (t, c) = (Instant::now(), cpu_seconds());
             for _ in 0..n {
-                toy.step(&mut toy_batches).expect("step");
+                toy.step().expect("step");
             }
             (
                 t.elapsed().as_secs_f64() * 1e3 / n as f64,
@@ -418,7 +418,7 @@ fn dcgan_gan(dc: &DcganConfig) -> DcGan {
         z_dim: dc.z_dim,
         ..Default::default()
     };
-    Gan::new(g, vs_g, d, vs_d, cfg).expect("Gan::new")
+    Gan::from_parts(g, vs_g, d, vs_d, cfg).expect("Gan::from_parts")
 }
 
 fn mlp_gan(mc: &MlpConfig) -> ToyGan {
@@ -433,7 +433,7 @@ fn mlp_gan(mc: &MlpConfig) -> ToyGan {
         z_dim: mc.z_dim,
         ..Default::default()
     };
-    Gan::new(g, vs_g, d, vs_d, cfg).expect("Gan::new")
+    Gan::from_parts(g, vs_g, d, vs_d, cfg).expect("Gan::from_parts")
 }
 
 /// Forward FLOPs of the DCGAN's convolutions, counted from the architecture (PyTorch's DCGAN:
@@ -511,8 +511,8 @@ fn quick_child() {
         ..Default::default()
     };
     let mut gan = dcgan_gan(&dc);
-    let mut batches = data.batches(64, 0).expect("batches");
-    gan.train(&mut batches, 50, 0).expect("train");
+    gan.set_data(&data).expect("data");
+    gan.train(50, TrainOptions::new()).expect("train");
     let secs = t.elapsed().as_secs_f64();
     println!(
         "seconds {secs:.3}\npeak_rss_mb {:.1}\nstart_rss_mb {start_mb:.1}\ndata_mb {data_mb:.1}",
@@ -608,7 +608,7 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
     py.ask("threads 1");
     py.ask(&format!("init mlp {MLP_BATCH}"));
     let mut gan = mlp_gan(mc);
-    let mut batches = ring.batches(MLP_BATCH as usize, 0).expect("batches");
+    gan.set_data(ring).expect("data");
     let batch = ring.head(MLP_BATCH as usize);
     let n = 300;
     // the step's products: x[256, i] @ W[i, o] forward; backward dX (not for the first layer
@@ -633,10 +633,7 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
     );
     let mut s = Series::default();
     for _ in 0..rounds.max(3) {
-        s.add(
-            "step",
-            cpu_micros(n, || drop(gan.step(&mut batches).expect("step"))),
-        );
+        s.add("step", cpu_micros(n, || drop(gan.step().expect("step"))));
         s.add(
             "update_d",
             cpu_micros(n, || {
@@ -676,20 +673,17 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
 /// same batch), and the trainer's own pieces.
 fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
     let mut gan = dcgan_gan(dc);
-    let mut batches = data.batches(DCGAN_BATCH as usize, 1).expect("batches");
+    gan.set_data(data).expect("data");
     let batch = data.head(DCGAN_BATCH as usize);
     let real = batch.x.shallow_clone();
     let z = Tensor::randn([DCGAN_BATCH, dc.z_dim], (Kind::Float, Device::Cpu));
     let f = DcganFlops::count(dc, DCGAN_BATCH);
     py.ask(&format!("init dcgan {} {DCGAN_BATCH}", dc.image_size));
     py.ask("steps 1 lean");
-    gan.step(&mut batches).expect("step");
+    gan.step().expect("step");
     let mut s = Series::default();
     for _ in 0..3 {
-        s.add(
-            "step",
-            micros(1, || drop(gan.step(&mut batches).expect("step"))) / 1e3,
-        );
+        s.add("step", micros(1, || drop(gan.step().expect("step"))) / 1e3);
         s.add(
             "update_d",
             micros(1, || {
@@ -704,21 +698,21 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
         );
         s.add(
             "g",
-            micros(1, || drop(tch::no_grad(|| gan.g.forward_t(&z, true)))) / 1e3,
+            micros(1, || drop(tch::no_grad(|| gan.g().forward_t(&z, true)))) / 1e3,
         );
         s.add(
             "d",
-            micros(1, || drop(tch::no_grad(|| gan.d.forward_t(&real, true)))) / 1e3,
+            micros(1, || drop(tch::no_grad(|| gan.d().forward_t(&real, true)))) / 1e3,
         );
         s.add(
             "dfb",
-            micros(1, || gan.d.forward_t(&real, true).mean(None).backward()) / 1e3,
+            micros(1, || gan.d().forward_t(&real, true).mean(None).backward()) / 1e3,
         );
         s.add(
             "gdfb",
             micros(1, || {
-                gan.d
-                    .forward_t(&gan.g.forward_t(&z, true), true)
+                gan.d()
+                    .forward_t(&gan.g().forward_t(&z, true), true)
                     .mean(None)
                     .backward()
             }) / 1e3,
@@ -733,8 +727,14 @@ fn profile_dcgan(dc: &DcganConfig, data: &Dataset, py: &mut Py) {
         }
         s.add("py step", py.steps(1, "lean").0);
     }
-    gan.opt_g.zero_grad();
-    gan.opt_d.zero_grad();
+    for mut v in gan
+        .vs_g()
+        .trainable_variables()
+        .into_iter()
+        .chain(gan.vs_d().trainable_variables())
+    {
+        v.zero_grad();
+    }
     let m = |k: &str| s.med(k);
     let rate = |flop: f64, ms: f64| flop / ms / 1e6;
     println!("\n================ where gankit's DCGAN step goes (ms, medians of 3, interleaved with PyTorch's; load average {})", load());

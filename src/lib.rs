@@ -20,7 +20,8 @@
 //! - [`nets`]: the reports' generators and discriminators;
 //! - [`losses`]: adversarial losses, penalties and constraints;
 //! - [`optim`]: optimizer settings per network;
-//! - [`train`]: the step-by-step trainer and the record of a run;
+//! - [`train`]: the trainers, their one training loop, and the record of a run;
+//! - [`experiment`]: experiment files (configs/*.toml): reading, building, running;
 //! - [`viz`]: image grids and line plots, shown inline in Jupyter or saved as PNG/SVG.
 
 pub mod data;
@@ -47,7 +48,9 @@ pub fn manual_seed(seed: u64) {
 
 /// What a notebook cell needs, in one `use gankit::prelude::*;`.
 pub mod prelude {
+    pub use crate::data::domains::StarDomains;
     pub use crate::data::faces::{faces, FaceLabels, FacesConfig, EYE_COLORS, HAIR_COLORS};
+    pub use crate::data::maps::map_domains;
     pub use crate::data::mixtures::{swiss_roll, Mixture};
     pub use crate::data::objects::objects;
     pub use crate::data::{Batch, Batches, Dataset};
@@ -60,14 +63,11 @@ pub mod prelude {
     pub use crate::nets::prelude::*;
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::optim::prelude::*;
-    pub use crate::train::BoxedGan;
     pub use crate::train::{
-        latest_checkpoint, Gan, History, Penalty, StepRecord, TrainConfig, TrainOptions,
-        UpdateOrder,
+        latest_checkpoint, BoxedGan, Gan, History, Penalty, Preview, StepRecord, TrainConfig,
+        TrainOptions, Trainer, UpdateOrder,
     };
-    pub use crate::train::{
-        map_domains, CycleGan, CyclePanel, CycleTrainConfig, StarDomains, StarGan, StarTrainConfig,
-    };
+    pub use crate::train::{CycleGan, CyclePanel, CycleTrainConfig, StarGan, StarTrainConfig};
     pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

@@ -52,7 +52,7 @@ fn ring_gan(init_seed: u64, d_steps: usize) -> Gan<impl GanNet, impl GanNet> {
         seed: 11,
         ..Default::default()
     };
-    Gan::new(g, vs_g, d, vs_d, cfg).unwrap()
+    Gan::from_parts(g, vs_g, d, vs_d, cfg).unwrap()
 }
 
 #[test]
@@ -60,15 +60,13 @@ fn a_resumed_run_equals_the_uninterrupted_one() {
     let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(1000, 3);
     let mut straight = ring_gan(1, 2);
-    straight
-        .train(&mut straight.batches(&data).unwrap(), 14, 0)
-        .unwrap();
+    straight.set_data(&data).unwrap();
+    straight.train(14, TrainOptions::new()).unwrap();
 
     let dir = scratch("resume");
     let mut first = ring_gan(1, 2);
-    first
-        .train(&mut first.batches(&data).unwrap(), 7, 0)
-        .unwrap();
+    first.set_data(&data).unwrap();
+    first.train(7, TrainOptions::new()).unwrap();
     let saved = first.save_checkpoint(&dir).unwrap();
     assert_eq!(saved, dir.join("step-000007"));
     drop(first);
@@ -78,22 +76,21 @@ fn a_resumed_run_equals_the_uninterrupted_one() {
         .load_checkpoint(latest_checkpoint(&dir).unwrap().unwrap())
         .unwrap();
     assert_eq!(resumed.steps_done(), 7);
-    resumed
-        .train(&mut resumed.batches(&data).unwrap(), 7, 0)
-        .unwrap();
+    resumed.set_data(&data).unwrap();
+    resumed.train(7, TrainOptions::new()).unwrap();
 
     assert_eq!(
-        without_time(&resumed.history),
-        without_time(&straight.history),
+        without_time(resumed.history()),
+        without_time(straight.history()),
         "the same losses, scores and norms at every step"
     );
-    for ((name, a), (_, b)) in weights(&resumed.vs_g)
+    for ((name, a), (_, b)) in weights(resumed.vs_g())
         .iter()
-        .chain(&weights(&resumed.vs_d))
+        .chain(&weights(resumed.vs_d()))
         .zip(
-            weights(&straight.vs_g)
+            weights(straight.vs_g())
                 .iter()
-                .chain(&weights(&straight.vs_d)),
+                .chain(&weights(straight.vs_d())),
         )
     {
         assert!(a.equal(b), "{name} equals the uninterrupted run's");
@@ -129,42 +126,40 @@ fn a_conditional_run_keeps_its_fixed_conditions_and_resumes() {
             seed: 5,
             ..Default::default()
         };
-        Gan::new(g, vs_g, d, vs_d, cfg).unwrap()
+        Gan::from_parts(g, vs_g, d, vs_d, cfg).unwrap()
     };
     let mut straight = build(2);
-    straight
-        .train(&mut straight.batches(&data).unwrap(), 6, 0)
-        .unwrap();
+    straight.set_data(&data).unwrap();
+    straight.train(6, TrainOptions::new()).unwrap();
     let c = straight
-        .fixed_c
-        .as_ref()
+        .fixed_conditions()
         .expect("taken from the first batch");
     assert_eq!(c.size(), [20, 24]);
     assert_eq!(straight.fixed_samples().size(), [20, 3, 16, 16]);
 
     let dir = scratch("cond");
     let mut first = build(2);
-    first
-        .train(&mut first.batches(&data).unwrap(), 3, 0)
-        .unwrap();
+    first.set_data(&data).unwrap();
+    first.train(3, TrainOptions::new()).unwrap();
     let saved = first.save_checkpoint(&dir).unwrap();
     let mut resumed = build(3);
     resumed.load_checkpoint(&saved).unwrap();
-    resumed
-        .train(&mut resumed.batches(&data).unwrap(), 3, 0)
-        .unwrap();
+    resumed.set_data(&data).unwrap();
+    resumed.train(3, TrainOptions::new()).unwrap();
     assert_eq!(
-        without_time(&resumed.history),
-        without_time(&straight.history)
+        without_time(resumed.history()),
+        without_time(straight.history())
     );
-    assert!(resumed.fixed_c.unwrap().equal(c));
+    assert!(resumed.fixed_conditions().unwrap().equal(c));
 
     let unlabelled = Dataset {
         labels: None,
         ..objects(32, 16, 1)
     };
     let e = build(2)
-        .step(&mut unlabelled.batches(16, 0).unwrap())
+        .with_data(&unlabelled)
+        .unwrap()
+        .step()
         .unwrap_err()
         .to_string();
     assert_eq!(
@@ -191,7 +186,7 @@ fn generator_weights_load_into_pytorch() {
     manual_seed(0);
     let g = dcgan_generator(&vs_g.root(), &net);
     let d = dcgan_discriminator(&vs_d.root(), &net);
-    let mut gan = Gan::new(
+    let mut gan = Gan::from_parts(
         g,
         vs_g,
         d,
@@ -210,7 +205,8 @@ fn generator_weights_load_into_pytorch() {
         labels: None,
         label_names: vec![],
     };
-    gan.train(&mut gan.batches(&data).unwrap(), 3, 0).unwrap();
+    gan.set_data(&data).unwrap();
+    gan.train(3, TrainOptions::new()).unwrap();
     let dir = scratch("pytorch");
     let ckpt = gan.save_checkpoint(&dir).unwrap();
     let expected = dir.join("expected.safetensors");
@@ -252,7 +248,8 @@ fn unfinished_writes_are_ignored_and_bad_checkpoints_name_file_and_key() {
     let data = Mixture::ring8().sample(500, 1);
     let dir = scratch("bad");
     let mut gan = ring_gan(1, 2);
-    gan.train(&mut gan.batches(&data).unwrap(), 2, 0).unwrap();
+    gan.set_data(&data).unwrap();
+    gan.train(2, TrainOptions::new()).unwrap();
     let two = gan.save_checkpoint(&dir).unwrap();
     // What a crash mid-write leaves: a hidden partial folder, never a step-N folder.
     let partial = dir.join(".step-000009.partial-1");
@@ -309,7 +306,7 @@ fn unfinished_writes_are_ignored_and_bad_checkpoints_name_file_and_key() {
 }
 
 #[test]
-fn train_with_keeps_grids_and_checkpoints_on_schedule() {
+fn the_loop_keeps_previews_checkpoints_and_hooks_on_schedule() {
     let _rng = common::torch_rng();
     let net = DcganConfig {
         z_dim: 8,
@@ -324,7 +321,7 @@ fn train_with_keeps_grids_and_checkpoints_on_schedule() {
     );
     let g = dcgan_generator(&vs_g.root(), &net);
     let d = dcgan_discriminator(&vs_d.root(), &net);
-    let mut gan = Gan::new(
+    let mut gan = Gan::from_parts(
         g,
         vs_g,
         d,
@@ -344,18 +341,25 @@ fn train_with_keeps_grids_and_checkpoints_on_schedule() {
         label_names: vec![],
     };
     let dir = scratch("schedule");
-    let options = TrainOptions {
-        grid_every: 2,
-        grid_dir: Some(dir.join("grids")),
-        checkpoint_every: 3,
-        checkpoint_dir: Some(dir.join("ckpt")),
-        ..Default::default()
-    };
-    gan.train_with(&mut gan.batches(&data).unwrap(), 5, &options)
-        .unwrap();
-    let steps: Vec<usize> = gan.snapshots.iter().map(|(s, _)| *s).collect();
+    gan.set_data(&data).unwrap();
+    let mut hooked = Vec::new();
+    let grids = dir.join("grids");
+    let options = TrainOptions::new()
+        .preview_every(2)
+        .checkpoints(3, dir.join("ckpt"))
+        .every(2, |gan: &mut Gan<_, _>| {
+            hooked.push(gan.steps_done());
+            gan.record("hooked", gan.steps_done() as f64 * 10.0);
+            let path = grids.join(format!("step-{:06}.png", gan.steps_done()));
+            gan.preview()?.save(path)?;
+            Ok(())
+        });
+    gan.train(5, options).unwrap();
+    assert_eq!(hooked, [2, 4], "the hook every 2 steps");
+    assert_eq!(gan.history().named("hooked"), [(2.0, 20.0), (4.0, 40.0)]);
+    let steps: Vec<usize> = gan.snapshots().iter().map(|s| s.step).collect();
     assert_eq!(steps, [0, 2, 4], "the untrained G, then every 2 steps");
-    assert_eq!(gan.snapshots[0].1.len(), 9);
+    assert_eq!(gan.snapshots()[0].images().unwrap().size()[0], 9);
     let list = |d: &str| {
         let mut v: Vec<String> = std::fs::read_dir(dir.join(d))
             .unwrap()
@@ -364,15 +368,22 @@ fn train_with_keeps_grids_and_checkpoints_on_schedule() {
         v.sort();
         v
     };
-    assert_eq!(
-        list("grids"),
-        ["step-000000.png", "step-000002.png", "step-000004.png"]
-    );
+    assert_eq!(list("grids"), ["step-000002.png", "step-000004.png"]);
     assert_eq!(
         list("ckpt"),
         ["step-000003", "step-000005"],
         "every 3 steps and at the end"
     );
+    // the named series travel with the checkpoint
+    let mut again = Gan::new(
+        Device::Cpu,
+        |p| dcgan_generator(p, &net),
+        |p| dcgan_discriminator(p, &net),
+        gan.config().clone(),
+    )
+    .unwrap();
+    again.load_checkpoint(dir.join("ckpt/step-000005")).unwrap();
+    assert_eq!(again.history(), gan.history());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -401,8 +412,8 @@ fn cyclegan_and_stargan_resume_exactly() {
         if let Some(dir) = from {
             gan.load_checkpoint(dir).unwrap();
         }
-        let (mut a, mut b) = gan.batches(&data_a, &data_b).unwrap();
-        gan.train(&mut a, &mut b, steps, 0).unwrap();
+        gan.set_data(&data_a, &data_b).unwrap();
+        gan.train(steps, TrainOptions::new()).unwrap();
         gan
     };
     let straight = cycle(6, None);
@@ -410,14 +421,15 @@ fn cyclegan_and_stargan_resume_exactly() {
     let saved = cycle(3, None).save_checkpoint(&dir).unwrap();
     let resumed = cycle(3, Some(&saved));
     assert_eq!(
-        without_time(&resumed.history),
-        without_time(&straight.history)
+        without_time(resumed.history()),
+        without_time(straight.history())
     );
     assert!(resumed
-        .pool_a
+        .pools()
+        .0
         .images
         .iter()
-        .zip(&straight.pool_a.images)
+        .zip(&straight.pools().0.images)
         .all(|(a, b)| a.equal(b)));
 
     // StarGAN: n_critic 5, so G's update falls on step 5, after the resume.
@@ -441,18 +453,18 @@ fn cyclegan_and_stargan_resume_exactly() {
         if let Some(dir) = from {
             gan.load_checkpoint(dir).unwrap();
         }
-        gan.train(&mut gan.batches(&faces).unwrap(), steps, 0)
-            .unwrap();
+        gan.set_data(&faces).unwrap();
+        gan.train(steps, TrainOptions::new()).unwrap();
         gan
     };
     let straight = star(6, None);
     let saved = star(3, None).save_checkpoint(dir.join("star")).unwrap();
     let resumed = star(3, Some(&saved));
     assert_eq!(
-        without_time(&resumed.history),
-        without_time(&straight.history)
+        without_time(resumed.history()),
+        without_time(straight.history())
     );
-    assert!(resumed.history.steps[4].g_loss.is_some());
+    assert!(resumed.history().steps[4].g_loss.is_some());
     let e = CycleGan::new(
         &CycleGanConfig {
             image_size: 32,

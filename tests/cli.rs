@@ -169,10 +169,10 @@ fn every_config_reads_in_both_variants_and_builds_its_networks() {
         (
             e.train.clip.map(|c| c.c),
             e.train.g_every,
-            e.g_every_at(1, 36_740),
-            e.g_every_at(2000, 36_740)
+            e.train_config(36_740).warmup_steps
         ),
-        (Some(0.01), 5, 1, 5)
+        (Some(0.01), 5, 2 * (36_740 / 64)),
+        "G every step for the first 2 epochs, then every 5th"
     );
 }
 
@@ -700,5 +700,93 @@ fn cyclegan_and_stargan_train_sample_and_evaluate() {
             "{config}:\n{stdout}"
         );
         assert_eq!(history_rows(&out.join("history.csv")).len(), 5, "{config}");
+    }
+}
+
+/// The history as CSV without the wall-time column (the one thing two identical runs differ
+/// in).
+fn without_seconds(csv: &str) -> Vec<String> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let t = header.iter().position(|&h| h == "seconds").unwrap();
+    lines
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            cells.remove(t);
+            cells.join(",")
+        })
+        .collect()
+}
+
+/// What a notebook does with an experiment file (`Experiment::load`, `build`, the one loop)
+/// steps exactly as `gankit train` does: the warm-up (report 002 §3), the learning-rate decay
+/// (CycleGAN) and a plain DCGAN run give the same history, step for step, both ways.
+#[test]
+fn the_notebook_api_and_gankit_train_step_identically() {
+    let dir = scratch("same");
+    let cases: [(&str, &[(&str, &str)], usize); 3] = [
+        // warm-up: G every step for 2 steps, then every 5th (steps 1, 2, 6)
+        (
+            "report002_wgan_clip",
+            &[("train.warmup_steps", "2"), ("data.n", "128")],
+            8,
+        ),
+        ("report001_cyclegan_lsgan", &[], 4),
+        ("report001_dcgan", &[], 4),
+    ];
+    for (name, sets, steps) in cases {
+        let config = repo().join(format!("configs/{name}.toml"));
+        let mut exp = Experiment::load(&config).unwrap().smoke();
+        let mut args = vec![
+            "train".to_string(),
+            "--config".into(),
+            config.display().to_string(),
+            "--smoke".into(),
+            "--steps".into(),
+            steps.to_string(),
+            "--out".into(),
+            dir.join(name).display().to_string(),
+        ];
+        for (k, v) in sets {
+            exp = exp.with_setting(k, v, k).unwrap();
+            args.extend(["--set".into(), format!("{k}={v}")]);
+        }
+        exp = exp.with_steps(steps).unwrap();
+        let notebook = match &exp.translation {
+            Some(Translation::Cycle { .. }) => {
+                let mut gan = exp.build_cyclegan(Device::Cpu).unwrap();
+                assert_eq!(
+                    gan.config().lr_schedule,
+                    LrSchedule::linear(2, 2),
+                    "{name}: lr_decay 0.5 of 4 steps reaches the trainer"
+                );
+                gan.train(exp.total_steps(&gan), TrainOptions::new())
+                    .unwrap();
+                gan.history().to_csv()
+            }
+            _ => {
+                let mut gan = exp.build(Device::Cpu).unwrap();
+                gan.train(exp.total_steps(&gan), TrainOptions::new())
+                    .unwrap();
+                gan.history().to_csv()
+            }
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&gankit(&args, &[("GANKIT_DEVICE", "cpu")]), name);
+        let cli = std::fs::read_to_string(dir.join(name).join("history.csv")).unwrap();
+        assert_eq!(
+            without_seconds(&notebook),
+            without_seconds(&cli),
+            "{name}: the notebook API and gankit train differ"
+        );
+        assert_eq!(without_seconds(&cli).len(), steps, "{name}");
+        if name == "report002_wgan_clip" {
+            let g_steps: Vec<usize> = history_rows(&dir.join(name).join("history.csv"))
+                .iter()
+                .filter(|r| !r[2].is_empty())
+                .map(|r| r[0].parse().unwrap())
+                .collect();
+            assert_eq!(g_steps, [1, 2, 6], "the warm-up, then G every 5th step");
+        }
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use gankit::data::maps::{maps, MapPairs};
 use gankit::prelude::*;
-use gankit::train::cyclegan::ImagePool;
+use gankit::train::ImagePool;
 
 /// The shared libtorch RNG lock, and libtorch on one thread: these networks are tiny, and two
 /// OpenMP threads on a shared 2-core machine mostly wait for each other (measured while other
@@ -40,8 +40,8 @@ fn cycle_cfg(seed: u64) -> CycleTrainConfig {
 fn run_cycle(pairs: &MapPairs, cfg: CycleTrainConfig, steps: usize) -> CycleGan {
     let (data_a, data_b) = map_domains(pairs);
     let mut gan = CycleGan::new(&small_cycle_nets(), cfg.clone(), Device::Cpu).unwrap();
-    let (mut ba, mut bb) = gan.batches(&data_a, &data_b).unwrap();
-    gan.train(&mut ba, &mut bb, steps, 0).unwrap();
+    gan.set_data(&data_a, &data_b).unwrap();
+    gan.train(steps, TrainOptions::new()).unwrap();
     gan
 }
 
@@ -75,18 +75,18 @@ fn cyclegan_same_seed_same_history() {
     };
     let a = run_cycle(&pairs, cfg.clone(), 4);
     let b = run_cycle(&pairs, cfg.clone(), 4);
-    assert_eq!(a.history.len(), 4);
+    assert_eq!(a.history().len(), 4);
     assert_eq!(
-        without_time(&a.history),
-        without_time(&b.history),
+        without_time(a.history()),
+        without_time(b.history()),
         "identical losses, terms and gradient norms"
     );
-    let names = a.history.term_names();
+    let names = a.history().term_names();
     assert_eq!(
         names,
         ["g_gan_ab", "g_gan_ba", "cycle_a", "cycle_b", "idt_a", "idt_b", "d_a", "d_b"]
     );
-    for r in &a.history.steps {
+    for r in &a.history().steps {
         let g: f64 = names[..6].iter().map(|n| r.term(n).unwrap()).sum();
         let d = r.term("d_a").unwrap() + r.term("d_b").unwrap();
         assert!(
@@ -100,7 +100,7 @@ fn cyclegan_same_seed_same_history() {
             r.step
         );
     }
-    assert_eq!(a.pool_a.images.len(), 3, "the pools filled up");
+    assert_eq!(a.pools().0.images.len(), 3, "the pools filled up");
     let c = run_cycle(
         &pairs,
         CycleTrainConfig {
@@ -110,8 +110,8 @@ fn cyclegan_same_seed_same_history() {
         4,
     );
     assert_ne!(
-        without_time(&a.history),
-        without_time(&c.history),
+        without_time(a.history()),
+        without_time(c.history()),
         "another seed, another run"
     );
 
@@ -124,15 +124,15 @@ fn cyclegan_same_seed_same_history() {
     let (data_a, data_b) = map_domains(&pairs);
     let run = |interrupt: bool| {
         let mut gan = CycleGan::new(&nets, cfg.clone(), Device::Cpu).unwrap();
-        let (mut ba, mut bb) = gan.batches(&data_a, &data_b).unwrap();
-        gan.train(&mut ba, &mut bb, 2, 0).unwrap();
+        gan.set_data(&data_a, &data_b).unwrap();
+        gan.train(2, TrainOptions::new()).unwrap();
         if interrupt {
             let _ = Tensor::rand([1000], (Kind::Float, Device::Cpu));
-            // New streams continue where the old ones were.
-            (ba, bb) = gan.batches(&data_a, &data_b).unwrap();
+            // Data set again: the new streams continue where the old ones were.
+            gan.set_data(&data_a, &data_b).unwrap();
         }
-        gan.train(&mut ba, &mut bb, 2, 0).unwrap();
-        without_time(&gan.history)
+        gan.train(2, TrainOptions::new()).unwrap();
+        without_time(gan.history())
     };
     assert_eq!(
         run(false),
@@ -154,7 +154,7 @@ fn cyclegan_cycle_loss_falls_on_the_maps_and_the_panel_is_in_range() {
         },
         40,
     );
-    let cycle = |r: std::ops::Range<usize>| mean_term(&gan.history, &["cycle_a", "cycle_b"], r);
+    let cycle = |r: std::ops::Range<usize>| mean_term(gan.history(), &["cycle_a", "cycle_b"], r);
     let (before, after) = (cycle(0..5), cycle(35..40));
     println!("cycle_a + cycle_b: steps 1-5 {before:.3}, steps 36-40 {after:.3}");
     assert!(
@@ -173,7 +173,7 @@ fn cyclegan_cycle_loss_falls_on_the_maps_and_the_panel_is_in_range() {
         },
         40,
     );
-    let control_after = mean_term(&control.history, &["cycle_a", "cycle_b"], 35..40) / 0.01;
+    let control_after = mean_term(control.history(), &["cycle_a", "cycle_b"], 35..40) / 0.01;
     println!(
         "E|rec − x| (both domains) at steps 36-40: λ_cyc 10: {:.3}, λ_cyc 0.01: {control_after:.3}",
         after / 10.0
@@ -198,8 +198,8 @@ fn cyclegan_cycle_loss_falls_on_the_maps_and_the_panel_is_in_range() {
     }
     assert!(panel.real_a.equal(&a) && panel.real_b.equal(&b));
     let (g_ab, g_ba) = (
-        |x: &Tensor| gan.g_ab.forward_t(x, true),
-        |x: &Tensor| gan.g_ba.forward_t(x, true),
+        |x: &Tensor| gan.g_ab().forward_t(x, true),
+        |x: &Tensor| gan.g_ba().forward_t(x, true),
     );
     let wiring = [
         ("fake_B = G_AB(real_A)", &panel.fake_b, g_ab(&a)),
@@ -246,7 +246,7 @@ fn cyclegan_identity_terms_are_zero_when_off_and_present_otherwise() {
         },
         3,
     );
-    for r in &off.history.steps {
+    for r in &off.history().steps {
         assert_eq!(
             (r.term("idt_a"), r.term("idt_b")),
             (Some(0.0), Some(0.0)),
@@ -254,7 +254,7 @@ fn cyclegan_identity_terms_are_zero_when_off_and_present_otherwise() {
             r.step
         );
     }
-    for r in &on.history.steps {
+    for r in &on.history().steps {
         let (a, b) = (r.term("idt_a").unwrap(), r.term("idt_b").unwrap());
         assert!(
             a > 0.01 && b > 0.01,
@@ -264,7 +264,7 @@ fn cyclegan_identity_terms_are_zero_when_off_and_present_otherwise() {
     }
     // Step 1 starts from the same weights: the identity terms are the only difference in L_G,
     // and they are λ_idt·λ_cyc = 5 times the L1 of G_BA(a) vs a and G_AB(b) vs b.
-    let (r_off, r_on) = (&off.history.steps[0], &on.history.steps[0]);
+    let (r_off, r_on) = (&off.history().steps[0], &on.history().steps[0]);
     let idt = r_on.term("idt_a").unwrap() + r_on.term("idt_b").unwrap();
     assert!(
         (r_on.g_loss.unwrap() - r_off.g_loss.unwrap() - idt).abs() < 1e-4,
@@ -285,8 +285,8 @@ fn cyclegan_identity_terms_are_zero_when_off_and_present_otherwise() {
     let (a, b) = (pairs.maps.narrow(0, 0, 4), pairs.aerial.narrow(0, 4, 4));
     let l1 = |x: &Tensor, y: &Tensor| (x - y).abs().mean(Kind::Float).double_value(&[]);
     let (want_a, want_b) = (
-        2.0 * l1(&gan.g_ba.forward_t(&a, true), &a),
-        2.0 * l1(&gan.g_ab.forward_t(&b, true), &b),
+        2.0 * l1(&gan.g_ba().forward_t(&a, true), &a),
+        2.0 * l1(&gan.g_ab().forward_t(&b, true), &b),
     );
     let g = gan.update_g(&a, &b).unwrap();
     assert!(
@@ -295,7 +295,7 @@ fn cyclegan_identity_terms_are_zero_when_off_and_present_otherwise() {
         g.idt_a,
         g.idt_b
     );
-    let want_cycle = 4.0 * l1(&gan.g_ba.forward_t(&g.fake_b, true), &a);
+    let want_cycle = 4.0 * l1(&gan.g_ba().forward_t(&g.fake_b, true), &a);
     assert!(
         g.cycle_a > 0.0 && (want_cycle - g.cycle_a).abs() > 1e-6,
         "G changed: the cycle term was computed before the update"
@@ -341,42 +341,38 @@ fn cyclegan_config_errors_name_the_key_and_a_diverged_step_names_itself() {
         Device::Cpu,
     )
     .unwrap();
-    let pairs = maps(8, 32, 0);
-    let batch = |x: &Tensor| Batch {
-        x: x.narrow(0, 0, 4),
+    let pairs = maps(4, 32, 0);
+    let set = |x: Tensor| Dataset {
+        name: "four".into(),
+        x,
         labels: None,
+        label_names: Vec::new(),
     };
-    gan.step(
-        &mut std::iter::once(batch(&pairs.maps)),
-        &mut std::iter::once(batch(&pairs.aerial)),
+    gan.set_data(
+        &set(pairs.maps.shallow_clone()),
+        &set(pairs.aerial.shallow_clone()),
     )
     .unwrap();
+    gan.step().unwrap();
     // An inf in a batch: step 2 stops before any update, naming the step and the loss.
     let before: Vec<Tensor> = gan
-        .vs_g
+        .vs_g()
         .trainable_variables()
         .iter()
         .map(|v| v.copy())
         .collect();
-    let inf = Batch {
-        x: Tensor::full([4, 3, 32, 32], f64::INFINITY, (Kind::Float, Device::Cpu)),
-        labels: None,
-    };
-    let e = gan
-        .step(
-            &mut std::iter::once(inf),
-            &mut std::iter::once(batch(&pairs.aerial)),
-        )
-        .unwrap_err()
-        .to_string();
+    let inf = Tensor::full([4, 3, 32, 32], f64::INFINITY, (Kind::Float, Device::Cpu));
+    gan.set_data(&set(inf), &set(pairs.aerial.shallow_clone()))
+        .unwrap();
+    let e = gan.step().unwrap_err().to_string();
     assert!(
         e.starts_with("training: G loss (") && e.contains("at step 2: training diverged"),
         "{e}"
     );
-    for (v, b) in gan.vs_g.trainable_variables().iter().zip(&before) {
+    for (v, b) in gan.vs_g().trainable_variables().iter().zip(&before) {
         assert!(v.equal(b), "G's weights are the last good ones");
     }
-    assert_eq!(gan.history.len(), 1, "the failed step is not recorded");
+    assert_eq!(gan.history().len(), 1, "the failed step is not recorded");
 }
 
 #[test]
@@ -426,12 +422,12 @@ fn image_to_image_trainers_follow_the_lr_schedule() {
         2,
     );
     assert_eq!(
-        cycle.opt_g.settings().learning_rate(),
+        cycle.opt_g().settings().learning_rate(),
         2e-4 * 0.5,
         "CycleGAN's G at step 2"
     );
     assert_eq!(
-        cycle.opt_d.settings().learning_rate(),
+        cycle.opt_d().settings().learning_rate(),
         2e-4 * 0.5,
         "CycleGAN's D at step 2"
     );
@@ -447,7 +443,7 @@ fn image_to_image_trainers_follow_the_lr_schedule() {
     );
     r.unwrap();
     assert_eq!(
-        star.opt_d.settings().learning_rate(),
+        star.opt_d().settings().learning_rate(),
         0.0,
         "StarGAN's D at step 3, after the decay"
     );
@@ -483,7 +479,9 @@ fn run_star_with(
     steps: usize,
 ) -> (StarGan, gankit::Result<()>) {
     let mut gan = StarGan::new(nets, cfg.clone(), Device::Cpu).unwrap();
-    let r = gan.train(&mut gan.batches(data).unwrap(), steps, 0);
+    let r = gan
+        .set_data(data)
+        .and_then(|_| gan.train(steps, TrainOptions::new()).map(|_| ()));
     (gan, r)
 }
 
@@ -590,24 +588,24 @@ fn stargan_same_seed_same_history_and_g_every_n_critic() {
     let (b, rb) = run_star(&data, cfg, 6);
     ra.unwrap();
     rb.unwrap();
-    assert_eq!(without_time(&a.history), without_time(&b.history));
+    assert_eq!(without_time(a.history()), without_time(b.history()));
     let g_steps: Vec<usize> = a
-        .history
+        .history()
         .steps
         .iter()
         .filter(|r| r.g_loss.is_some())
         .map(|r| r.step)
         .collect();
     assert_eq!(g_steps, [5], "G at every 5th step (n_critic 5)");
-    let r5 = &a.history.steps[4];
+    let r5 = &a.history().steps[4];
     let names: Vec<&str> = r5.terms.iter().map(|t| t.0).collect();
     assert_eq!(names, ["d_adv", "d_cls", "gp", "g_adv", "g_cls", "rec"]);
     assert_eq!(
-        a.history.steps[0].terms.len(),
+        a.history().steps[0].terms.len(),
         3,
         "D terms only without a G update"
     );
-    let r = &a.history.steps[0];
+    let r = &a.history().steps[0];
     assert!(
         (r.term("d_adv").unwrap() + r.term("d_cls").unwrap() + r.term("gp").unwrap()
             - r.d_loss.unwrap())
@@ -634,8 +632,8 @@ fn stargan_same_seed_same_history_and_g_every_n_critic() {
     );
     r.unwrap();
     let _ = Tensor::rand([1000], (Kind::Float, Device::Cpu));
-    c.train(&mut c.batches(&data).unwrap(), 3, 0).unwrap();
-    assert_eq!(without_time(&a.history), without_time(&c.history));
+    c.train(3, TrainOptions::new()).unwrap();
+    assert_eq!(without_time(a.history()), without_time(c.history()));
 }
 
 #[test]
@@ -651,7 +649,7 @@ fn stargan_domain_classification_on_real_falls_and_translate_gives_one_output_pe
     };
     let (gan, r) = run_star_with(&nets, &data, StarTrainConfig::default(), 80);
     r.unwrap();
-    let d_cls = |r: std::ops::Range<usize>| mean_term(&gan.history, &["d_cls"], r);
+    let d_cls = |r: std::ops::Range<usize>| mean_term(gan.history(), &["d_cls"], r);
     let (before, after) = (d_cls(0..5), d_cls(75..80));
     println!("d_cls on real: steps 1-5 {before:.3}, steps 76-80 {after:.3}");
     assert!(
@@ -700,7 +698,7 @@ fn stargan_divergence_stops_with_the_step_and_the_loss() {
     };
     let (gan, r) = run_star(&data, cfg, 20);
     let e = r.unwrap_err().to_string();
-    let step = gan.history.len() + 1;
+    let step = gan.history().len() + 1;
     assert!(
         e.contains(&format!("at step {step}: training diverged")) && e.contains("loss ("),
         "{e}"
@@ -748,8 +746,8 @@ fn look_write_panels() {
         Device::Cpu,
     )
     .unwrap();
-    let (mut ba, mut bb) = gan.batches(&data_a, &data_b).unwrap();
-    gan.train(&mut ba, &mut bb, 300, 50).unwrap();
+    gan.set_data(&data_a, &data_b).unwrap();
+    gan.train(300, TrainOptions::new().print_every(50)).unwrap();
     let panel = gan
         .translate_panel(&pairs.maps.narrow(0, 0, 4), &pairs.aerial.narrow(0, 0, 4))
         .unwrap();
@@ -778,7 +776,8 @@ fn look_write_panels() {
         ..Default::default()
     };
     let mut star = StarGan::new(&nets, StarTrainConfig::default(), Device::Cpu).unwrap();
-    star.train(&mut star.batches(&data).unwrap(), 500, 100)
+    star.set_data(&data).unwrap();
+    star.train(500, TrainOptions::new().print_every(100))
         .unwrap();
     let x = data.head(4);
     let mut outs = vec![x.x.shallow_clone()];

@@ -16,7 +16,7 @@ fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl GanNet, impl 
     manual_seed(seed);
     let g = mlp_generator(&vs_g.root(), &net);
     let d = mlp_discriminator(&vs_d.root(), &net);
-    Gan::new(
+    Gan::from_parts(
         g,
         vs_g,
         d,
@@ -54,9 +54,9 @@ fn same_seed_same_losses_step_for_step() {
             },
             true,
         );
-        gan.train(&mut data.batches(128, 3).unwrap(), 15, 0)
-            .unwrap();
-        without_time(&gan.history)
+        gan.set_data(&data).unwrap();
+        gan.train(15, TrainOptions::new()).unwrap();
+        without_time(gan.history())
     };
     let (a, b) = (run(), run());
     assert_eq!(a.len(), 15);
@@ -68,29 +68,30 @@ fn a_non_finite_loss_stops_with_its_step_and_keeps_the_weights() {
     let _rng = common::torch_rng();
     let data = Mixture::ring8().sample(1000, 1);
     let mut gan = mlp_gan(1, TrainConfig::default(), true);
-    gan.train(&mut data.batches(128, 0).unwrap(), 3, 0).unwrap();
+    gan.set_data(&data).unwrap();
+    gan.train(3, TrainOptions::new()).unwrap();
     let before: Vec<Tensor> = gan
-        .vs_d
+        .vs_d()
         .trainable_variables()
         .iter()
         .map(|v| v.copy())
         .collect();
-    let nan = || Batch {
-        x: Tensor::full([128, 2], f64::NAN, (Kind::Float, Device::Cpu)),
+    let nan = Dataset {
+        name: "NaN".into(),
+        x: Tensor::full([256, 2], f64::NAN, (Kind::Float, Device::Cpu)),
         labels: None,
+        label_names: Vec::new(),
     };
-    let e = gan
-        .step(&mut std::iter::repeat_with(nan))
-        .unwrap_err()
-        .to_string();
+    gan.set_data(&nan).unwrap();
+    let e = gan.step().unwrap_err().to_string();
     assert!(
         e.contains("D loss is NaN at step 4: training diverged"),
         "{e}"
     );
-    for (v, b) in gan.vs_d.trainable_variables().iter().zip(&before) {
+    for (v, b) in gan.vs_d().trainable_variables().iter().zip(&before) {
         assert!(v.equal(b), "D's weights are the last good ones");
     }
-    assert_eq!(gan.history.len(), 3, "the failed step is not recorded");
+    assert_eq!(gan.history().len(), 3, "the failed step is not recorded");
 }
 
 #[test]
@@ -105,8 +106,9 @@ fn wgan_gp_records_penalty_and_distance_and_g_every_skips_g() {
         ..Default::default()
     };
     let mut gan = mlp_gan(2, cfg, false);
-    gan.train(&mut data.batches(128, 2).unwrap(), 6, 0).unwrap();
-    let h = &gan.history.steps;
+    gan.set_data(&data).unwrap();
+    gan.train(6, TrainOptions::new()).unwrap();
+    let h = &gan.history().steps;
     assert!(h
         .iter()
         .all(|r| r.penalty.is_some() && r.wasserstein.is_some()));
@@ -116,7 +118,7 @@ fn wgan_gp_records_penalty_and_distance_and_g_every_skips_g() {
         .map(|r| r.step)
         .collect();
     assert_eq!(g_steps, [1, 4]);
-    let csv = gan.history.to_csv();
+    let csv = gan.history().to_csv();
     assert_eq!(csv.lines().count(), 7);
     assert!(csv.starts_with("step,d_loss,g_loss,d_real,"));
     assert_eq!(
@@ -140,7 +142,9 @@ fn bad_settings_name_the_key() {
         batch_size: 0,
         ..Default::default()
     };
-    let e = Gan::new(g, vs_g, d, vs_d, cfg).unwrap_err().to_string();
+    let e = Gan::from_parts(g, vs_g, d, vs_d, cfg)
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "TrainConfig.batch_size: must be at least 1");
     let cfg = TrainConfig {
         optimizers: GanOptimizers::same(Optimizer::adam(-1.0)),
@@ -165,8 +169,8 @@ fn training_learns_the_ring() {
     };
     let mut gan = mlp_gan(4, cfg, false);
     let before = mode_coverage(&gan.sample(2500), &ring).unwrap();
-    gan.train(&mut data.batches(128, 4).unwrap(), 1000, 0)
-        .unwrap();
+    gan.set_data(&data).unwrap();
+    gan.train(1000, TrainOptions::new()).unwrap();
     let after = mode_coverage(&gan.sample(2500), &ring).unwrap();
     println!("before: {before}\nafter 1000 steps: {after}");
     assert!(
@@ -186,23 +190,23 @@ fn gan_lab_field_shows_d_the_samples_and_gs_push() {
         ..Default::default()
     };
     let mut gan = mlp_gan(5, cfg, false);
-    gan.train(&mut data.batches(128, 5).unwrap(), 300, 0)
-        .unwrap();
+    gan.set_data(&data).unwrap();
+    gan.train(300, TrainOptions::new()).unwrap();
     let real = data.head(256).x;
     let (fake, push) = gan.generator_push(256, &real);
     assert_eq!((fake.size(), push.size()), (vec![256, 2], vec![256, 2]));
     // Moving a little along the push lowers G's loss (it is a descent direction).
     let g_loss = |x: &Tensor| {
-        gan.config
+        gan.config()
             .loss
             .g_loss(
-                &gan.d.forward_gan(&real, None, false),
-                &gan.d.forward_gan(x, None, false),
+                &gan.d().forward_gan(&real, None, false),
+                &gan.d().forward_gan(x, None, false),
             )
             .double_value(&[])
     };
     assert!(g_loss(&(&fake + &push * 0.001)) < g_loss(&fake));
-    let d = |x: &Tensor| gan.d.forward_gan(x, None, false).sigmoid();
+    let d = |x: &Tensor| gan.d().forward_gan(x, None, false).sigmoid();
     let plot = FieldPlot::new("ring of 8 after 300 steps", (-3.0, 3.0), (-3.0, 3.0))
         .heatmap(&d, 60)
         .unwrap()
@@ -215,8 +219,18 @@ fn gan_lab_field_shows_d_the_samples_and_gs_push() {
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-output");
     std::fs::create_dir_all(&dir).unwrap();
     plot.save(dir.join("field_ring.png")).unwrap();
-    let png = gan.field_plot(&real, 128, 3.0).unwrap().to_png().unwrap();
-    assert!(png.starts_with(b"\x89PNG"), "the one-call field plot draws");
+    let field = gan.field_preview(&real, 128, 3.0).unwrap();
+    assert_eq!((field.fake.size(), field.heat.len()), (vec![128, 2], 3600));
+    let png = field.to_png().unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG"),
+        "the one-call field preview draws"
+    );
+    gan.set_data(&data).unwrap();
+    let Preview::Field(p) = gan.preview().unwrap() else {
+        panic!("a 2-D run previews its field")
+    };
+    assert_eq!(p.real.size(), [512, 2], "over the data's first 512 points");
     let e = FieldPlot::new("t", (0.0, 1.0), (0.0, 1.0))
         .real(&Tensor::zeros([4, 3], (Kind::Float, Device::Cpu)))
         .unwrap_err();
@@ -255,7 +269,7 @@ fn one_or_two_passes<G: GanNet, D: GanNet + 'static>(
     } else {
         Box::new(d)
     };
-    Gan::new(g, vs_g, d, vs_d, train).unwrap()
+    Gan::from_parts(g, vs_g, d, vs_d, train).unwrap()
 }
 
 fn assert_same_history(one: &History, two: &History) {
@@ -307,8 +321,9 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
             },
             two_passes,
         );
-        gan.train(&mut data.batches(64, 4).unwrap(), 12, 0).unwrap();
-        gan.history
+        gan.set_data(&data).unwrap();
+        gan.train(12, TrainOptions::new()).unwrap();
+        gan.history().clone()
     };
     assert_same_history(&run(false), &run(true));
 
@@ -322,14 +337,12 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
         ..Default::default()
     };
     manual_seed(9);
-    let batches: Vec<(Tensor, Tensor)> = (0..12)
-        .map(|_| {
-            (
-                Tensor::rand([8, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2.0 - 1.0,
-                Tensor::rand([8, 3], (Kind::Float, Device::Cpu)).round(),
-            )
-        })
-        .collect();
+    let tagged = Dataset {
+        name: "noise with tags".into(),
+        x: Tensor::rand([96, 3, 8, 8], (Kind::Float, Device::Cpu)) * 2.0 - 1.0,
+        labels: Some(Tensor::rand([96, 3], (Kind::Float, Device::Cpu)).round()),
+        label_names: Vec::new(),
+    };
     let run = |two_passes: bool| {
         let (vs_g, vs_d) = (
             nn::VarStore::new(Device::Cpu),
@@ -348,12 +361,9 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
             ..Default::default()
         };
         let mut gan = one_or_two_passes(g, vs_g, d, vs_d, train, two_passes);
-        let mut stream = batches.iter().map(|(x, l)| Batch {
-            x: x.shallow_clone(),
-            labels: Some(l.shallow_clone()),
-        });
-        gan.train(&mut stream, 6, 0).unwrap();
-        gan.history
+        gan.set_data(&tagged).unwrap();
+        gan.train(6, TrainOptions::new()).unwrap();
+        gan.history().clone()
     };
     assert_same_history(&run(false), &run(true));
 }
@@ -428,30 +438,30 @@ fn a_linear_lr_schedule_decays_both_rates_to_zero_and_then_the_weights_stay() {
         },
         true,
     );
-    let mut batches = gan.batches(&data).unwrap();
+    gan.set_data(&data).unwrap();
     for (step, f) in [(1, 1.0), (2, 1.0), (3, 0.75), (4, 0.5), (5, 0.25)] {
-        gan.step(&mut batches).unwrap();
+        gan.step().unwrap();
         assert_eq!(
-            gan.opt_g.settings().learning_rate(),
+            gan.opt_g().settings().learning_rate(),
             1e-3 * f,
             "G's rate at step {step}"
         );
         assert_eq!(
-            gan.opt_d.settings().learning_rate(),
+            gan.opt_d().settings().learning_rate(),
             4e-3 * f,
             "D's rate at step {step}"
         );
     }
     let weights = |gan: &Gan<_, _>| -> Vec<Tensor> {
-        gan.vs_g
+        gan.vs_g()
             .trainable_variables()
             .iter()
-            .chain(&gan.vs_d.trainable_variables())
+            .chain(&gan.vs_d().trainable_variables())
             .map(|v| v.copy())
             .collect()
     };
     let before = weights(&gan);
-    gan.train(&mut batches, 2, 0).unwrap();
+    gan.train(2, TrainOptions::new()).unwrap();
     assert!(
         weights(&gan).iter().zip(&before).all(|(a, b)| a.equal(b)),
         "at rate 0 (steps 6 and 7) nothing moves"

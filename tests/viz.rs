@@ -2,6 +2,7 @@
 //! and saving every figure as PNG (plots also as real SVG). `writes_the_check_images` leaves
 //! what it draws in `target/viz-check/` for a person to look at.
 use gankit::prelude::*;
+use gankit::train::{ImagePreview, Snapshot};
 use gankit::viz::{color, Cell};
 use image::{AnimationDecoder, RgbImage};
 use std::path::PathBuf;
@@ -81,6 +82,7 @@ fn history(f: impl Fn(usize) -> (f64, f64)) -> History {
                 record(s, r, g)
             })
             .collect(),
+        ..Default::default()
     }
 }
 
@@ -214,7 +216,7 @@ fn evolution_strip_has_one_labelled_row_per_snapshot_of_the_snapshot_tiles() {
         .enumerate()
         .map(|(i, &step)| (step, ImageGrid::new(&pattern(6, 8, i as f32)).unwrap()))
         .collect();
-    let strip = ImageGrid::evolution(&snapshots, 4).unwrap();
+    let strip = ImageGrid::evolution_of(&snapshots, 4).unwrap();
     assert_eq!(strip.len(), 12);
     assert_eq!(strip.shape(), (4, 3), "k columns, one row per snapshot");
     for (r, (_, grid)) in snapshots.iter().enumerate() {
@@ -240,12 +242,12 @@ fn evolution_strip_has_one_labelled_row_per_snapshot_of_the_snapshot_tiles() {
 
     // k beyond the snapshots' size takes what there is.
     assert_eq!(
-        ImageGrid::evolution(&snapshots, 50).unwrap().shape(),
+        ImageGrid::evolution_of(&snapshots, 50).unwrap().shape(),
         (6, 3)
     );
     let e = ImageGrid::evolution(&[], 8).unwrap_err().to_string();
     assert!(e.starts_with("evolution: no snapshots"), "{e}");
-    assert!(ImageGrid::evolution(&snapshots, 0)
+    assert!(ImageGrid::evolution_of(&snapshots, 0)
         .unwrap_err()
         .to_string()
         .contains("k = 0"));
@@ -254,7 +256,7 @@ fn evolution_strip_has_one_labelled_row_per_snapshot_of_the_snapshot_tiles() {
         (400, ImageGrid::new(&pattern(6, 16, 0.0)).unwrap()),
     ];
     assert_eq!(
-        ImageGrid::evolution(&mixed, 4).unwrap_err().to_string(),
+        ImageGrid::evolution_of(&mixed, 4).unwrap_err().to_string(),
         "evolution: the snapshot of step 400 has 16×16 images, the first has 8×8"
     );
 }
@@ -262,19 +264,15 @@ fn evolution_strip_has_one_labelled_row_per_snapshot_of_the_snapshot_tiles() {
 #[test]
 fn the_gif_has_one_frame_per_snapshot_with_the_delays_set() {
     let colours = [-0.6f32, 0.0, 0.6];
-    let snapshots: Vec<(usize, ImageGrid)> = colours
+    let snapshots: Vec<Snapshot> = colours
         .iter()
         .enumerate()
-        .map(|(i, &v)| {
-            (
-                (i + 1) * 50,
-                ImageGrid::new(&Tensor::full(
-                    [4, 3, 16, 16],
-                    v as f64,
-                    (Kind::Float, Device::Cpu),
-                ))
-                .unwrap(),
-            )
+        .map(|(i, &v)| Snapshot {
+            step: (i + 1) * 50,
+            preview: Preview::Images(ImagePreview::new(
+                &Tensor::full([4, 3, 16, 16], v as f64, (Kind::Float, Device::Cpu)),
+                "",
+            )),
         })
         .collect();
     let movie = Animation::from_snapshots(&snapshots)
@@ -345,10 +343,7 @@ fn a_gif_of_20_frames_of_8x8_grids_of_32x32_stays_small() {
         })
         .collect();
     let t0 = std::time::Instant::now();
-    let bytes = Animation::from_snapshots(&snapshots)
-        .unwrap()
-        .to_gif()
-        .unwrap();
+    let bytes = Animation::from_grids(&snapshots).unwrap().to_gif().unwrap();
     let mb = bytes.len() as f64 / 1e6;
     println!(
         "20 frames of 8×8 grids of 32×32: {mb:.2} MB in {:.1} s",
@@ -498,7 +493,7 @@ fn every_figure_saves_as_png_and_plots_as_real_svg() {
         .unwrap()
         .fake(&(&ring * 0.5))
         .unwrap();
-    let strip = ImageGrid::evolution(
+    let strip = ImageGrid::evolution_of(
         &[
             (1, ImageGrid::new(&pattern(4, 8, 0.0)).unwrap()),
             (2, ImageGrid::new(&pattern(4, 8, 1.0)).unwrap()),
@@ -625,11 +620,11 @@ fn writes_the_check_images() {
             )
         })
         .collect();
-    ImageGrid::evolution(&snapshots, 8)
+    ImageGrid::evolution_of(&snapshots, 8)
         .unwrap()
         .save(dir.join("evolution.png"))
         .unwrap();
-    let movie = Animation::from_snapshots(&snapshots).unwrap().frame_ms(300);
+    let movie = Animation::from_grids(&snapshots).unwrap().frame_ms(300);
     movie.save(dir.join("progress.gif")).unwrap();
     movie.to_frames().unwrap()[0]
         .save(dir.join("progress-frame0.png"))

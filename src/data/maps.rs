@@ -5,6 +5,7 @@
 //! (L1, PSNR: `gankit::metrics::pairs`).
 use super::draw::{mix, render_batch, shade, Canvas};
 use super::rng::Rng;
+use super::Dataset;
 use tch::Tensor;
 
 /// A city layout in unit coordinates.
@@ -280,4 +281,22 @@ mod tests {
         let shuffled = p.aerial_unpaired(1);
         assert!(!shuffled.equal(&p.aerial));
     }
+}
+
+/// Two unlabelled [`Dataset`]s from the built-in pairs: A the maps, B the aerial images. Each
+/// is in layout order; draw them with batch streams of different seeds
+/// (`data_a.batches(n, 0)`, `data_b.batches(n, 1)`) and the batches are unpaired, as CycleGAN
+/// trains; the true pairs stay in `pairs` for scoring (`gankit::metrics::pairs`).
+pub fn map_domains(pairs: &MapPairs) -> (Dataset, Dataset) {
+    let size = pairs.maps.size()[3];
+    let set = |name: &str, x: &Tensor| Dataset {
+        name: format!("{name} {size}×{size}"),
+        x: x.shallow_clone(),
+        labels: None,
+        label_names: Vec::new(),
+    };
+    (
+        set("maps", &pairs.maps),
+        set("aerial photos", &pairs.aerial),
+    )
 }

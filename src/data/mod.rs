@@ -3,12 +3,14 @@
 //!
 //! - [`faces`]: anime-style faces with hair and eye colours (reports 000–003);
 //! - [`objects`]: i-CLEVR-like scenes of 1–3 objects, 24 classes (report 004);
+//! - [`domains`]: StarGAN's domains (hair colours, attributes) on the built-in faces;
 //! - [`maps`]: map ↔ aerial pairs of the same layouts, for CycleGAN (report 001 §5);
 //! - [`mixtures`]: 2-D Gaussian mixtures (ring of 8, grid of 25) and the swiss roll;
 //! - [`folder`]: real image folders (png, jpg), decoded in parallel, cached;
 //! - [`tags`]: the tagged anime-face format (`tags.csv`) of report 001's data set;
 //! - [`formats`]: i-CLEVR, CycleGAN and CelebA folders.
 
+pub mod domains;
 mod draw;
 pub mod faces;
 pub mod folder;
@@ -63,6 +65,16 @@ impl Dataset {
             x: self.x.to_device(device),
             labels: self.labels.map(|l| l.to_device(device)),
             ..self
+        }
+    }
+
+    /// The same set on `device`, sharing the tensors when they are there already (no copy).
+    pub fn shallow_to(&self, device: Device) -> Dataset {
+        Dataset {
+            name: self.name.clone(),
+            x: self.x.to_device(device),
+            labels: self.labels.as_ref().map(|l| l.to_device(device)),
+            label_names: self.label_names.clone(),
         }
     }
 

@@ -36,12 +36,14 @@ impl Experiment {
         self.warmup.map_or(0, |w| self.length_steps(w, n))
     }
 
-    /// `g_every` at step `step` (1 during the warm-up).
-    pub fn g_every_at(&self, step: usize, n: usize) -> usize {
-        if step <= self.warmup_steps(n) {
-            1
-        } else {
-            self.train.g_every
+    /// The trainer's settings for a data set of `n` samples: `train` with the warm-up and the
+    /// learning-rate schedule of the run's length, which depend on `n` when they are given in
+    /// epochs. Every builder uses it, so a notebook and `gankit train` step identically.
+    pub fn train_config(&self, n: usize) -> TrainConfig {
+        TrainConfig {
+            warmup_steps: self.warmup_steps(n),
+            lr_schedule: self.lr_schedule(self.steps(n)),
+            ..self.train.clone()
         }
     }
 
@@ -272,23 +274,13 @@ impl Experiment {
     }
 
     /// Trainable parameters of G and D (all generators and discriminators for CycleGAN),
-    /// built on the CPU: what `gankit check` prints.
+    /// built on the CPU without data: what `gankit check` prints.
     pub fn parameter_counts(&self) -> Result<(i64, i64)> {
-        let (vs_g, vs_d) = match self.model.family {
-            Family::CycleGan => {
-                let gan = self.build_cyclegan(Device::Cpu)?;
-                (gan.vs_g, gan.vs_d)
-            }
-            Family::StarGan => {
-                let gan = self.build_stargan(Device::Cpu)?;
-                (gan.vs_g, gan.vs_d)
-            }
-            _ => {
-                let (_g, vs_g, _d, vs_d) = self.build_nets(Device::Cpu)?;
-                (vs_g, vs_d)
-            }
-        };
-        Ok((count_params(&vs_g), count_params(&vs_d)))
+        Ok(match self.model.family {
+            Family::CycleGan => self.untrained_cyclegan(Device::Cpu)?.parameter_counts(),
+            Family::StarGan => self.untrained_stargan(Device::Cpu)?.parameter_counts(),
+            _ => self.untrained_gan(Device::Cpu)?.parameter_counts(),
+        })
     }
 
     /// The conditions shown with the fixed noise of a conditional run: one (hair, eye)
@@ -344,160 +336,47 @@ impl Experiment {
         Ok(Some(Tensor::from_slice(&v).view([n as i64, width as i64])))
     }
 
-    /// The networks and the trainer (no data): seeds, fixed noise and conditions, and the
-    /// experiment stored in `gan.notes["experiment"]` for checkpoints. A warm-up
-    /// (`warmup_steps`, report 002 §3) is applied by [`Experiment::run`]; a loop of your own
-    /// sets `gan.config.g_every = exp.g_every_at(step, data.len())` before each step. So is
-    /// `train.lr_decay`: a loop of your own sets `gan.config.lr_schedule =
-    /// exp.lr_schedule(exp.steps(data.len()))`.
-    pub fn build_gan(&self, device: Device) -> Result<BoxedGan> {
+    /// The networks and the trainer without data (what `gankit sample` and `eval` rebuild G
+    /// from): seeds, fixed noise and conditions, and the experiment in the notes.
+    pub(super) fn untrained_gan(&self, device: Device) -> Result<BoxedGan> {
+        self.gan_with_config(device, self.train.clone())
+    }
+
+    fn gan_with_config(&self, device: Device, config: TrainConfig) -> Result<BoxedGan> {
         let (g, vs_g, d, vs_d) = self.build_nets(device)?;
-        let mut gan = Gan::new(g, vs_g, d, vs_d, self.train.clone())?;
+        let mut gan = Gan::from_parts(g, vs_g, d, vs_d, config)
+            .map_err(|e| Error::setting(&self.source.label, e.to_string()))?;
         if let Some(c) = self.fixed_conditions()? {
             gan = gan.with_fixed_conditions(&c)?;
         }
-        gan.notes.insert("experiment".into(), self.to_toml());
-        gan.notes
-            .insert("experiment_file".into(), self.source.label.clone());
-        gan.notes
-            .insert("variant".into(), mode_word(self.mode).into());
+        gan.set_note("experiment", self.to_toml());
+        gan.set_note("experiment_file", self.source.label.clone());
+        gan.set_note("variant", mode_word(self.mode));
         Ok(gan)
     }
 
-    /// The trainer and the data set on `device`.
-    pub fn build(&self, device: Device) -> Result<(BoxedGan, Dataset)> {
-        let data = self.load_data()?.to_device(device);
-        Ok((self.build_gan(device)?, data))
+    /// The trainer of a GAN family with its data on `device`: networks, optimizers, fixed
+    /// noise (and conditions), the warm-up and learning-rate schedule of the run's length
+    /// ([`Experiment::train_config`]). Train it for [`Experiment::total_steps`] steps, as
+    /// `gankit train` does:
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// let exp = Experiment::load("configs/report001_dcgan.toml")?.quick();
+    /// let mut gan = exp.build(device())?;
+    /// gan.train(exp.total_steps(&gan), TrainOptions::new().print_every(100))?;
+    /// # Ok::<(), gankit::Error>(())
+    /// ```
+    pub fn build(&self, device: Device) -> Result<BoxedGan> {
+        let data = self.load_data()?;
+        let config = self.train_config(data.len());
+        self.gan_with_config(device, config)?.with_data(&data)
     }
 
-    /// A few lines saying what this experiment trains.
-    pub fn summary(&self) -> String {
-        let d = &self.data;
-        let data = match &d.path {
-            Some(p) => format!(
-                "{} at {} ({}), {}×{}",
-                d.source,
-                p.display(),
-                d.format.map_or("?".into(), |f| f.to_string()),
-                d.size,
-                d.size
-            ),
-            None if d.source.is_2d() => format!("built-in {} (n {})", d.source, d.n.unwrap_or(0)),
-            None => format!(
-                "built-in {} {}×{} (n {})",
-                d.source,
-                d.size,
-                d.size,
-                d.n.unwrap_or(0)
-            ),
-        };
-        let labels = if self.model.family == Family::StarGan {
-            format!(", domains {}", self.star_names(None).join(", "))
-        } else if d.labels == FaceLabels::None || d.source != DataSource::Faces {
-            String::new()
-        } else {
-            format!(", labels {}", LabelChoice(d.labels))
-        };
-        let t = &self.train;
-        let length = match self.length {
-            Length::Steps(s) => format!("{s} steps"),
-            Length::Epochs(e) => match d.n {
-                Some(n) if d.path.is_none() => format!("{e} epochs = {} steps", self.steps(n)),
-                _ => format!("{e} epochs"),
-            },
-        };
-        let mut s = format!("{} ({})", self.name, mode_word(self.mode));
-        if let Some(desc) = &self.description {
-            s.push_str(&format!(": {desc}"));
-        }
-        s.push_str(&format!("\n  data:  {data}{labels}"));
-        let model = match (&self.translation, self.model.family) {
-            (Some(Translation::Cycle { nets, .. }), _) => format!(
-                " ngf {} ndf {}, {} ResNet blocks, {:?} norm, PatchGAN of {} layers",
-                nets.ngf, nets.ndf, nets.n_blocks, nets.norm, nets.d_layers
-            ),
-            (Some(Translation::Star { nets, .. }), _) => format!(
-                " conv_dim {}, {} residual blocks, D of {} stride-2 convs, {} domains",
-                nets.conv_dim, nets.g_repeat, nets.d_repeat, nets.c_dim
-            ),
-            (None, Family::Mlp) => format!(" hidden {:?}", self.model.hidden),
-            (None, Family::Baseline) => format!(
-                " dim {}{}",
-                self.model.ngf,
-                if self.model.critic {
-                    ", critic (no BatchNorm, no Sigmoid)"
-                } else {
-                    ""
-                }
-            ),
-            (None, _) => format!(" ngf {} ndf {}", self.model.ngf, self.model.ndf),
-        };
-        s.push_str(&format!("\n  model: {}{model}", self.model.family));
-        let opts = if t.optimizers.g == t.optimizers.d {
-            format!("{} for G and D", t.optimizers.g)
-        } else {
-            t.optimizers.to_string()
-        };
-        let labels = if t.loss.labels == Labels::Hard {
-            String::new()
-        } else {
-            format!(", labels {:?}", t.loss.labels)
-        };
-        let weights = if (t.loss.real_weight, t.loss.fake_weight) == (1.0, 1.0) {
-            String::new()
-        } else {
-            format!(
-                ", D loss weights real {} fake {}",
-                t.loss.real_weight, t.loss.fake_weight
-            )
-        };
-        s.push_str(&format!(
-            "\n  train: {}{labels}{weights}; {opts}; D:G {}:{}, G every {}",
-            t.loss.loss, t.d_steps, t.g_steps, t.g_every
-        ));
-        match &self.translation {
-            Some(Translation::Cycle { config, .. }) => s.push_str(&format!(
-                ", λ_cyc {}, λ_idt {}, pool {}",
-                config.lambda_cycle, config.lambda_identity, config.pool_size
-            )),
-            Some(Translation::Star { config, .. }) => s.push_str(&format!(
-                ", λ_cls {}, λ_rec {}, λ_gp {}",
-                config.lambda_cls,
-                config.lambda_rec,
-                config.gradient_penalty.map_or(0.0, |g| g.lambda)
-            )),
-            None => {}
-        }
-        if let Some(w) = self.warmup {
-            s.push_str(&format!(
-                " (every step for the first {})",
-                match w {
-                    Length::Steps(s) => format!("{s} steps"),
-                    Length::Epochs(e) => format!("{e} epochs"),
-                }
-            ));
-        }
-        if t.order == UpdateOrder::GFirst {
-            s.push_str(", G first");
-        }
-        if let Some(f) = self.lr_decay {
-            s.push_str(&format!(
-                "; rates falling linearly to 0 over the last {:.0} % of the run",
-                f * 100.0
-            ));
-        }
-        s.push_str(&format!(
-            "; batch {}, {length}, seed {}",
-            t.batch_size, t.seed
-        ));
-        if t.penalty != Penalty::None {
-            s.push_str(&format!(", {:?}", t.penalty));
-        }
-        if let Some(c) = t.clip {
-            s.push_str(&format!(", clip ±{}", c.c));
-        }
-        s.push_str(&format!("\n  out:   {}", self.output.dir.display()));
-        s
+    /// Steps in all of this experiment for a trainer it built (its data's size converts
+    /// epochs to steps; CycleGAN: the larger domain).
+    pub fn total_steps(&self, trainer: &impl TrainerData) -> usize {
+        self.steps(trainer.data_len())
     }
 }
 
@@ -517,11 +396,56 @@ pub(super) fn cycle_rows(t: &Tensor, n: usize) -> Tensor {
     )
 }
 
-pub(super) fn count_params(vs: &nn::VarStore) -> i64 {
-    vs.trainable_variables()
-        .iter()
-        .map(Tensor::numel)
-        .sum::<usize>() as i64
+/// The size of a trainer's data, which converts an experiment's epochs into steps.
+pub trait TrainerData {
+    /// Samples (CycleGAN: of the larger domain; 0 without data).
+    fn data_len(&self) -> usize;
+    /// "built-in faces 32×32, 4000 samples": what `gankit train` prints.
+    fn data_line(&self) -> String;
+}
+
+impl TrainerData for BoxedGan {
+    fn data_len(&self) -> usize {
+        self.data().map_or(0, Dataset::len)
+    }
+    fn data_line(&self) -> String {
+        self.data().map_or("none".into(), |d| {
+            format!("{}, {} samples", d.name, d.len())
+        })
+    }
+}
+
+impl TrainerData for CycleGan {
+    fn data_len(&self) -> usize {
+        self.data().map_or(0, |(a, b)| a.len().max(b.len()))
+    }
+    fn data_line(&self) -> String {
+        self.data().map_or("none".into(), |(a, b)| {
+            format!(
+                "A {} ({} images), B {} ({} images)",
+                a.name,
+                a.len(),
+                b.name,
+                b.len()
+            )
+        })
+    }
+}
+
+impl TrainerData for StarGan {
+    fn data_len(&self) -> usize {
+        self.data().map_or(0, Dataset::len)
+    }
+    fn data_line(&self) -> String {
+        self.data().map_or("none".into(), |d| {
+            format!(
+                "{}, {} samples, domains: {}",
+                d.name,
+                d.len(),
+                d.label_names.join(", ")
+            )
+        })
+    }
 }
 
 /// The two domains of a CycleGAN run: training sets and the held-out images shown and scored.
@@ -587,11 +511,31 @@ impl Experiment {
         }
     }
 
-    /// The CycleGAN trainer of a `cyclegan` experiment.
+    /// The CycleGAN trainer of a `cyclegan` experiment with its two domains (drawn unpaired),
+    /// the held-out images its preview translates, and the learning-rate schedule of the run's
+    /// length.
     pub fn build_cyclegan(&self, device: Device) -> Result<CycleGan> {
+        let sets = self.load_domains()?;
+        let n = sets.a.len().max(sets.b.len());
+        let k = sets.test_a.size()[0].min(sets.test_b.size()[0]).min(4);
+        let schedule = self.lr_schedule(self.steps(n));
+        self.cyclegan_with(device, schedule)?
+            .with_data(&sets.a, &sets.b)
+            .map(|gan| gan.with_shown(&sets.test_a.narrow(0, 0, k), &sets.test_b.narrow(0, 0, k)))
+    }
+
+    pub(super) fn untrained_cyclegan(&self, device: Device) -> Result<CycleGan> {
+        self.cyclegan_with(device, LrSchedule::Constant)
+    }
+
+    fn cyclegan_with(&self, device: Device, lr_schedule: LrSchedule) -> Result<CycleGan> {
         match &self.translation {
             Some(Translation::Cycle { nets, config }) => {
-                CycleGan::new(nets, config.clone(), device)
+                let config = CycleTrainConfig {
+                    lr_schedule,
+                    ..config.clone()
+                };
+                CycleGan::new(nets, config, device)
             }
             _ => Err(Error::setting(
                 format!("{}: model.family", self.source.label),
@@ -600,11 +544,31 @@ impl Experiment {
         }
     }
 
-    /// The StarGAN trainer of a `stargan` experiment.
+    /// The StarGAN trainer of a `stargan` experiment with its labelled faces, its hair group,
+    /// the held-out faces its preview translates, and the learning-rate schedule of the run's
+    /// length.
     pub fn build_stargan(&self, device: Device) -> Result<StarGan> {
+        let data = self.load_data()?;
+        let show = self.star_show_faces(Some(&data), 8)?;
+        let schedule = self.lr_schedule(self.steps(data.len()));
+        Ok(self
+            .stargan_with(device, schedule)?
+            .with_data(&data)?
+            .with_shown(show))
+    }
+
+    pub(super) fn untrained_stargan(&self, device: Device) -> Result<StarGan> {
+        self.stargan_with(device, LrSchedule::Constant)
+    }
+
+    fn stargan_with(&self, device: Device, lr_schedule: LrSchedule) -> Result<StarGan> {
         match &self.translation {
             Some(Translation::Star { nets, config, .. }) => {
-                StarGan::new(nets, config.clone(), device)
+                let config = StarTrainConfig {
+                    lr_schedule,
+                    ..config.clone()
+                };
+                Ok(StarGan::new(nets, config, device)?.with_hair_group(self.data.hair.len()))
             }
             _ => Err(Error::setting(
                 format!("{}: model.family", self.source.label),
@@ -678,17 +642,6 @@ impl Experiment {
         }
     }
 
-    /// For each label column, the targets that change it: the built-in domains' (one hair
-    /// colour of the group, or an attribute flipped), or for CelebA each column flipped.
-    pub(super) fn star_targets(&self, c_org: &Tensor) -> Vec<Tensor> {
-        // StarDomains::targets reads only the group sizes, so it serves CelebA's columns too
-        let groups = StarDomains {
-            hair: vec![0; self.data.hair.len()],
-            attributes: vec![0; self.data.attributes.len()],
-        };
-        self.star_domains().unwrap_or(&groups).targets(c_org)
-    }
-
     /// StarGAN's CelebA columns: each name of `data.hair` and `data.attributes` as the folder's
     /// `list_attr_celeba.txt` has it, or its CelebA name (black → Black_Hair, blonde →
     /// Blond_Hair, glasses → Eyeglasses, blush → Rosy_Cheeks, smile → Smiling).
@@ -751,31 +704,5 @@ impl Experiment {
             }
         }
         Ok(out)
-    }
-
-    /// One row per input face: the input, then its translation to each domain.
-    pub(super) fn star_panel(
-        &self,
-        gan: &StarGan,
-        show: &crate::data::Batch,
-        names: &[String],
-    ) -> Result<ImageGrid> {
-        let c = show
-            .labels
-            .as_ref()
-            .ok_or_else(|| Error::setting("stargan", "the faces shown need labels"))?;
-        let outs = gan.translate(&show.x, &self.star_targets(c))?;
-        let n = show.x.size()[0];
-        let x = show.x.to_device(Device::Cpu);
-        let mut tiles = Vec::new();
-        for i in 0..n {
-            tiles.push(x.get(i));
-            tiles.extend(outs.iter().map(|o| o.get(i).to_device(Device::Cpu)));
-        }
-        let columns =
-            std::iter::once("input".to_string()).chain(names.iter().map(|m| format!("→ {m}")));
-        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?
-            .columns(1 + outs.len())
-            .column_labels(columns))
     }
 }

@@ -1,4 +1,137 @@
 use super::*;
+use crate::train::trainer::sealed::Stateful;
+
+impl Experiment {
+    /// A few lines saying what this experiment trains.
+    pub fn summary(&self) -> String {
+        let d = &self.data;
+        let data = match &d.path {
+            Some(p) => format!(
+                "{} at {} ({}), {}×{}",
+                d.source,
+                p.display(),
+                d.format.map_or("?".into(), |f| f.to_string()),
+                d.size,
+                d.size
+            ),
+            None if d.source.is_2d() => format!("built-in {} (n {})", d.source, d.n.unwrap_or(0)),
+            None => format!(
+                "built-in {} {}×{} (n {})",
+                d.source,
+                d.size,
+                d.size,
+                d.n.unwrap_or(0)
+            ),
+        };
+        let labels = if self.model.family == Family::StarGan {
+            format!(", domains {}", self.star_names(None).join(", "))
+        } else if d.labels == FaceLabels::None || d.source != DataSource::Faces {
+            String::new()
+        } else {
+            format!(", labels {}", LabelChoice(d.labels))
+        };
+        let t = &self.train;
+        let length = match self.length {
+            Length::Steps(s) => format!("{s} steps"),
+            Length::Epochs(e) => match d.n {
+                Some(n) if d.path.is_none() => format!("{e} epochs = {} steps", self.steps(n)),
+                _ => format!("{e} epochs"),
+            },
+        };
+        let mut s = format!("{} ({})", self.name, mode_word(self.mode));
+        if let Some(desc) = &self.description {
+            s.push_str(&format!(": {desc}"));
+        }
+        s.push_str(&format!("\n  data:  {data}{labels}"));
+        let model = match (&self.translation, self.model.family) {
+            (Some(Translation::Cycle { nets, .. }), _) => format!(
+                " ngf {} ndf {}, {} ResNet blocks, {:?} norm, PatchGAN of {} layers",
+                nets.ngf, nets.ndf, nets.n_blocks, nets.norm, nets.d_layers
+            ),
+            (Some(Translation::Star { nets, .. }), _) => format!(
+                " conv_dim {}, {} residual blocks, D of {} stride-2 convs, {} domains",
+                nets.conv_dim, nets.g_repeat, nets.d_repeat, nets.c_dim
+            ),
+            (None, Family::Mlp) => format!(" hidden {:?}", self.model.hidden),
+            (None, Family::Baseline) => format!(
+                " dim {}{}",
+                self.model.ngf,
+                if self.model.critic {
+                    ", critic (no BatchNorm, no Sigmoid)"
+                } else {
+                    ""
+                }
+            ),
+            (None, _) => format!(" ngf {} ndf {}", self.model.ngf, self.model.ndf),
+        };
+        s.push_str(&format!("\n  model: {}{model}", self.model.family));
+        let opts = if t.optimizers.g == t.optimizers.d {
+            format!("{} for G and D", t.optimizers.g)
+        } else {
+            t.optimizers.to_string()
+        };
+        let labels = if t.loss.labels == Labels::Hard {
+            String::new()
+        } else {
+            format!(", labels {:?}", t.loss.labels)
+        };
+        let weights = if (t.loss.real_weight, t.loss.fake_weight) == (1.0, 1.0) {
+            String::new()
+        } else {
+            format!(
+                ", D loss weights real {} fake {}",
+                t.loss.real_weight, t.loss.fake_weight
+            )
+        };
+        s.push_str(&format!(
+            "\n  train: {}{labels}{weights}; {opts}; D:G {}:{}, G every {}",
+            t.loss.loss, t.d_steps, t.g_steps, t.g_every
+        ));
+        match &self.translation {
+            Some(Translation::Cycle { config, .. }) => s.push_str(&format!(
+                ", λ_cyc {}, λ_idt {}, pool {}",
+                config.lambda_cycle, config.lambda_identity, config.pool_size
+            )),
+            Some(Translation::Star { config, .. }) => s.push_str(&format!(
+                ", λ_cls {}, λ_rec {}, λ_gp {}",
+                config.lambda_cls,
+                config.lambda_rec,
+                config.gradient_penalty.map_or(0.0, |g| g.lambda)
+            )),
+            None => {}
+        }
+        if let Some(w) = self.warmup {
+            s.push_str(&format!(
+                " (every step for the first {})",
+                match w {
+                    Length::Steps(s) => format!("{s} steps"),
+                    Length::Epochs(e) => format!("{e} epochs"),
+                }
+            ));
+        }
+        if t.order == UpdateOrder::GFirst {
+            s.push_str(", G first");
+        }
+        if let Some(f) = self.lr_decay {
+            s.push_str(&format!(
+                "; rates falling linearly to 0 over the last {:.0} % of the run",
+                f * 100.0
+            ));
+        }
+        s.push_str(&format!(
+            "; batch {}, {length}, seed {}",
+            t.batch_size, t.seed
+        ));
+        if t.penalty != Penalty::None {
+            s.push_str(&format!(", {:?}", t.penalty));
+        }
+        if let Some(c) = t.clip {
+            s.push_str(&format!(", clip ±{}", c.c));
+        }
+        s.push_str(&format!("\n  out:   {}", self.output.dir.display()));
+        s
+    }
+}
 
 // ----------------------------------------------------------------------- sample and evaluate
 
@@ -99,14 +232,17 @@ impl Trained {
         let (g_path, d_path) = (dir.join("g.safetensors"), dir.join("d.safetensors"));
         let net = match &exp.translation {
             Some(Translation::Cycle { .. }) => {
-                let mut gan = exp.build_cyclegan(device)?;
-                load_store(&mut gan.vs_g, &g_path)?;
+                let mut gan = exp.untrained_cyclegan(device)?;
+                load_store(gan.stores().vs_g, &g_path)?;
                 Loaded::Cycle(Box::new(gan))
             }
             Some(Translation::Star { .. }) => {
-                let mut gan = exp.build_stargan(device)?;
-                load_store(&mut gan.vs_g, &g_path)?;
-                load_store(&mut gan.vs_d, &d_path)?; // D's domain classifier scores the edits
+                let mut gan = exp
+                    .untrained_stargan(device)?
+                    .with_domain_names(exp.star_names(None));
+                let stores = gan.stores();
+                load_store(stores.vs_g, &g_path)?;
+                load_store(stores.vs_d, &d_path)?; // D's domain classifier scores the edits
                 Loaded::Star(Box::new(gan))
             }
             None => {
@@ -223,8 +359,7 @@ pub fn sample_checkpoint(
                 Some(t.exp.load_data()?)
             };
             let show = t.exp.star_show_faces(data.as_ref(), n.min(16))?;
-            let names = t.exp.star_names(data.as_ref());
-            return t.exp.star_panel(gan, &show, &names)?.save(&path);
+            return gan.translations(&show)?.save(&path);
         }
         Loaded::Gan { .. } => {}
     }
@@ -562,7 +697,7 @@ pub(super) fn eval_stargan(
         .as_ref()
         .ok_or_else(|| Error::setting("stargan", "the faces need labels"))?
         .to_kind(Kind::Float);
-    let targets = exp.star_targets(&c_org);
+    let targets = gan.targets(&c_org);
     let outs = gan.translate(&faces.x, &targets)?;
     let pct = |v: f64| format!("{:.1} %", 100.0 * v);
     let real_acc = gan.attribute_accuracy(&faces.x, &c_org)?;
@@ -583,13 +718,13 @@ pub(super) fn eval_stargan(
         let eval = FaceEvaluator::builtin(Device::Cpu)?;
         let mut hits = Vec::new();
         for (out, target) in outs.iter().zip(&targets).take(domains.hair.len()) {
-            if let Some(a) = domains.hair_accuracy(&eval, &out.to_device(Device::Cpu), target)? {
+            if let Some(a) = eval.hair_accuracy(domains, &out.to_device(Device::Cpu), target)? {
                 hits.push(a);
             }
         }
         if !hits.is_empty() {
-            let real = domains
-                .hair_accuracy(&eval, &faces.x, &c_org)?
+            let real = eval
+                .hair_accuracy(domains, &faces.x, &c_org)?
                 .map_or("—".to_string(), pct);
             rows.push((
                 "hair colour as asked (face evaluator)".to_string(),

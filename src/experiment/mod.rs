@@ -4,9 +4,8 @@
 //! ```no_run
 //! use gankit::prelude::*;
 //! let exp = Experiment::load("configs/report001_dcgan.toml")?.quick();
-//! let (mut gan, data) = exp.build(device())?;
-//! let mut batches = gan.batches(&data)?;
-//! gan.train(&mut batches, exp.steps(data.len()), 100)?;
+//! let mut gan = exp.build(device())?;              // networks, optimizers, data, schedules
+//! gan.train(exp.total_steps(&gan), TrainOptions::new().print_every(100))?;
 //! # Ok::<(), gankit::Error>(())
 //! ```
 //!
@@ -50,9 +49,11 @@
 //! Families `cyclegan` and `stargan` (report 001 §5, §6) build their own trainers
 //! ([`Experiment::build_cyclegan`], [`Experiment::build_stargan`]); the others give a [`Gan`]
 //! with boxed networks ([`Experiment::build`]).
+use crate::data::domains::StarDomains;
 use crate::data::faces::{
     combinations, face_specs, faces, render_faces, FaceLabels, FacesConfig, ATTRIBUTES, HAIR_COLORS,
 };
+use crate::data::maps::map_domains;
 use crate::data::mixtures::{swiss_roll, Mixture};
 use crate::data::{objects as objects_data, Dataset};
 use crate::losses::{DOutput, Dragan, GradientPenalty, Labels, Loss, LossConfig, WeightClip, R1};
@@ -61,17 +62,16 @@ use crate::metrics::modes::mode_coverage;
 use crate::nets::{self, CycleGanConfig, CycleGanNorm, GanNet, StarGanConfig};
 use crate::notebook::Mode;
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer};
-use crate::train::checkpoint::{latest_checkpoint, read_info};
 use crate::train::config::{Penalty, TrainConfig, UpdateOrder};
-use crate::train::cyclegan::{map_domains, CycleGan, CycleTrainConfig};
-use crate::train::history::{History, StepRecord};
-use crate::train::stargan::{StarDomains, StarGan, StarTrainConfig};
-use crate::train::trainer::{BoxedGan, Gan};
+use crate::train::cyclegan::{CycleGan, CycleTrainConfig};
+use crate::train::gan::{BoxedGan, Gan};
+use crate::train::history::History;
+use crate::train::stargan::{StarGan, StarTrainConfig};
+use crate::train::{latest_checkpoint, read_info, TrainOptions, Trainer};
 use crate::viz::{FieldPlot, Figure, ImageGrid, LinePlot};
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -85,6 +85,7 @@ mod run;
 mod schema;
 
 pub use build::CycleSets;
+pub use build::TrainerData;
 use build::*;
 pub use inspect::{eval_checkpoint, sample_checkpoint, EvalReport};
 use read::*;

@@ -1335,6 +1335,8 @@ pub(super) fn read(ctx: &Ctx, t: &Table, mode: Mode, check_paths: bool) -> Resul
         optimizers,
         d_steps: train.count("d_steps", 0)?.unwrap_or(1),
         g_steps: train.count("g_steps", 0)?.unwrap_or(1),
+        // set by Experiment::train_config once the data's size is known
+        warmup_steps: 0,
         g_every: train
             .count("g_every", 0)?
             .unwrap_or(if family == StarGan { 5 } else { 1 }),

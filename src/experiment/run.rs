@@ -1,6 +1,9 @@
+//! `gankit train`: an experiment's trainer through the one training loop
+//! ([`Trainer::train`]), with a progress bar, a preview PNG every `grid_every` steps,
+//! checkpoints, `experiment.toml`, `history.csv` and the curves.
 use super::*;
-
-// -------------------------------------------------------------------------- the command line
+use crate::train::{Preview, Trainer};
+use crate::viz::Figure;
 
 /// What `gankit train` did.
 #[derive(Debug)]
@@ -15,112 +18,8 @@ pub struct RunSummary {
     pub seconds: f64,
 }
 
-/// A progress bar on stderr when it is a terminal, and a plain line every `every` steps on
-/// stdout.
-pub(super) struct Progress {
-    tty: bool,
-    first: usize,
-    total: usize,
-    every: usize,
-    t0: Instant,
-    drawn: Option<Instant>,
-    last: Option<StepRecord>,
-}
-
-impl Progress {
-    pub(super) fn new(first: usize, total: usize, every: usize) -> Self {
-        // SAFETY: isatty only reads the descriptor's state.
-        let tty = unsafe { libc::isatty(2) } == 1;
-        Progress {
-            tty,
-            first,
-            total,
-            every,
-            t0: Instant::now(),
-            drawn: None,
-            last: None,
-        }
-    }
-
-    pub(super) fn rate_eta(&self, step: usize) -> (f64, f64) {
-        let rate = (step - self.first) as f64 / self.t0.elapsed().as_secs_f64().max(1e-9);
-        (rate, (self.total - step) as f64 / rate.max(1e-9))
-    }
-
-    pub(super) fn update(&mut self, r: &StepRecord) {
-        let (rate, eta) = self.rate_eta(r.step);
-        if self.every > 0 && (r.step % self.every == 0 || r.step == self.total) {
-            self.line(&format!("{r}  {rate:.1} steps/s  ETA {}", clock(eta)));
-        }
-        self.last = Some(r.clone());
-        let due = match self.drawn {
-            None => true,
-            Some(t) => t.elapsed().as_millis() >= 100,
-        };
-        if self.tty && (due || r.step == self.total) {
-            self.draw();
-        }
-    }
-
-    pub(super) fn draw(&mut self) {
-        let Some(r) = &self.last else { return };
-        let (rate, eta) = self.rate_eta(r.step);
-        let frac = r.step as f64 / self.total.max(1) as f64;
-        let filled = (frac * 30.0).round() as usize;
-        let loss =
-            |name: &str, v: Option<f64>| v.map(|v| format!("  {name} {v:.3}")).unwrap_or_default();
-        let mut err = std::io::stderr().lock();
-        let _ = write!(
-            err,
-            "\r[{}{}] {}/{} {:3.0}%{}{}  {rate:.1} steps/s  ETA {}\x1b[K",
-            "#".repeat(filled.min(30)),
-            "-".repeat(30 - filled.min(30)),
-            r.step,
-            self.total,
-            100.0 * frac,
-            loss("D", r.d_loss),
-            loss("G", r.g_loss),
-            clock(eta)
-        );
-        let _ = err.flush();
-        self.drawn = Some(Instant::now());
-    }
-
-    /// A line on stdout, above the bar.
-    pub(super) fn line(&mut self, s: &str) {
-        if self.tty && self.drawn.is_some() {
-            eprint!("\r\x1b[K");
-        }
-        println!("{s}");
-        let _ = std::io::stdout().flush();
-        if self.tty && self.drawn.is_some() {
-            self.draw();
-        }
-    }
-
-    pub(super) fn finish(&mut self) {
-        if self.tty && self.drawn.is_some() {
-            eprintln!();
-        }
-    }
-}
-
-pub(super) fn clock(secs: f64) -> String {
-    if !secs.is_finite() {
-        return "?".into();
-    }
-    let s = secs.round() as u64;
-    if s >= 3600 {
-        format!("{}h{:02}m", s / 3600, s / 60 % 60)
-    } else if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
-    }
-}
-
 /// Leaves in `a` and `b` that differ, ignoring `[output]` and the training length.
-pub(super) fn first_difference(a: &Table, b: &Table) -> Option<(String, String, String)> {
+fn first_difference(a: &Table, b: &Table) -> Option<(String, String, String)> {
     let flat = |t: &Table| {
         let mut v = Vec::new();
         leaves("", &Value::Table(t.clone()), &mut v);
@@ -146,6 +45,21 @@ pub(super) fn first_difference(a: &Table, b: &Table) -> Option<(String, String, 
     None
 }
 
+/// Saves the trainer's preview as `grid-step-NNNNNN.png` (2-D data: `field-step-NNNNNN.png`),
+/// titled with the experiment's name.
+fn save_preview(name: &str, t: &impl Trainer, out: &Path) -> Result<PathBuf> {
+    let step = t.steps_done();
+    let mut preview = t.preview()?;
+    let file = match &mut preview {
+        Preview::Images(p) => {
+            p.title = format!("{name} · step {step}");
+            format!("grid-step-{step:06}.png")
+        }
+        Preview::Field(_) => format!("field-step-{step:06}.png"),
+    };
+    preview.save(out.join(file))
+}
+
 impl Experiment {
     /// Trains as `gankit train` does: device chosen automatically, the data, then steps with a
     /// progress bar, a grid of the fixed noise every `grid_every` steps, a checkpoint every
@@ -157,7 +71,12 @@ impl Experiment {
         let out = self.output.dir.clone();
         let existing = latest_checkpoint(&out)?;
         match (&existing, resume) {
-            (None, true) => return Err(Error::setting("--resume", format!("no checkpoint in {} to resume from", out.display()))),
+            (None, true) => {
+                return Err(Error::setting(
+                    "--resume",
+                    format!("no checkpoint in {} to resume from", out.display()),
+                ))
+            }
             (Some(c), false) => {
                 return Err(Error::setting(
                     out.display().to_string(),
@@ -169,43 +88,48 @@ impl Experiment {
         println!("gankit train {}", self.summary());
         println!("device: {}", crate::device::device_info());
         let t_data = Instant::now();
-        let mut runner: Box<dyn Runner + '_> = match &self.translation {
-            Some(Translation::Cycle { .. }) => Box::new(CycleRun::new(self, device)?),
-            Some(Translation::Star { .. }) => Box::new(StarRun::new(self, device)?),
-            None => Box::new(GanRun::new(self, device)?),
-        };
+        let existing = existing.as_deref();
+        match &self.translation {
+            Some(Translation::Cycle { .. }) => {
+                let t = self.build_cyclegan(device)?;
+                self.run_trainer(t, t_data, existing)
+            }
+            Some(Translation::Star { .. }) => {
+                let t = self.build_stargan(device)?;
+                self.run_trainer(t, t_data, existing)
+            }
+            None => {
+                let t = self.build(device)?;
+                self.run_trainer(t, t_data, existing)
+            }
+        }
+    }
+
+    fn run_trainer<T: Trainer + TrainerData>(
+        &self,
+        mut trainer: T,
+        t_data: Instant,
+        existing: Option<&Path>,
+    ) -> Result<RunSummary> {
+        let out = self.output.dir.clone();
         println!(
             "data: {} ({:.1} s)",
-            runner.data_line(),
+            trainer.data_line(),
             t_data.elapsed().as_secs_f64()
         );
-        let (g, d) = runner.parameters();
+        let (g, d) = trainer.parameter_counts();
         println!("networks: G {g} parameters, D {d} parameters");
-        let total = runner.total();
-        runner.set_lr_schedule(self.lr_schedule(total));
+        let total = self.total_steps(&trainer);
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let exp_path = out.join("experiment.toml");
-        if let Some(ckpt) = &existing {
-            let info = read_info(ckpt)?;
-            let json = ckpt.join("checkpoint.json");
-            let (saved, from) = match info
-                .get("notes")
-                .and_then(|n| n.get("experiment"))
-                .and_then(|e| e.as_str())
-            {
-                Some(text) => (text.to_string(), json.display().to_string()),
-                None => (
-                    std::fs::read_to_string(&exp_path).map_err(|e| Error::io(&exp_path, e))?,
-                    exp_path.display().to_string(),
-                ),
-            };
-            let saved: Table = saved.parse().map_err(|e| syntax_error(&from, &e))?;
-            if let Some((key, then, now)) = first_difference(&saved, &self.effective) {
-                return Err(Error::setting("--resume", format!("{} was trained with {key} = {then}, the experiment now says {now}; start another run with --out DIR", ckpt.display())));
-            }
-            let step = info.get("step").and_then(|s| s.as_u64()).unwrap_or(0) as usize;
-            runner.resume(ckpt, step)?;
-            println!("resumed from {} (step {step})", ckpt.display());
+        if let Some(ckpt) = existing {
+            self.check_resumable(ckpt, &exp_path)?;
+            trainer.load_checkpoint(ckpt)?;
+            println!(
+                "resumed from {} (step {})",
+                ckpt.display(),
+                trainer.steps_done()
+            );
         }
         let header = format!(
             "# The experiment as run: {} ({}), written by gankit train.\n# variant = \"{}\"\n",
@@ -218,58 +142,42 @@ impl Experiment {
             format!("{header}{}", self.to_toml()).as_bytes(),
         )?;
         let mut files = vec![exp_path];
-        runner.start()?;
-        let start = runner.steps_done();
+        let start = trainer.steps_done();
         if start >= total {
             println!(
                 "already at step {start} of {total}: nothing to train (raise --steps to continue)"
             );
         }
-        let mut progress = Progress::new(start, total, self.output.print_every);
-        let t0 = Instant::now();
-        let (mut last_grid, mut last_ckpt) = (None, None);
-        if start == 0 && self.output.grid_every > 0 && total > 0 {
-            files.push(runner.snapshot(&out)?); // the untrained networks
+        let grid_every = self.output.grid_every;
+        if start == 0 && grid_every > 0 && total > 0 {
+            files.push(save_preview(&self.name, &trainer, &out)?); // the untrained networks
         }
-        let mut outcome: Result<()> = Ok(());
-        for step in start + 1..=total {
-            match runner.step(step) {
-                Ok(r) => progress.update(&r),
-                Err(e) => {
-                    outcome = Err(e);
-                    break;
-                }
-            }
-            if self.output.grid_every > 0 && step % self.output.grid_every == 0 {
-                files.push(runner.snapshot(&out)?);
-                last_grid = Some(step);
-            }
-            if self.output.checkpoint_every > 0 && step % self.output.checkpoint_every == 0 {
-                let p = runner.checkpoint(&out)?;
-                progress.line(&format!("checkpoint {}", p.display()));
-                files.push(p);
-                last_ckpt = Some(step);
+        let mut grids = Vec::new();
+        let options = TrainOptions::new()
+            .print_every(self.output.print_every)
+            .progress_bar()
+            .checkpoints(self.output.checkpoint_every, &out)
+            .every(grid_every, |t: &mut T| {
+                grids.push(save_preview(&self.name, t, &out)?);
+                Ok(())
+            });
+        let outcome = trainer.train(total.saturating_sub(start), options);
+        files.append(&mut grids);
+        let done = trainer.steps_done();
+        if let Ok(report) = &outcome {
+            files.extend(report.checkpoints.iter().cloned());
+            if done > 0 && (grid_every == 0 || done % grid_every != 0) {
+                files.push(save_preview(&self.name, &trainer, &out)?);
             }
         }
-        progress.finish();
-        let seconds = t0.elapsed().as_secs_f64();
-        let done = runner.steps_done();
-        if outcome.is_ok() {
-            if last_grid != Some(done) && done > 0 {
-                files.push(runner.snapshot(&out)?);
-            }
-            if last_ckpt != Some(done) && done > start {
-                files.push(runner.checkpoint(&out)?);
-            }
-        }
-        files.extend(self.save_curves(runner.history(), &out)?);
-        outcome?;
+        files.extend(self.save_curves(trainer.history(), &out)?);
+        let report = outcome?;
         if done > start {
             println!(
                 "trained steps {}–{done} in {} ({:.2} s/step)",
                 start + 1,
-                clock(seconds),
-                seconds / (done - start) as f64
+                crate::train::trainer::clock(report.seconds),
+                report.seconds / (done - start) as f64
             );
         }
         println!(
@@ -280,15 +188,39 @@ impl Experiment {
             dir: out,
             steps: done,
             files,
-            seconds,
+            seconds: report.seconds,
         })
+    }
+
+    /// Refuses to resume a checkpoint trained with other settings (the experiment it stored,
+    /// or the run folder's experiment.toml, against this one), naming the first key that
+    /// differs.
+    fn check_resumable(&self, ckpt: &Path, exp_path: &Path) -> Result<()> {
+        let info = read_info(ckpt)?;
+        let json = ckpt.join("checkpoint.json");
+        let (saved, from) = match info
+            .get("notes")
+            .and_then(|n| n.get("experiment"))
+            .and_then(|e| e.as_str())
+        {
+            Some(text) => (text.to_string(), json.display().to_string()),
+            None => (
+                std::fs::read_to_string(exp_path).map_err(|e| Error::io(exp_path, e))?,
+                exp_path.display().to_string(),
+            ),
+        };
+        let saved: Table = saved.parse().map_err(|e| syntax_error(&from, &e))?;
+        if let Some((key, then, now)) = first_difference(&saved, &self.effective) {
+            return Err(Error::setting("--resume", format!("{} was trained with {key} = {then}, the experiment now says {now}; start another run with --out DIR", ckpt.display())));
+        }
+        Ok(())
     }
 
     /// history.csv, loss.png and scores.png (D(x), D(G(z)); BCE losses) or wasserstein.png
     /// (E C(x_r) − E C(x_f); the other losses), and terms.png for the trainers that record
     /// named terms (CycleGAN's cycle and identity, StarGAN's classification and
     /// reconstruction).
-    pub(super) fn save_curves(&self, h: &History, out: &Path) -> Result<Vec<PathBuf>> {
+    fn save_curves(&self, h: &History, out: &Path) -> Result<Vec<PathBuf>> {
         if h.is_empty() {
             return Ok(Vec::new());
         }
@@ -323,261 +255,5 @@ impl Experiment {
             );
         }
         Ok(files)
-    }
-}
-
-/// One trainer as `gankit train` drives it.
-pub(super) trait Runner {
-    /// "built-in faces 32×32, 4000 samples".
-    fn data_line(&self) -> String;
-    /// Trainable parameters of G (all generators) and D (all discriminators).
-    fn parameters(&self) -> (i64, i64);
-    /// Steps in all.
-    fn total(&self) -> usize;
-    /// Sets the trainer's learning-rate schedule (before a checkpoint is loaded: it is part
-    /// of the config a checkpoint must match).
-    fn set_lr_schedule(&mut self, schedule: LrSchedule);
-    /// Loads the checkpoint saved after `step` steps.
-    fn resume(&mut self, ckpt: &Path, step: usize) -> Result<()>;
-    /// Opens the batch streams (after a resume: where it stopped).
-    fn start(&mut self) -> Result<()>;
-    fn steps_done(&self) -> usize;
-    /// Step number `step` (the next one).
-    fn step(&mut self, step: usize) -> Result<StepRecord>;
-    /// Saves the picture of now as `grid-step-NNNNNN.png` (2-D: `field-step-NNNNNN.png`).
-    fn snapshot(&self, out: &Path) -> Result<PathBuf>;
-    fn checkpoint(&self, out: &Path) -> Result<PathBuf>;
-    fn history(&self) -> &History;
-}
-
-pub(super) fn batches_not_started() -> Error {
-    Error::setting("batches", "the batch stream was not opened")
-}
-
-/// The GAN families: [`Gan`] with boxed networks.
-pub(super) struct GanRun<'e> {
-    exp: &'e Experiment,
-    gan: BoxedGan,
-    data: Dataset,
-    batches: Option<crate::data::Batches>,
-}
-
-impl<'e> GanRun<'e> {
-    pub(super) fn new(exp: &'e Experiment, device: Device) -> Result<Self> {
-        let data = exp.load_data()?.to_device(device);
-        Ok(GanRun {
-            exp,
-            gan: exp.build_gan(device)?,
-            data,
-            batches: None,
-        })
-    }
-}
-
-impl Runner for GanRun<'_> {
-    fn data_line(&self) -> String {
-        format!("{}, {} samples", self.data.name, self.data.len())
-    }
-    fn parameters(&self) -> (i64, i64) {
-        (count_params(&self.gan.vs_g), count_params(&self.gan.vs_d))
-    }
-    fn total(&self) -> usize {
-        self.exp.steps(self.data.len())
-    }
-    fn set_lr_schedule(&mut self, schedule: LrSchedule) {
-        self.gan.config.lr_schedule = schedule;
-    }
-    fn resume(&mut self, ckpt: &Path, step: usize) -> Result<()> {
-        self.gan.config.g_every = self.exp.g_every_at(step.max(1), self.data.len());
-        self.gan.load_checkpoint(ckpt)?;
-        self.gan
-            .notes
-            .insert("experiment".into(), self.exp.to_toml());
-        Ok(())
-    }
-    fn start(&mut self) -> Result<()> {
-        self.batches = Some(self.gan.batches(&self.data)?);
-        Ok(())
-    }
-    fn steps_done(&self) -> usize {
-        self.gan.steps_done()
-    }
-    fn step(&mut self, step: usize) -> Result<StepRecord> {
-        self.gan.config.g_every = self.exp.g_every_at(step, self.data.len());
-        self.gan
-            .step(self.batches.as_mut().ok_or_else(batches_not_started)?)
-    }
-    fn snapshot(&self, out: &Path) -> Result<PathBuf> {
-        let step = self.gan.steps_done();
-        if self.exp.data.source.is_2d() {
-            let path = out.join(format!("field-step-{step:06}.png"));
-            let real = self.data.head(512).x;
-            let extent = real.abs().max().double_value(&[]) * 1.3 + 0.5;
-            self.gan.field_plot(&real, 512, extent)?.save(&path)
-        } else {
-            let path = out.join(format!("grid-step-{step:06}.png"));
-            ImageGrid::new(&self.gan.fixed_samples())?
-                .title(format!("{} · step {step}", self.exp.name))
-                .save(&path)
-        }
-    }
-    fn checkpoint(&self, out: &Path) -> Result<PathBuf> {
-        self.gan.save_checkpoint(out)
-    }
-    fn history(&self) -> &History {
-        &self.gan.history
-    }
-}
-
-/// CycleGAN (report 001 §5).
-pub(super) struct CycleRun<'e> {
-    exp: &'e Experiment,
-    gan: CycleGan,
-    sets: CycleSets,
-    batches: Option<(crate::data::Batches, crate::data::Batches)>,
-}
-
-impl<'e> CycleRun<'e> {
-    pub(super) fn new(exp: &'e Experiment, device: Device) -> Result<Self> {
-        let sets = exp.load_domains()?;
-        let sets = CycleSets {
-            a: sets.a.to_device(device),
-            b: sets.b.to_device(device),
-            ..sets
-        };
-        Ok(CycleRun {
-            exp,
-            gan: exp.build_cyclegan(device)?,
-            sets,
-            batches: None,
-        })
-    }
-}
-
-impl Runner for CycleRun<'_> {
-    fn data_line(&self) -> String {
-        format!(
-            "A {} ({} images), B {} ({} images)",
-            self.sets.a.name,
-            self.sets.a.len(),
-            self.sets.b.name,
-            self.sets.b.len()
-        )
-    }
-    fn parameters(&self) -> (i64, i64) {
-        (count_params(&self.gan.vs_g), count_params(&self.gan.vs_d))
-    }
-    fn total(&self) -> usize {
-        self.exp.steps(self.sets.a.len().max(self.sets.b.len()))
-    }
-    fn set_lr_schedule(&mut self, schedule: LrSchedule) {
-        self.gan.config.lr_schedule = schedule;
-    }
-    fn resume(&mut self, ckpt: &Path, _step: usize) -> Result<()> {
-        self.gan.load_checkpoint(ckpt)
-    }
-    fn start(&mut self) -> Result<()> {
-        self.batches = Some(self.gan.batches(&self.sets.a, &self.sets.b)?);
-        Ok(())
-    }
-    fn steps_done(&self) -> usize {
-        self.gan.steps_done()
-    }
-    fn step(&mut self, _step: usize) -> Result<StepRecord> {
-        let (a, b) = self.batches.as_mut().ok_or_else(batches_not_started)?;
-        self.gan.step(a, b)
-    }
-    fn snapshot(&self, out: &Path) -> Result<PathBuf> {
-        let step = self.gan.steps_done();
-        let k = self.sets.test_a.size()[0]
-            .min(self.sets.test_b.size()[0])
-            .min(4);
-        let panel = self.gan.translate_panel(
-            &self.sets.test_a.narrow(0, 0, k),
-            &self.sets.test_b.narrow(0, 0, k),
-        )?;
-        let grid = panel
-            .grid()?
-            .column_labels(["real", "translated", "reconstructed", "identity"])
-            .title(format!("{} · step {step}", self.exp.name));
-        grid.save(out.join(format!("grid-step-{step:06}.png")))
-    }
-    fn checkpoint(&self, out: &Path) -> Result<PathBuf> {
-        self.gan.save_checkpoint(out)
-    }
-    fn history(&self) -> &History {
-        &self.gan.history
-    }
-}
-
-/// StarGAN (report 001 §6).
-pub(super) struct StarRun<'e> {
-    exp: &'e Experiment,
-    gan: StarGan,
-    data: Dataset,
-    /// Held-out faces shown translated to every domain.
-    show: crate::data::Batch,
-    batches: Option<crate::data::Batches>,
-}
-
-impl<'e> StarRun<'e> {
-    pub(super) fn new(exp: &'e Experiment, device: Device) -> Result<Self> {
-        let data = exp.load_data()?;
-        let show = exp.star_show_faces(Some(&data), 8)?;
-        Ok(StarRun {
-            exp,
-            gan: exp.build_stargan(device)?,
-            data: data.to_device(device),
-            show,
-            batches: None,
-        })
-    }
-}
-
-impl Runner for StarRun<'_> {
-    fn data_line(&self) -> String {
-        format!(
-            "{}, {} samples, domains: {}",
-            self.data.name,
-            self.data.len(),
-            self.data.label_names.join(", ")
-        )
-    }
-    fn parameters(&self) -> (i64, i64) {
-        (count_params(&self.gan.vs_g), count_params(&self.gan.vs_d))
-    }
-    fn total(&self) -> usize {
-        self.exp.steps(self.data.len())
-    }
-    fn set_lr_schedule(&mut self, schedule: LrSchedule) {
-        self.gan.config.lr_schedule = schedule;
-    }
-    fn resume(&mut self, ckpt: &Path, _step: usize) -> Result<()> {
-        self.gan.load_checkpoint(ckpt)
-    }
-    fn start(&mut self) -> Result<()> {
-        self.batches = Some(self.gan.batches(&self.data)?);
-        Ok(())
-    }
-    fn steps_done(&self) -> usize {
-        self.gan.steps_done()
-    }
-    fn step(&mut self, _step: usize) -> Result<StepRecord> {
-        self.gan
-            .step(self.batches.as_mut().ok_or_else(batches_not_started)?)
-    }
-    fn snapshot(&self, out: &Path) -> Result<PathBuf> {
-        let step = self.gan.steps_done();
-        let grid = self
-            .exp
-            .star_panel(&self.gan, &self.show, &self.data.label_names)?
-            .title(format!("{} · step {step}", self.exp.name));
-        grid.save(out.join(format!("grid-step-{step:06}.png")))
-    }
-    fn checkpoint(&self, out: &Path) -> Result<PathBuf> {
-        self.gan.save_checkpoint(out)
-    }
-    fn history(&self) -> &History {
-        &self.gan.history
     }
 }

@@ -9,6 +9,7 @@
 //! Both take images `[N, 3, H, W]` in [−1, 1] at any H = W ≥ 32 (they look at 32×32). Their
 //! weights are committed under `src/metrics/weights/` and loaded by `builtin()`; `train`
 //! makes them again (`cargo test --release --test evaluators -- --ignored` rewrites them).
+use crate::data::domains::StarDomains;
 use crate::data::faces::{combination_weights, face_specs, render_faces, FaceSpec, FacesConfig};
 use crate::data::objects::{object_scenes, render_scenes, Scene, N_CLASSES};
 use crate::data::rng::Rng;
@@ -408,4 +409,41 @@ pub fn held_out_faces(n: usize, size: usize) -> (Tensor, Vec<FaceSpec>) {
     };
     let specs = face_specs(&cfg);
     (render_faces(&specs, size, cfg.seed), specs)
+}
+
+impl FaceEvaluator {
+    /// StarGAN's hair edits judged independently of its D: the share of `images` whose hair
+    /// colour, as this evaluator sees it (all 12 colours), is the one `targets` asks for in
+    /// `domains`' hair group; rows whose hair group is empty are skipped
+    /// (None when no row has a hair target). An independent judge, unlike D's classifier.
+    pub fn hair_accuracy(
+        &self,
+        domains: &StarDomains,
+        images: &Tensor,
+        targets: &Tensor,
+    ) -> Result<Option<f64>> {
+        let nh = domains.hair.len() as i64;
+        if nh == 0 {
+            return Ok(None);
+        }
+        let judged = Vec::<i64>::try_from(self.judge(images)?.hair.to_device(Device::Cpu))
+            .map_err(|e| Error::torch("hair accuracy", e))?;
+        let group = Vec::<f32>::try_from(
+            targets
+                .narrow(1, 0, nh)
+                .to_device(Device::Cpu)
+                .to_kind(Kind::Float)
+                .contiguous()
+                .view([-1]),
+        )
+        .map_err(|e| Error::torch("hair accuracy", e))?;
+        let (mut hit, mut total) = (0usize, 0usize);
+        for (row, &j) in group.chunks(nh as usize).zip(&judged) {
+            if let Some(k) = row.iter().position(|&v| v > 0.5) {
+                total += 1;
+                hit += usize::from(domains.hair[k] as i64 == j);
+            }
+        }
+        Ok((total > 0).then(|| hit as f64 / total as f64))
+    }
 }

@@ -112,6 +112,11 @@ pub trait GanNet: std::fmt::Debug {
     fn is_row_wise(&self) -> bool {
         false
     }
+    /// Whether the output is a probability (the last layer a Sigmoid): `Some(true)`, raw
+    /// scores or logits: `Some(false)`, unknown: `None` (the default).
+    fn ends_in_sigmoid(&self) -> Option<bool> {
+        None
+    }
 }
 
 /// A boxed network (e.g. `Box<dyn GanNet>` when the family is chosen at run time, as the
@@ -125,6 +130,9 @@ impl<T: GanNet + ?Sized> GanNet for Box<T> {
     }
     fn is_row_wise(&self) -> bool {
         (**self).is_row_wise()
+    }
+    fn ends_in_sigmoid(&self) -> Option<bool> {
+        (**self).ends_in_sigmoid()
     }
 }
 

@@ -62,6 +62,9 @@ pub struct OptimizerState {
     /// of a dozen per parameter), with the same arithmetic per element. None when the
     /// parameters differ in device or kind, or there is only one.
     flat: Option<Flat>,
+    /// The gradients of the last update made through [`OptimizerState::step_with`] or
+    /// [`OptimizerState::minimize`] (which leave `.grad()` empty), for looking at after a step.
+    last_grads: Vec<Tensor>,
 }
 
 #[derive(Debug)]
@@ -188,6 +191,7 @@ impl OptimizerState {
             settings,
             slots,
             flat,
+            last_grads: Vec::new(),
         })
     }
 
@@ -220,13 +224,38 @@ impl OptimizerState {
     }
 
     /// Each parameter's `.grad()` (undefined where it has none).
+    /// Each parameter's `.grad()` when defined, else its gradient from the last
+    /// [`OptimizerState::minimize`] / [`OptimizerState::step_with`].
     fn grads(&self) -> Vec<Tensor> {
-        self.slots.iter().map(|s| s.param.grad()).collect()
+        self.slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match s.param.grad() {
+                g if g.defined() => g,
+                _ => self
+                    .last_grads
+                    .get(i)
+                    .map_or_else(Tensor::new, Tensor::shallow_clone),
+            })
+            .collect()
     }
 
-    /// The L2 norm of all the gradients, √(Σ_p ‖∇p‖²) (0 without any).
+    /// The L2 norm of all the gradients, √(Σ_p ‖∇p‖²) (0 without any): those in `.grad()`, or
+    /// after a trainer's step (which computes gradients with `run_backward`) the last
+    /// update's.
     pub fn grad_norm(&self) -> f64 {
         norm_of(&self.grads())
+    }
+
+    /// Each parameter's gradient norm ‖∇p‖₂ by its PyTorch name (`main.0.weight`, …), in the
+    /// optimizer's order, from the same gradients as [`OptimizerState::grad_norm`]; 0 for a
+    /// parameter without one.
+    pub fn grad_norms(&self) -> Vec<(String, f64)> {
+        self.slots
+            .iter()
+            .zip(self.grads())
+            .map(|(s, g)| (s.name.clone(), norm_of(&[g])))
+            .collect()
     }
 
     /// The parameters this updates, in its order: what [`OptimizerState::step_with`] wants
@@ -247,6 +276,7 @@ impl OptimizerState {
             grads.len(),
             self.slots.len()
         );
+        self.last_grads = grads.iter().map(Tensor::shallow_clone).collect();
         self.update_all(grads.iter().map(|g| g.shallow_clone()).collect(), true)
             .unwrap_or(0.0)
     }

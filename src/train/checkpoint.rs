@@ -7,6 +7,7 @@
 //!   d.safetensors        D's variables, the same way
 //!   state.safetensors    both optimizers' state (opt_g.<param>.exp_avg, …), fixed_z, fixed_c
 //!   history.csv          every step so far
+//!   series.csv           the named series hooks recorded (name, step, value), if any
 //!   checkpoint.json      step, batches drawn, seed, the config field by field
 //! ```
 //!
@@ -15,11 +16,7 @@
 //! folder that looks like a checkpoint. The step's randomness comes from (seed, step) (see
 //! [`Gan::step`]), so no generator state needs saving: loading restores weights, optimizer
 //! state, fixed noise, history and data position, and training continues as if never stopped.
-use super::cyclegan::CycleTrainConfig;
 use super::history::History;
-use super::stargan::StarTrainConfig;
-use super::trainer::Gan;
-use crate::nets::GanNet;
 use crate::optim::{LrSchedule, OptimizerState};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
@@ -31,7 +28,7 @@ const FORMAT: &str = "gankit-checkpoint-1";
 /// What a trainer puts into a checkpoint: its two variable stores ("g", "d"), their
 /// optimizers, other tensors (fixed noise, image pools), the history, the data position and
 /// the config field by field. One format for every trainer.
-pub(crate) struct Parts<'a> {
+pub struct Parts<'a> {
     pub kind: &'static str,
     pub vs_g: &'a nn::VarStore,
     pub vs_d: &'a nn::VarStore,
@@ -46,8 +43,16 @@ pub(crate) struct Parts<'a> {
     pub notes: &'a BTreeMap<String, String>,
 }
 
+/// The stores and optimizers a checkpoint reads into.
+pub struct Stores<'a> {
+    pub vs_g: &'a mut nn::VarStore,
+    pub vs_d: &'a mut nn::VarStore,
+    pub opt_g: &'a mut OptimizerState,
+    pub opt_d: &'a mut OptimizerState,
+}
+
 /// What [`read_checkpoint`] restored besides the stores and optimizers.
-pub(crate) struct Restored {
+pub struct Restored {
     pub tensors: HashMap<String, Tensor>,
     pub history: History,
     pub batches_drawn: usize,
@@ -80,6 +85,10 @@ pub(crate) fn write_checkpoint(run_dir: &Path, parts: Parts) -> Result<PathBuf> 
             .map_err(|e| Error::torch(format!("writing {}", path.display()), e))?;
         std::fs::write(partial.join("history.csv"), parts.history.to_csv())
             .map_err(|e| Error::io(partial.join("history.csv"), e))?;
+        if !parts.history.series.is_empty() {
+            std::fs::write(partial.join("series.csv"), parts.history.series_csv())
+                .map_err(|e| Error::io(partial.join("series.csv"), e))?;
+        }
         let config: serde_json::Map<String, serde_json::Value> = parts
             .config
             .iter()
@@ -114,9 +123,14 @@ pub(crate) fn read_checkpoint(
     dir: &Path,
     kind: &str,
     config: &[(&'static str, String)],
-    (vs_g, vs_d): (&mut nn::VarStore, &mut nn::VarStore),
-    (opt_g, opt_d): (&mut OptimizerState, &mut OptimizerState),
+    stores: Stores,
 ) -> Result<Restored> {
+    let Stores {
+        vs_g,
+        vs_d,
+        opt_g,
+        opt_d,
+    } = stores;
     let info = read_info(dir)?;
     let json_path = dir.join("checkpoint.json");
     let theirs = info
@@ -171,7 +185,12 @@ pub(crate) fn read_checkpoint(
     opt_d.load_state_tensors(&unprefixed("opt_d", &tensors), &source)?;
     let csv_path = dir.join("history.csv");
     let csv = std::fs::read_to_string(&csv_path).map_err(|e| Error::io(&csv_path, e))?;
-    let history = History::from_csv(&csv, &csv_path)?;
+    let mut history = History::from_csv(&csv, &csv_path)?;
+    let series_path = dir.join("series.csv");
+    if series_path.is_file() {
+        let text = std::fs::read_to_string(&series_path).map_err(|e| Error::io(&series_path, e))?;
+        history.read_series_csv(&text, &series_path)?;
+    }
     if history.len() != step {
         return Err(Error::data(
             &csv_path,
@@ -209,55 +228,6 @@ pub(crate) fn required(restored: &Restored, dir: &Path, name: &str) -> Result<Te
                 format!("tensor \"{name}\" is missing"),
             )
         })
-}
-
-impl<G: GanNet, D: GanNet> Gan<G, D> {
-    /// Saves the run into `run_dir/step-NNNNNN/` (atomically) and returns that folder.
-    pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
-        let mut tensors = vec![("fixed_z".to_string(), self.fixed_z.shallow_clone())];
-        if let Some(c) = &self.fixed_c {
-            tensors.push(("fixed_c".into(), c.shallow_clone()));
-        }
-        let parts = Parts {
-            kind: "gan",
-            vs_g: &self.vs_g,
-            vs_d: &self.vs_d,
-            opt_g: &self.opt_g,
-            opt_d: &self.opt_d,
-            tensors,
-            history: &self.history,
-            batches_drawn: self.batches_drawn,
-            seed: self.config.seed,
-            device: self.device(),
-            config: self.config.fields(),
-            notes: &self.notes,
-        };
-        write_checkpoint(run_dir.as_ref(), parts)
-    }
-
-    /// Restores a checkpoint saved by [`Gan::save_checkpoint`] into this run (built with the
-    /// same networks and config): weights, optimizer state, fixed noise, history and the
-    /// data position. The config must match the saved one; the error names the first key that
-    /// differs.
-    pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
-        let dir = dir.as_ref();
-        let fields = self.config.fields();
-        let r = read_checkpoint(
-            dir,
-            "gan",
-            &fields,
-            (&mut self.vs_g, &mut self.vs_d),
-            (&mut self.opt_g, &mut self.opt_d),
-        )?;
-        let device = self.device();
-        self.fixed_z = required(&r, dir, "fixed_z")?.to_device(device);
-        self.fixed_c = r.tensors.get("fixed_c").map(|c| c.to_device(device));
-        self.history = r.history;
-        self.batches_drawn = r.batches_drawn;
-        self.notes = r.notes;
-        self.snapshots.clear();
-        Ok(())
-    }
 }
 
 /// The newest complete checkpoint under `run_dir` (the highest `step-NNNNNN` folder holding a
@@ -421,7 +391,7 @@ fn replace_dir(partial: &Path, target: &Path) -> Result<()> {
 /// The config of an image-to-image run as a checkpoint records it: the networks' and the
 /// training settings, each as Rust prints it, `train` with its schedule left at Constant and
 /// the schedule beside it (recorded, not compared).
-fn nets_and_train(
+pub(crate) fn nets_and_train(
     nets: &impl std::fmt::Debug,
     train: &impl std::fmt::Debug,
     schedule: LrSchedule,
@@ -431,129 +401,4 @@ fn nets_and_train(
         ("train", format!("{train:?}")),
         ("lr_schedule", format!("{schedule:?}")),
     ]
-}
-
-/// An image pool as one tensor `[n, C, H, W]` (absent when empty).
-fn pool_tensor(name: &str, pool: &super::cyclegan::ImagePool) -> Option<(String, Tensor)> {
-    (!pool.images.is_empty()).then(|| (name.to_string(), Tensor::cat(&pool.images, 0)))
-}
-
-fn restore_pool(
-    r: &Restored,
-    name: &str,
-    pool: &mut super::cyclegan::ImagePool,
-    device: tch::Device,
-) {
-    pool.images = r
-        .tensors
-        .get(name)
-        .map(|t| t.to_device(device).split(1, 0))
-        .unwrap_or_default();
-}
-
-impl super::cyclegan::CycleGan {
-    /// Saves the run (both generators in `g.safetensors`, both discriminators in
-    /// `d.safetensors`, the image pools in `state.safetensors`) into `run_dir/step-NNNNNN/`.
-    pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
-        let tensors = [
-            pool_tensor("pool_a", &self.pool_a),
-            pool_tensor("pool_b", &self.pool_b),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        let notes = BTreeMap::new();
-        let parts = Parts {
-            kind: "cyclegan",
-            vs_g: &self.vs_g,
-            vs_d: &self.vs_d,
-            opt_g: &self.opt_g,
-            opt_d: &self.opt_d,
-            tensors,
-            history: &self.history,
-            batches_drawn: self.batches_drawn,
-            seed: self.config.seed,
-            device: self.vs_g.device(),
-            config: self.checkpoint_fields(),
-            notes: &notes,
-        };
-        write_checkpoint(run_dir.as_ref(), parts)
-    }
-
-    /// Restores a checkpoint of a CycleGAN run built with the same configs.
-    pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
-        let fields = self.checkpoint_fields();
-        let r = read_checkpoint(
-            dir.as_ref(),
-            "cyclegan",
-            &fields,
-            (&mut self.vs_g, &mut self.vs_d),
-            (&mut self.opt_g, &mut self.opt_d),
-        )?;
-        let device = self.vs_g.device();
-        restore_pool(&r, "pool_a", &mut self.pool_a, device);
-        restore_pool(&r, "pool_b", &mut self.pool_b, device);
-        self.history = r.history;
-        self.batches_drawn = r.batches_drawn;
-        Ok(())
-    }
-
-    fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        nets_and_train(
-            &self.nets,
-            &CycleTrainConfig {
-                lr_schedule: LrSchedule::Constant,
-                ..self.config.clone()
-            },
-            self.config.lr_schedule,
-        )
-    }
-}
-
-impl super::stargan::StarGan {
-    /// Saves the run into `run_dir/step-NNNNNN/`.
-    pub fn save_checkpoint(&self, run_dir: impl AsRef<Path>) -> Result<PathBuf> {
-        let notes = BTreeMap::new();
-        let parts = Parts {
-            kind: "stargan",
-            vs_g: &self.vs_g,
-            vs_d: &self.vs_d,
-            opt_g: &self.opt_g,
-            opt_d: &self.opt_d,
-            tensors: Vec::new(),
-            history: &self.history,
-            batches_drawn: self.batches_drawn,
-            seed: self.config.seed,
-            device: self.vs_g.device(),
-            config: self.checkpoint_fields(),
-            notes: &notes,
-        };
-        write_checkpoint(run_dir.as_ref(), parts)
-    }
-
-    /// Restores a checkpoint of a StarGAN run built with the same configs.
-    pub fn load_checkpoint(&mut self, dir: impl AsRef<Path>) -> Result<()> {
-        let fields = self.checkpoint_fields();
-        let r = read_checkpoint(
-            dir.as_ref(),
-            "stargan",
-            &fields,
-            (&mut self.vs_g, &mut self.vs_d),
-            (&mut self.opt_g, &mut self.opt_d),
-        )?;
-        self.history = r.history;
-        self.batches_drawn = r.batches_drawn;
-        Ok(())
-    }
-
-    fn checkpoint_fields(&self) -> Vec<(&'static str, String)> {
-        nets_and_train(
-            &self.nets,
-            &StarTrainConfig {
-                lr_schedule: LrSchedule::Constant,
-                ..self.config.clone()
-            },
-            self.config.lr_schedule,
-        )
-    }
 }

@@ -39,6 +39,9 @@ pub struct TrainConfig {
     pub g_steps: usize,
     /// Update G only every `g_every`-th step (report 001 tip a: 3; 1 = every step).
     pub g_every: usize,
+    /// G updated every step during the first `warmup_steps` steps, then every `g_every`-th
+    /// (report 002 §3: every iteration in the first 2 epochs). 0: no warm-up.
+    pub warmup_steps: usize,
     /// Which network goes first.
     pub order: UpdateOrder,
     /// A penalty on D.
@@ -66,6 +69,7 @@ impl Default for TrainConfig {
             d_steps: 1,
             g_steps: 1,
             g_every: 1,
+            warmup_steps: 0,
             order: UpdateOrder::DFirst,
             penalty: Penalty::None,
             clip: None,
@@ -88,6 +92,7 @@ impl TrainConfig {
             d_steps,
             g_steps,
             g_every,
+            warmup_steps,
             order,
             penalty,
             clip,
@@ -103,6 +108,7 @@ impl TrainConfig {
             ("d_steps", d_steps.to_string()),
             ("g_steps", g_steps.to_string()),
             ("g_every", g_every.to_string()),
+            ("warmup_steps", warmup_steps.to_string()),
             ("order", format!("{order:?}")),
             ("penalty", format!("{penalty:?}")),
             ("clip", format!("{clip:?}")),

@@ -1,7 +1,7 @@
 //! CycleGAN (Zhu et al. 2017; report 001 §5): two generators translate between unpaired
 //! domains A and B, two PatchGAN discriminators judge each domain, and cycle and identity L1
 //! terms tie the translations together. The step-by-step pieces are the d2l ones:
-//! [`CycleGan::update_g`], [`CycleGan::update_d`], [`CycleGan::step`], [`CycleGan::train`];
+//! [`CycleGan::update_g`], [`CycleGan::update_d`], [`Trainer::step`], [`Trainer::train`];
 //! [`CycleGan::translate_panel`] gives report 001's figure.
 //!
 //! ```no_run
@@ -11,11 +11,9 @@
 //! let (data_a, data_b) = map_domains(&pairs);         // A: maps, B: aerial photos
 //! let nets = CycleGanConfig { image_size: 32, ngf: 16, ndf: 16, n_blocks: 3, ..Default::default() };
 //! let cfg = CycleTrainConfig { batch_size: 4, ..Default::default() }; // LSGAN, λ_cyc 10, λ_idt 0.5
-//! let mut gan = CycleGan::new(&nets, cfg, Device::Cpu)?;
-//! let (mut batches_a, mut batches_b) = gan.batches(&data_a, &data_b)?; // unpaired streams
-//! gan.train(&mut batches_a, &mut batches_b, 500, 50)?;
-//! let panel = gan.translate_panel(&pairs.maps.narrow(0, 0, 4), &pairs.aerial.narrow(0, 0, 4))?;
-//! panel.grid()?.scale(3).save("cyclegan_panel.png")?;
+//! let mut gan = CycleGan::new(&nets, cfg, Device::Cpu)?.with_data(&data_a, &data_b)?; // drawn unpaired
+//! gan.train(500, TrainOptions::new().print_every(50))?;
+//! gan.preview()?.save("cyclegan_panel.png")?;
 //! # Ok::<(), gankit::Error>(())
 //! ```
 //!
@@ -24,11 +22,15 @@
 //! real A images. junyanz/pytorch-CycleGAN-and-pix2pix names by network instead: its G_A is
 //! G_AB, its G_B is G_BA, its D_A judges G_A's output (so it is D_B here), and its `idt_A` is
 //! G_A(real_B) (so `idt_b` here). The values are the same; only the labels move.
+use super::checkpoint::{nets_and_train, Parts, Restored};
+use super::gan::{count_parameters, finite, seed_step};
 use super::history::{History, StepRecord};
-use super::trainer::{finite, seed_step};
-use crate::data::maps::MapPairs;
+use super::pool::ImagePool;
+use super::preview::{ImagePreview, Preview, Snapshot};
+use super::trainer::sealed::{Stateful, Stores};
+use super::trainer::Trainer;
 use crate::data::rng::Rng;
-use crate::data::{Batch, Batches, Dataset};
+use crate::data::{Batches, Dataset};
 use crate::losses::{DOutput, Loss, LossConfig};
 use crate::nets::{
     cyclegan_generator, patchgan_discriminator, CycleGanConfig, PatchGanDiscriminator,
@@ -37,6 +39,8 @@ use crate::nets::{
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 use crate::viz::ImageGrid;
 use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 use tch::{nn, Device, Kind, Tensor};
 
@@ -160,56 +164,6 @@ impl CycleTrainConfig {
     }
 }
 
-/// The image pool of the reference (`util/image_pool.py`): until it holds `capacity` images
-/// every fake goes in and is returned; after that each fake is, with probability ½, swapped
-/// for a random stored one (which is returned instead), else returned as is. The draws come
-/// from a gankit [`Rng`] seeded by (run seed, step, domain), so a run is reproducible and
-/// resumes exactly when `images` is saved with it.
-#[derive(Debug)]
-pub struct ImagePool {
-    /// Most images kept (0: the pool passes fakes through).
-    pub capacity: usize,
-    /// The stored fakes, each `[1, C, H, W]`, detached.
-    pub images: Vec<Tensor>,
-}
-
-impl ImagePool {
-    /// An empty pool.
-    pub fn new(capacity: usize) -> Self {
-        ImagePool {
-            capacity,
-            images: Vec::new(),
-        }
-    }
-
-    /// The batch D sees instead of `fakes` (same shape), updating the pool.
-    pub fn query(&mut self, fakes: &Tensor, rng: &mut Rng) -> Tensor {
-        let fakes = fakes.detach();
-        if self.capacity == 0 {
-            return fakes;
-        }
-        let out: Vec<Tensor> = (0..fakes.size()[0])
-            .map(|i| {
-                let image = fakes.narrow(0, i, 1);
-                if self.images.len() < self.capacity {
-                    self.images.push(image.shallow_clone());
-                    image
-                } else if rng.uniform() > 0.5 {
-                    let k = rng.below(self.capacity);
-                    std::mem::replace(&mut self.images[k], image)
-                } else {
-                    image
-                }
-            })
-            .collect();
-        Tensor::cat(&out, 0)
-    }
-
-    fn snapshot(&self) -> Vec<Tensor> {
-        self.images.iter().map(Tensor::shallow_clone).collect()
-    }
-}
-
 /// What one G update (both generators) measured. Loss values are the weighted terms of L_G,
 /// so `loss = gan_ab + gan_ba + cycle_a + cycle_b + idt_a + idt_b`.
 #[derive(Debug)]
@@ -307,57 +261,33 @@ impl CyclePanel {
     }
 }
 
-/// Two unlabelled [`Dataset`]s from the built-in pairs: A the maps, B the aerial images. Each
-/// is in layout order; draw them with batch streams of different seeds
-/// (`data_a.batches(n, 0)`, `data_b.batches(n, 1)`) and the batches are unpaired, as CycleGAN
-/// trains; the true pairs stay in `pairs` for scoring (`gankit::metrics::pairs`).
-pub fn map_domains(pairs: &MapPairs) -> (Dataset, Dataset) {
-    let size = pairs.maps.size()[3];
-    let set = |name: &str, x: &Tensor| Dataset {
-        name: format!("{name} {size}×{size}"),
-        x: x.shallow_clone(),
-        labels: None,
-        label_names: Vec::new(),
-    };
-    (
-        set("maps", &pairs.maps),
-        set("aerial photos", &pairs.aerial),
-    )
-}
-
-/// CycleGAN: G_AB, G_BA, D_A, D_B, their optimizers, the image pools and the run's record.
-/// All state is in public fields (weights in the two VarStores, optimizer state, pools,
-/// history), for checkpoints.
+/// CycleGAN: G_AB, G_BA, D_A, D_B, their optimizers, the image pools, the two domains' data
+/// and the run's record. The networks, stores and configs are fixed for the run and read
+/// through accessors.
 #[derive(Debug)]
 pub struct CycleGan {
-    /// A → B.
-    pub g_ab: ResnetGenerator,
-    /// B → A.
-    pub g_ba: ResnetGenerator,
-    /// Judges A images.
-    pub d_a: PatchGanDiscriminator,
-    /// Judges B images.
-    pub d_b: PatchGanDiscriminator,
+    g_ab: ResnetGenerator,
+    g_ba: ResnetGenerator,
+    d_a: PatchGanDiscriminator,
+    d_b: PatchGanDiscriminator,
     /// Both generators' variables (`g_ab.*`, `g_ba.*`).
-    pub vs_g: nn::VarStore,
+    vs_g: nn::VarStore,
     /// Both discriminators' variables (`d_a.*`, `d_b.*`).
-    pub vs_d: nn::VarStore,
-    /// One optimizer over both generators.
-    pub opt_g: OptimizerState,
-    /// One optimizer over both discriminators.
-    pub opt_d: OptimizerState,
-    /// Pool of fake A images for D_A.
-    pub pool_a: ImagePool,
-    /// Pool of fake B images for D_B.
-    pub pool_b: ImagePool,
-    /// The networks' sizes.
-    pub nets: CycleGanConfig,
-    /// The run's settings.
-    pub config: CycleTrainConfig,
-    /// Every step so far.
-    pub history: History,
+    vs_d: nn::VarStore,
+    opt_g: OptimizerState,
+    opt_d: OptimizerState,
+    pool_a: ImagePool,
+    pool_b: ImagePool,
+    nets: CycleGanConfig,
+    config: CycleTrainConfig,
+    history: History,
     /// Batches drawn from each stream so far (one of A and one of B per step).
-    pub batches_drawn: usize,
+    batches_drawn: usize,
+    snapshots: Vec<Snapshot>,
+    data: Option<(Dataset, Dataset)>,
+    streams: Option<(Batches, Batches)>,
+    /// The A and B images the preview translates.
+    shown: Option<(Tensor, Tensor)>,
     device: Device,
 }
 
@@ -416,35 +346,131 @@ impl CycleGan {
             config,
             history: History::default(),
             batches_drawn: 0,
+            snapshots: Vec::new(),
+            data: None,
+            streams: None,
+            shown: None,
             device,
         })
     }
 
-    /// The device the networks live on.
-    pub fn device(&self) -> Device {
-        self.device
+    /// The run with its two domains' training data (see [`CycleGan::set_data`]).
+    pub fn with_data(mut self, data_a: &Dataset, data_b: &Dataset) -> Result<Self> {
+        self.set_data(data_a, data_b)?;
+        Ok(self)
     }
 
-    /// Steps done so far.
-    pub fn steps_done(&self) -> usize {
-        self.history.len()
-    }
-
-    /// The run's two batch streams: `config.batch_size` each, shuffled with seeds `seed` (A)
-    /// and `seed + 1` (B), so even two sets in pair order (as [`map_domains`] gives) are drawn
-    /// unpaired; both continue after the batches already drawn (a resumed run sees what the
-    /// uninterrupted one would have).
-    pub fn batches(&self, data_a: &Dataset, data_b: &Dataset) -> Result<(Batches, Batches)> {
-        let (seed, bs) = (self.config.seed, self.config.batch_size);
-        let mut a = data_a
-            .batches(bs, seed)
+    /// Trains on `data_a` and `data_b` from now on (on the run's device, tensors shared): two
+    /// streams of `config.batch_size`, shuffled with seeds `seed` (A) and `seed + 1` (B), so
+    /// even two sets in pair order (as [`map_domains`](crate::data::maps::map_domains) gives) are drawn unpaired; both continue
+    /// after the batches already drawn (a resumed run sees what the uninterrupted one would
+    /// have). The preview shows the first 4 images of each unless
+    /// [`CycleGan::with_shown`] chose others.
+    pub fn set_data(&mut self, data_a: &Dataset, data_b: &Dataset) -> Result<()> {
+        let (a, b) = (
+            data_a.shallow_to(self.device),
+            data_b.shallow_to(self.device),
+        );
+        let bs = self.config.batch_size;
+        a.batches(bs, 0)
             .map_err(|e| Error::setting("domain A", e.to_string()))?;
-        let mut b = data_b
-            .batches(bs, seed.wrapping_add(1))
+        b.batches(bs, 0)
             .map_err(|e| Error::setting("domain B", e.to_string()))?;
-        a.skip_batches(self.batches_drawn);
-        b.skip_batches(self.batches_drawn);
+        self.data = Some((a, b));
+        self.streams = None;
+        Ok(())
+    }
+
+    /// The A and B images [`Trainer::preview`] translates (e.g. held-out test images).
+    pub fn with_shown(mut self, a: &Tensor, b: &Tensor) -> Self {
+        self.shown = Some((a.shallow_clone(), b.shallow_clone()));
+        self
+    }
+
+    /// The next batch of each domain (unpaired), counted so that a checkpoint resumes after
+    /// them.
+    pub fn next_batches(&mut self) -> Result<(Tensor, Tensor)> {
+        if self.streams.is_none() {
+            let (a, b) = self.data.as_ref().ok_or_else(|| {
+                Error::setting(
+                    "data",
+                    "this CycleGAN has no data: give it two domains with gan.set_data(&a, &b)",
+                )
+            })?;
+            let (seed, bs) = (self.config.seed, self.config.batch_size);
+            let mut sa = a.batches(bs, seed)?;
+            let mut sb = b.batches(bs, seed.wrapping_add(1))?;
+            sa.skip_batches(self.batches_drawn);
+            sb.skip_batches(self.batches_drawn);
+            self.streams = Some((sa, sb));
+        }
+        let (sa, sb) = self.streams.as_mut().expect("opened above");
+        let ended =
+            |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
+        let a = sa.next().ok_or_else(|| ended("A"))?.x;
+        let b = sb.next().ok_or_else(|| ended("B"))?.x;
+        self.batches_drawn += 1;
         Ok((a, b))
+    }
+
+    /// The two domains' training data, when set.
+    pub fn data(&self) -> Option<(&Dataset, &Dataset)> {
+        self.data.as_ref().map(|(a, b)| (a, b))
+    }
+
+    /// G_AB: A → B.
+    pub fn g_ab(&self) -> &ResnetGenerator {
+        &self.g_ab
+    }
+
+    /// G_BA: B → A.
+    pub fn g_ba(&self) -> &ResnetGenerator {
+        &self.g_ba
+    }
+
+    /// D_A: judges A images.
+    pub fn d_a(&self) -> &PatchGanDiscriminator {
+        &self.d_a
+    }
+
+    /// D_B: judges B images.
+    pub fn d_b(&self) -> &PatchGanDiscriminator {
+        &self.d_b
+    }
+
+    /// Both generators' variables (`g_ab.*`, `g_ba.*`).
+    pub fn vs_g(&self) -> &nn::VarStore {
+        &self.vs_g
+    }
+
+    /// Both discriminators' variables (`d_a.*`, `d_b.*`).
+    pub fn vs_d(&self) -> &nn::VarStore {
+        &self.vs_d
+    }
+
+    /// The image pools of D_A and D_B.
+    pub fn pools(&self) -> (&ImagePool, &ImagePool) {
+        (&self.pool_a, &self.pool_b)
+    }
+
+    /// G's optimizer and its state (both generators for CycleGAN).
+    pub fn opt_g(&self) -> &OptimizerState {
+        &self.opt_g
+    }
+
+    /// D's optimizer and its state.
+    pub fn opt_d(&self) -> &OptimizerState {
+        &self.opt_d
+    }
+
+    /// The networks' sizes.
+    pub fn nets(&self) -> &CycleGanConfig {
+        &self.nets
+    }
+
+    /// The run's settings.
+    pub fn config(&self) -> &CycleTrainConfig {
+        &self.config
     }
 
     /// One update of both generators on real batches `a` and `b` (unpaired): L_G (see
@@ -606,6 +632,34 @@ impl CycleGan {
         Ok((half_s * ta.value, half_s * tb.value, d_real, d_fake))
     }
 
+    /// Report 001's panel for real A images and real B images (the same number of each, or
+    /// the grid shows the shorter): every translation, reconstruction and identity image,
+    /// without gradients, the generators in training mode as the reference's test script
+    /// runs them (InstanceNorm has no running statistics, so this is also eval mode).
+    pub fn translate_panel(&self, real_a: &Tensor, real_b: &Tensor) -> Result<CyclePanel> {
+        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        tch::no_grad(|| {
+            let fake_b = self.g_ab.try_forward_t(&a, true)?;
+            let rec_a = self.g_ba.try_forward_t(&fake_b, true)?;
+            let idt_a = self.g_ba.try_forward_t(&a, true)?;
+            let fake_a = self.g_ba.try_forward_t(&b, true)?;
+            let rec_b = self.g_ab.try_forward_t(&fake_a, true)?;
+            let idt_b = self.g_ab.try_forward_t(&b, true)?;
+            Ok(CyclePanel {
+                real_a: a,
+                fake_b,
+                rec_a,
+                idt_a,
+                real_b: b,
+                fake_a,
+                rec_b,
+                idt_b,
+            })
+        })
+    }
+}
+
+impl Trainer for CycleGan {
     /// One step, as the reference's `optimize_parameters`: seeds libtorch from (seed, step),
     /// takes the next batch of each stream (unpaired: two streams of different seeds), updates
     /// both generators, then both discriminators on this step's fakes (through the pools).
@@ -614,11 +668,7 @@ impl CycleGan {
     /// update, which comes first here), both gradient norms, and the terms `g_gan_ab`,
     /// `g_gan_ba`, `cycle_a`, `cycle_b`, `idt_a`, `idt_b`, `d_a`, `d_b` (weighted, so they add
     /// up to the losses).
-    pub fn step(
-        &mut self,
-        batches_a: &mut impl Iterator<Item = Batch>,
-        batches_b: &mut impl Iterator<Item = Batch>,
-    ) -> Result<StepRecord> {
+    fn step(&mut self) -> Result<StepRecord> {
         let t0 = Instant::now();
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
@@ -628,11 +678,7 @@ impl CycleGan {
             &mut self.opt_g,
             &mut self.opt_d,
         );
-        let ended =
-            |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
-        let a = batches_a.next().ok_or_else(|| ended("A"))?.x;
-        let b = batches_b.next().ok_or_else(|| ended("B"))?.x;
-        self.batches_drawn += 1;
+        let (a, b) = self.next_batches()?;
         let g = self.update_g(&a, &b)?;
         let d = self.update_d(&a, &b, &g.fake_a, &g.fake_b)?;
         let record = StepRecord {
@@ -662,50 +708,123 @@ impl CycleGan {
         Ok(record)
     }
 
-    /// `n` steps with a progress line every `print_every` steps (0: none): step, losses,
-    /// terms, steps/s and time left. Stops at the first error (a diverged loss names its step
-    /// and term), keeping everything done so far.
-    pub fn train(
-        &mut self,
-        batches_a: &mut impl Iterator<Item = Batch>,
-        batches_b: &mut impl Iterator<Item = Batch>,
-        n: usize,
-        print_every: usize,
-    ) -> Result<()> {
-        let t0 = Instant::now();
-        for i in 1..=n {
-            let r = self.step(batches_a, batches_b)?;
-            if print_every > 0 && (i % print_every == 0 || i == n) {
-                let rate = i as f64 / t0.elapsed().as_secs_f64().max(1e-9);
-                println!("{r}  {rate:.1} steps/s  ETA {:.0} s", (n - i) as f64 / rate);
+    fn history(&self) -> &History {
+        &self.history
+    }
+
+    fn snapshots(&self) -> &[Snapshot] {
+        &self.snapshots
+    }
+
+    /// Report 001's panel for up to 4 shown images of each domain: per input a row A → B
+    /// (real, translated, reconstructed, identity) and a row B → A.
+    fn preview(&self) -> Result<Preview> {
+        let (a, b) = match (&self.shown, &self.data) {
+            (Some((a, b)), _) => (a.shallow_clone(), b.shallow_clone()),
+            (None, Some((a, b))) => (a.head(4).x, b.head(4).x),
+            (None, None) => {
+                return Err(Error::setting(
+                    "preview",
+                    "this CycleGAN has no data and no images to show (set_data or with_shown)",
+                ))
             }
+        };
+        let k = a.size()[0].min(b.size()[0]).min(4);
+        let p = self.translate_panel(&a.narrow(0, 0, k), &b.narrow(0, 0, k))?;
+        let t = p.tensors();
+        let tiles: Vec<Tensor> = (0..k)
+            .flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu)))
+            .collect();
+        let mut preview = ImagePreview::new(
+            &Tensor::stack(&tiles, 0),
+            format!("step {}", self.steps_done()),
+        );
+        preview.columns = Some(4);
+        preview.column_labels = ["real", "translated", "reconstructed", "identity"]
+            .map(String::from)
+            .to_vec();
+        preview.row_labels = (0..k)
+            .flat_map(|_| ["A → B".to_string(), "B → A".to_string()])
+            .collect();
+        Ok(Preview::Images(preview))
+    }
+
+    fn parameter_counts(&self) -> (i64, i64) {
+        (count_parameters(&self.vs_g), count_parameters(&self.vs_d))
+    }
+
+    fn device(&self) -> Device {
+        self.device
+    }
+}
+
+impl Stateful for CycleGan {
+    fn parts(&self) -> Parts<'_> {
+        let pool = |name: &str, pool: &ImagePool| {
+            (!pool.images.is_empty()).then(|| (name.to_string(), Tensor::cat(&pool.images, 0)))
+        };
+        Parts {
+            kind: "cyclegan",
+            vs_g: &self.vs_g,
+            vs_d: &self.vs_d,
+            opt_g: &self.opt_g,
+            opt_d: &self.opt_d,
+            tensors: [pool("pool_a", &self.pool_a), pool("pool_b", &self.pool_b)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            history: &self.history,
+            batches_drawn: self.batches_drawn,
+            seed: self.config.seed,
+            device: self.device,
+            config: nets_and_train(
+                &self.nets,
+                &CycleTrainConfig {
+                    lr_schedule: LrSchedule::Constant,
+                    ..self.config.clone()
+                },
+                self.config.lr_schedule,
+            ),
+            notes: no_notes(),
         }
+    }
+
+    fn stores(&mut self) -> Stores<'_> {
+        Stores {
+            vs_g: &mut self.vs_g,
+            vs_d: &mut self.vs_d,
+            opt_g: &mut self.opt_g,
+            opt_d: &mut self.opt_d,
+        }
+    }
+
+    fn restore(&mut self, r: Restored, _dir: &Path) -> Result<()> {
+        let device = self.device;
+        let pool = |name: &str| {
+            r.tensors
+                .get(name)
+                .map(|t| t.to_device(device).split(1, 0))
+                .unwrap_or_default()
+        };
+        self.pool_a.images = pool("pool_a");
+        self.pool_b.images = pool("pool_b");
+        self.history = r.history;
+        self.batches_drawn = r.batches_drawn;
+        self.streams = None;
         Ok(())
     }
 
-    /// Report 001's panel for real A images and real B images (the same number of each, or
-    /// the grid shows the shorter): every translation, reconstruction and identity image,
-    /// without gradients, the generators in training mode as the reference's test script
-    /// runs them (InstanceNorm has no running statistics, so this is also eval mode).
-    pub fn translate_panel(&self, real_a: &Tensor, real_b: &Tensor) -> Result<CyclePanel> {
-        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
-        tch::no_grad(|| {
-            let fake_b = self.g_ab.try_forward_t(&a, true)?;
-            let rec_a = self.g_ba.try_forward_t(&fake_b, true)?;
-            let idt_a = self.g_ba.try_forward_t(&a, true)?;
-            let fake_a = self.g_ba.try_forward_t(&b, true)?;
-            let rec_b = self.g_ab.try_forward_t(&fake_a, true)?;
-            let idt_b = self.g_ab.try_forward_t(&b, true)?;
-            Ok(CyclePanel {
-                real_a: a,
-                fake_b,
-                rec_a,
-                idt_a,
-                real_b: b,
-                fake_a,
-                rec_b,
-                idt_b,
-            })
-        })
+    fn history_mut(&mut self) -> &mut History {
+        &mut self.history
     }
+
+    fn snapshots_mut(&mut self) -> &mut Vec<Snapshot> {
+        &mut self.snapshots
+    }
+}
+
+/// The notes of a trainer that keeps none.
+pub(crate) fn no_notes() -> &'static BTreeMap<String, String> {
+    static NONE: BTreeMap<String, String> = BTreeMap::new();
+    &NONE
 }

@@ -42,10 +42,20 @@ impl StepRecord {
     }
 }
 
-/// Every step of a run.
+/// Every step of a run, and the named series recorded along the way.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     pub steps: Vec<StepRecord>,
+    /// Quantities recorded now and then (by the loop's hooks: faces found, modes covered),
+    /// by name, in the order first recorded.
+    pub series: Vec<Series>,
+}
+
+/// One named quantity over training: (step, value) pairs in the order recorded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(usize, f64)>,
 }
 
 const COLUMNS: &str = "step,d_loss,g_loss,d_real,d_fake_before,d_fake_after,wasserstein,penalty,d_grad_norm,g_grad_norm,seconds";
@@ -227,7 +237,10 @@ impl History {
                 seconds: num(10)?.unwrap_or(0.0),
             });
         }
-        Ok(History { steps })
+        Ok(History {
+            steps,
+            series: Vec::new(),
+        })
     }
 
     /// Writes the CSV (atomically); returns the path.
@@ -267,5 +280,89 @@ impl fmt::Display for StepRecord {
             put(name, Some(v))?;
         }
         Ok(())
+    }
+}
+
+impl History {
+    /// Records `value` of the series `name` at `step` (a value already recorded at that step
+    /// is replaced).
+    pub fn record(&mut self, name: &str, step: usize, value: f64) {
+        let i = match self.series.iter().position(|s| s.name == name) {
+            Some(i) => i,
+            None => {
+                self.series.push(Series {
+                    name: name.to_string(),
+                    points: Vec::new(),
+                });
+                self.series.len() - 1
+            }
+        };
+        let points = &mut self.series[i].points;
+        match points.iter_mut().find(|(s, _)| *s == step) {
+            Some(p) => p.1 = value,
+            None => points.push((step, value)),
+        }
+    }
+
+    /// (step, value) pairs of the named series (empty when nothing was recorded under it).
+    pub fn named(&self, name: &str) -> Vec<(f64, f64)> {
+        self.series
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| s.points.iter().map(|&(k, v)| (k as f64, v)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The last recorded value of the named series.
+    pub fn last(&self, name: &str) -> Option<f64> {
+        self.named(name).last().map(|p| p.1)
+    }
+
+    /// The named series as CSV (`name,step,value`, one line per point).
+    pub fn series_csv(&self) -> String {
+        let mut out = String::from("name,step,value\n");
+        for s in &self.series {
+            for (step, v) in &s.points {
+                out.push_str(&format!("{},{step},{v}\n", csv_field(&s.name)));
+            }
+        }
+        out
+    }
+
+    /// Reads what [`History::series_csv`] wrote into this history's series; `path` names the
+    /// file in errors, which give the line.
+    pub fn read_series_csv(&mut self, text: &str, path: &Path) -> Result<()> {
+        let bad = |line: usize, msg: String| Error::data(path, Some(line), msg);
+        let mut lines = text.lines();
+        if lines.next() != Some("name,step,value") {
+            return Err(bad(1, "expected the header \"name,step,value\"".into()));
+        }
+        for (i, line) in lines.enumerate() {
+            let n = i + 2;
+            let (rest, value) = line
+                .rsplit_once(',')
+                .ok_or_else(|| bad(n, "expected name,step,value".into()))?;
+            let (name, step) = rest
+                .rsplit_once(',')
+                .ok_or_else(|| bad(n, "expected name,step,value".into()))?;
+            let step = step
+                .parse::<usize>()
+                .map_err(|_| bad(n, format!("step: not a whole number: \"{step}\"")))?;
+            let value = value
+                .parse::<f64>()
+                .map_err(|_| bad(n, format!("value: not a number: \"{value}\"")))?;
+            let name = name.trim_matches('"').replace("\"\"", "\"");
+            self.record(&name, step, value);
+        }
+        Ok(())
+    }
+}
+
+/// A CSV field, quoted when it holds a comma or a quote.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }

@@ -1,7 +1,7 @@
 //! StarGAN (Choi et al. 2018; report 001 §6): one generator translates an image to any set
 //! of target domains c (a label vector), one discriminator both judges real/fake (a PatchGAN
 //! map) and classifies the domains. The d2l pieces are [`StarGan::update_d`],
-//! [`StarGan::update_g`], [`StarGan::step`], [`StarGan::train`]; [`StarGan::translate`] turns
+//! [`StarGan::update_g`], [`Trainer::step`], [`Trainer::train`]; [`StarGan::translate`] turns
 //! one input into each target.
 //!
 //! ```no_run
@@ -9,9 +9,10 @@
 //! let domains = StarDomains::default();               // black/blonde/brown hair, glasses, smile
 //! let data = domains.faces(2048, 32, 0);
 //! let nets = StarGanConfig { image_size: 32, c_dim: domains.c_dim(), conv_dim: 32, g_repeat: 3, d_repeat: 5, ..Default::default() };
-//! let mut gan = StarGan::new(&nets, StarTrainConfig::default(), Device::Cpu)?; // WGAN-GP, λ_cls 1, λ_rec 10
-//! let mut batches = gan.batches(&data)?;
-//! gan.train(&mut batches, 2000, 100)?;
+//! let mut gan = StarGan::new(&nets, StarTrainConfig::default(), Device::Cpu)? // WGAN-GP, λ_cls 1, λ_rec 10
+//!     .with_data(&data)?
+//!     .with_hair_group(domains.hair.len());
+//! gan.train(2000, TrainOptions::new().print_every(100))?;
 //! let inputs = data.head(4);
 //! let c_org = inputs.labels.unwrap();
 //! let outs = gan.translate(&inputs.x, &domains.targets(&c_org))?;  // one output per domain
@@ -25,172 +26,24 @@
 //! out of the data) and two binary attributes the faces draw visibly, glasses (for male) and
 //! smile (for young); `StarDomains { attributes: vec![0, 1, 2], .. }` adds blush (for
 //! mustache).
+use super::checkpoint::{nets_and_train, Parts, Restored};
+use super::cyclegan::no_notes;
+use super::gan::{count_parameters, finite, seed_step};
 use super::history::{History, StepRecord};
-use super::trainer::{finite, seed_step};
-use crate::data::faces::{render_faces, FaceSpec, ATTRIBUTES, HAIR_COLORS};
-use crate::data::rng::Rng;
-use crate::data::{multi_hot, Batch, Batches, Dataset};
+use super::preview::{ImagePreview, Preview, Snapshot};
+use super::trainer::sealed::{Stateful, Stores};
+use super::trainer::Trainer;
+use crate::data::domains::domain_targets;
+use crate::data::{Batch, Batches, Dataset};
 use crate::losses::{GradientPenalty, Loss, LossConfig};
-use crate::metrics::evaluators::FaceEvaluator;
 use crate::nets::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
 use crate::{Error, Result};
+use std::path::Path;
 use std::time::Instant;
 use tch::{nn, Device, Kind, Reduction, Tensor};
-
-/// Which face attributes are StarGAN's domains: a mutually exclusive hair-colour group first,
-/// then binary attributes. Label rows are `[hair one-hot (or all 0)…, attributes…]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StarDomains {
-    /// Indices into [`HAIR_COLORS`]: black, blonde, brown (9, 11, 10), CelebA's hair group.
-    pub hair: Vec<usize>,
-    /// Indices into [`ATTRIBUTES`]: glasses, smile (0, 2).
-    pub attributes: Vec<usize>,
-}
-
-impl Default for StarDomains {
-    fn default() -> Self {
-        StarDomains {
-            hair: vec![9, 11, 10],
-            attributes: vec![0, 2],
-        }
-    }
-}
-
-impl StarDomains {
-    /// Number of label columns: `hair.len() + attributes.len()` (5 by default, StarGAN's
-    /// CelebA `c_dim`).
-    pub fn c_dim(&self) -> i64 {
-        (self.hair.len() + self.attributes.len()) as i64
-    }
-
-    /// Column names: "black hair", "blonde hair", "brown hair", "glasses", "smile".
-    pub fn names(&self) -> Vec<String> {
-        self.hair
-            .iter()
-            .map(|&h| format!("{} hair", HAIR_COLORS[h]))
-            .chain(self.attributes.iter().map(|&a| ATTRIBUTES[a].to_string()))
-            .collect()
-    }
-
-    /// The label row of one face.
-    pub fn label_of(&self, spec: &FaceSpec) -> Vec<usize> {
-        let hair = self.hair.iter().position(|&h| h == spec.hair);
-        let attrs = spec.attributes();
-        hair.into_iter()
-            .chain(
-                self.attributes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &a)| attrs[a])
-                    .map(|(i, _)| self.hair.len() + i),
-            )
-            .collect()
-    }
-
-    /// `n` built-in faces of `size`×`size` whose hair colour is in the group (faces of the
-    /// other colours are skipped, drawn from the faces' usual distribution otherwise), with
-    /// labels `[n, c_dim]`. With an empty `hair` group every face is kept. Panics on an index
-    /// outside [`HAIR_COLORS`] or [`ATTRIBUTES`] (no face would ever match it).
-    pub fn faces(&self, n: usize, size: usize, seed: u64) -> Dataset {
-        assert!(
-            self.hair.iter().all(|&h| h < HAIR_COLORS.len()) && self.attributes.iter().all(|&a| a < ATTRIBUTES.len()),
-            "StarDomains: hair indices must be < {} (HAIR_COLORS) and attribute indices < {} (ATTRIBUTES), got {:?} and {:?}",
-            HAIR_COLORS.len(),
-            ATTRIBUTES.len(),
-            self.hair,
-            self.attributes
-        );
-        let mut specs = Vec::with_capacity(n);
-        let mut i = 0u64;
-        while specs.len() < n {
-            let s = FaceSpec::random(&mut Rng::for_item(seed, i));
-            i += 1;
-            if self.hair.is_empty() || self.hair.contains(&s.hair) {
-                specs.push(s);
-            }
-        }
-        let rows: Vec<Vec<usize>> = specs.iter().map(|s| self.label_of(s)).collect();
-        Dataset {
-            name: format!("built-in faces {size}×{size} ({})", self.names().join(", ")),
-            x: render_faces(&specs, size, seed),
-            labels: Some(multi_hot(&rows, self.c_dim() as usize)),
-            label_names: self.names(),
-        }
-    }
-
-    /// yunjey's `create_labels`: for each domain one target batch made from `c_org` `[N,
-    /// c_dim]`: for a hair colour, that colour set and the rest of the group cleared; for a
-    /// binary attribute, that attribute flipped. Returns `c_dim` tensors `[N, c_dim]`.
-    pub fn targets(&self, c_org: &Tensor) -> Vec<Tensor> {
-        let c = c_org.to_kind(Kind::Float);
-        let nh = self.hair.len() as i64;
-        let mut out = Vec::new();
-        for i in 0..nh {
-            let t = c.copy();
-            let _ = t.narrow(1, 0, nh).fill_(0.0);
-            let _ = t.narrow(1, i, 1).fill_(1.0);
-            out.push(t);
-        }
-        for j in 0..self.attributes.len() as i64 {
-            let t = c.copy();
-            let mut col = t.narrow(1, nh + j, 1);
-            let flipped = 1.0 - &col;
-            col.copy_(&flipped);
-            out.push(t);
-        }
-        out
-    }
-
-    /// Report 001 §6's edit, all at once: the first hair colour of the group (black) and every
-    /// attribute on (black hair, male, young, mustache in the report).
-    pub fn report_target(&self, c_org: &Tensor) -> Tensor {
-        let t = c_org.to_kind(Kind::Float).copy();
-        let nh = self.hair.len() as i64;
-        if nh > 0 {
-            let _ = t.narrow(1, 0, nh).fill_(0.0);
-            let _ = t.narrow(1, 0, 1).fill_(1.0);
-        }
-        let _ = t.narrow(1, nh, self.attributes.len() as i64).fill_(1.0);
-        t
-    }
-
-    /// The share of `images` whose hair colour, as gankit's [`FaceEvaluator`] sees it (all 12
-    /// colours), is the one `targets` asks for; rows whose hair group is empty are skipped
-    /// (None when no row has a hair target). An independent judge, unlike D's classifier.
-    pub fn hair_accuracy(
-        &self,
-        evaluator: &FaceEvaluator,
-        images: &Tensor,
-        targets: &Tensor,
-    ) -> Result<Option<f64>> {
-        let nh = self.hair.len() as i64;
-        if nh == 0 {
-            return Ok(None);
-        }
-        let judged = Vec::<i64>::try_from(evaluator.judge(images)?.hair.to_device(Device::Cpu))
-            .map_err(|e| Error::torch("hair accuracy", e))?;
-        let group = Vec::<f32>::try_from(
-            targets
-                .narrow(1, 0, nh)
-                .to_device(Device::Cpu)
-                .to_kind(Kind::Float)
-                .contiguous()
-                .view([-1]),
-        )
-        .map_err(|e| Error::torch("hair accuracy", e))?;
-        let (mut hit, mut total) = (0usize, 0usize);
-        for (row, &j) in group.chunks(nh as usize).zip(&judged) {
-            if let Some(k) = row.iter().position(|&v| v > 0.5) {
-                total += 1;
-                hit += usize::from(self.hair[k] as i64 == j);
-            }
-        }
-        Ok((total > 0).then(|| hit as f64 / total as f64))
-    }
-}
 
 /// Everything a StarGAN run decides. `Default` is the StarGAN paper's (and yunjey's code):
 ///
@@ -337,25 +190,30 @@ pub struct StarGUpdate {
     pub grad_norm: f64,
 }
 
-/// StarGAN: G, D, their optimizers and the run's record; all state in public fields.
+/// StarGAN: G, D, their optimizers, the data and the run's record. The networks, stores and
+/// configs are fixed for the run and read through accessors.
 #[derive(Debug)]
 pub struct StarGan {
-    /// (image, target labels) → translated image.
-    pub g: StarGanGenerator,
-    /// image → (real/fake map, domain logits).
-    pub d: StarGanDiscriminator,
-    pub vs_g: nn::VarStore,
-    pub vs_d: nn::VarStore,
-    pub opt_g: OptimizerState,
-    pub opt_d: OptimizerState,
-    /// The networks' sizes.
-    pub nets: StarGanConfig,
-    /// The run's settings.
-    pub config: StarTrainConfig,
-    /// Every step so far.
-    pub history: History,
+    g: StarGanGenerator,
+    d: StarGanDiscriminator,
+    vs_g: nn::VarStore,
+    vs_d: nn::VarStore,
+    opt_g: OptimizerState,
+    opt_d: OptimizerState,
+    nets: StarGanConfig,
+    config: StarTrainConfig,
+    history: History,
     /// Batches drawn so far (one per step).
-    pub batches_drawn: usize,
+    batches_drawn: usize,
+    snapshots: Vec<Snapshot>,
+    data: Option<Dataset>,
+    stream: Option<Batches>,
+    /// The first `hair_group` label columns are one mutually exclusive group.
+    hair_group: usize,
+    /// The label columns' names (from the data).
+    domain_names: Vec<String>,
+    /// The faces the preview translates (with their labels).
+    shown: Option<Batch>,
     device: Device,
 }
 
@@ -398,27 +256,161 @@ impl StarGan {
             config,
             history: History::default(),
             batches_drawn: 0,
+            snapshots: Vec::new(),
+            data: None,
+            stream: None,
+            hair_group: 0,
+            domain_names: Vec::new(),
+            shown: None,
             device,
         })
     }
 
-    /// The device the networks live on.
-    pub fn device(&self) -> Device {
-        self.device
+    /// The run with its labelled training data (see [`StarGan::set_data`]).
+    pub fn with_data(mut self, data: &Dataset) -> Result<Self> {
+        self.set_data(data)?;
+        Ok(self)
     }
 
-    /// Steps done so far.
-    pub fn steps_done(&self) -> usize {
-        self.history.len()
+    /// Trains on `data` (labels `[N, c_dim]`, on the run's device, tensors shared) from now on:
+    /// minibatches of `config.batch_size` shuffled with `config.seed`, continuing after the
+    /// batches already drawn. Its label names name the domains in the preview.
+    pub fn set_data(&mut self, data: &Dataset) -> Result<()> {
+        let data = data.shallow_to(self.device);
+        let labels = data.labels.as_ref().ok_or_else(|| {
+            Error::setting(
+                "data",
+                format!("{}: StarGAN needs labelled faces", data.name),
+            )
+        })?;
+        let _ = self.labels(labels, "data labels")?; // checks their width
+        data.batches(self.config.batch_size, self.config.seed)?;
+        self.domain_names = data.label_names.clone();
+        self.data = Some(data);
+        self.stream = None;
+        Ok(())
     }
 
-    /// The run's batch stream: `config.batch_size`, shuffled with `config.seed`, continuing
-    /// after the batches already drawn (a resumed run sees what the uninterrupted one would
-    /// have).
-    pub fn batches(&self, data: &Dataset) -> Result<Batches> {
-        let mut b = data.batches(self.config.batch_size, self.config.seed)?;
-        b.skip_batches(self.batches_drawn);
-        Ok(b)
+    /// Declares the first `k` label columns one mutually exclusive group (hair colours: a
+    /// target sets one and clears the others), the rest binary attributes (a target flips
+    /// one). 0 by default.
+    pub fn with_hair_group(mut self, k: usize) -> Self {
+        self.hair_group = k.min(self.nets.c_dim.max(0) as usize);
+        self
+    }
+
+    /// The faces [`Trainer::preview`] translates to every domain (default: the data's first 4).
+    pub fn with_shown(mut self, faces: Batch) -> Self {
+        self.shown = Some(faces);
+        self
+    }
+
+    /// For each label column, the targets that change it (see
+    /// [`domain_targets`](crate::data::domains::domain_targets)): one `[N, c_dim]` tensor per
+    /// domain.
+    pub fn targets(&self, c_org: &Tensor) -> Vec<Tensor> {
+        domain_targets(c_org, self.hair_group)
+    }
+
+    /// One row per face of `faces` (labelled): the input, then its translation to every
+    /// domain, columns named by the domains (see [`StarGan::with_domain_names`]).
+    pub fn translations(&self, faces: &Batch) -> Result<ImagePreview> {
+        let c = faces
+            .labels
+            .as_ref()
+            .ok_or_else(|| Error::setting("preview", "the faces shown need labels"))?;
+        let outs = self.translate(&faces.x, &self.targets(c))?;
+        let x = faces.x.to_device(Device::Cpu);
+        let mut tiles = Vec::new();
+        for i in 0..x.size()[0] {
+            tiles.push(x.get(i));
+            tiles.extend(outs.iter().map(|o| o.get(i).to_device(Device::Cpu)));
+        }
+        let mut preview = ImagePreview::new(
+            &Tensor::stack(&tiles, 0),
+            format!("step {}", self.steps_done()),
+        );
+        preview.columns = Some(1 + outs.len());
+        let names = (0..outs.len()).map(|k| {
+            self.domain_names
+                .get(k)
+                .map_or(format!("→ domain {k}"), |n| format!("→ {n}"))
+        });
+        preview.column_labels = std::iter::once("input".to_string()).chain(names).collect();
+        Ok(preview)
+    }
+
+    /// Names the label columns (the domains) in previews; [`StarGan::set_data`] takes them
+    /// from the data.
+    pub fn with_domain_names<S: Into<String>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.domain_names = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The next labelled minibatch of the run's data (counted for resuming).
+    pub fn next_batch(&mut self) -> Result<Batch> {
+        if self.stream.is_none() {
+            let data = self.data.as_ref().ok_or_else(|| {
+                Error::setting(
+                    "data",
+                    "this StarGAN has no data: give it labelled faces with gan.set_data(&data)",
+                )
+            })?;
+            let mut stream = data.batches(self.config.batch_size, self.config.seed)?;
+            stream.skip_batches(self.batches_drawn);
+            self.stream = Some(stream);
+        }
+        let batch = self.stream.as_mut().and_then(Iterator::next);
+        self.batches_drawn += 1;
+        batch.ok_or_else(|| Error::setting("batches", "the batch stream ended"))
+    }
+
+    /// The run's labelled data, when set.
+    pub fn data(&self) -> Option<&Dataset> {
+        self.data.as_ref()
+    }
+
+    /// (image, target labels) → translated image.
+    pub fn g(&self) -> &StarGanGenerator {
+        &self.g
+    }
+
+    /// image → (real/fake map, domain logits).
+    pub fn d(&self) -> &StarGanDiscriminator {
+        &self.d
+    }
+
+    /// G's variables.
+    pub fn vs_g(&self) -> &nn::VarStore {
+        &self.vs_g
+    }
+
+    /// D's variables.
+    pub fn vs_d(&self) -> &nn::VarStore {
+        &self.vs_d
+    }
+
+    /// G's optimizer and its state (both generators for CycleGAN).
+    pub fn opt_g(&self) -> &OptimizerState {
+        &self.opt_g
+    }
+
+    /// D's optimizer and its state.
+    pub fn opt_d(&self) -> &OptimizerState {
+        &self.opt_d
+    }
+
+    /// The networks' sizes.
+    pub fn nets(&self) -> &StarGanConfig {
+        &self.nets
+    }
+
+    /// The run's settings.
+    pub fn config(&self) -> &StarTrainConfig {
+        &self.config
     }
 
     /// Labels `[N, c_dim]` as floats on the device, checked against the networks' c_dim.
@@ -554,81 +546,6 @@ impl StarGan {
         ))
     }
 
-    /// One step, as yunjey's training iteration: seeds libtorch from (seed, step), takes the
-    /// next labelled batch, draws the targets (a permutation of its labels), updates D, and on
-    /// every `n_critic`-th step (5, 10, …) updates G on the same batch and targets. Records
-    /// d_loss, g_loss (None on steps without G), d_real = E D_src(x), d_fake_before / after,
-    /// the Wasserstein estimate (WGAN), the penalty, gradient norms, and the terms `d_adv`,
-    /// `d_cls`, `gp` and, with G, `g_adv`, `g_cls`, `rec` (weighted: they add up to the losses).
-    pub fn step(&mut self, batches: &mut impl Iterator<Item = Batch>) -> Result<StepRecord> {
-        let t0 = Instant::now();
-        let step = self.steps_done() + 1;
-        seed_step(self.config.seed, step);
-        self.config.lr_schedule.apply(
-            step,
-            &self.config.optimizers,
-            &mut self.opt_g,
-            &mut self.opt_d,
-        );
-        let batch = batches
-            .next()
-            .ok_or_else(|| Error::setting("batches", "the batch stream ended"))?;
-        self.batches_drawn += 1;
-        let c_org = batch.labels.as_ref().ok_or_else(|| {
-            Error::setting(
-                "batches",
-                "StarGAN needs labelled batches (the domain labels c)",
-            )
-        })?;
-        let c_org = self.labels(c_org, "batch labels")?;
-        let c_trg = self.target_labels(&c_org);
-        let d = self.update_d_to(&batch.x, &c_org, &c_trg)?;
-        let g = if step % self.config.n_critic == 0 {
-            Some(self.update_g_to(&batch.x, &c_org, &c_trg)?)
-        } else {
-            None
-        };
-        let mut terms = vec![("d_adv", d.adv), ("d_cls", d.cls), ("gp", d.gp)];
-        if let Some(g) = g {
-            terms.extend([("g_adv", g.adv), ("g_cls", g.cls), ("rec", g.rec)]);
-        }
-        let record = StepRecord {
-            step,
-            d_loss: Some(d.loss),
-            g_loss: g.map(|g| g.loss),
-            d_real: Some(d.d_real),
-            d_fake_before: Some(d.d_fake),
-            d_fake_after: g.map(|g| g.d_fake),
-            wasserstein: (self.config.loss.loss == Loss::Wgan).then_some(d.d_real - d.d_fake),
-            penalty: self.config.gradient_penalty.map(|_| d.gp),
-            d_grad_norm: Some(d.grad_norm),
-            g_grad_norm: g.map(|g| g.grad_norm),
-            terms,
-            seconds: t0.elapsed().as_secs_f64(),
-        };
-        self.history.steps.push(record.clone());
-        Ok(record)
-    }
-
-    /// `n` steps with a progress line every `print_every` steps (0: none). Stops at the first
-    /// error (a diverged loss names its step and term), keeping everything done so far.
-    pub fn train(
-        &mut self,
-        batches: &mut impl Iterator<Item = Batch>,
-        n: usize,
-        print_every: usize,
-    ) -> Result<()> {
-        let t0 = Instant::now();
-        for i in 1..=n {
-            let r = self.step(batches)?;
-            if print_every > 0 && (i % print_every == 0 || i == n) {
-                let rate = i as f64 / t0.elapsed().as_secs_f64().max(1e-9);
-                println!("{r}  {rate:.1} steps/s  ETA {:.0} s", (n - i) as f64 / rate);
-            }
-        }
-        Ok(())
-    }
-
     /// One input batch translated to each target: `targets[k]` is `[N, c_dim]` (or `[1, c_dim]`
     /// / `[c_dim]`, the same target for every image); returns one `[N, C, H, W]` batch per
     /// target, without gradients, G in training mode as yunjey's test runs it (InstanceNorm on
@@ -670,7 +587,7 @@ impl StarGan {
 
     /// Per domain, the share of `images` on which D's classifier (probability > ½) agrees with
     /// `targets` `[N, c_dim]`. D's own opinion: it was trained on real images only, but G was
-    /// trained to satisfy it, so this is optimistic; see [`StarDomains::hair_accuracy`] for an
+    /// trained to satisfy it, so this is optimistic; see `FaceEvaluator::hair_accuracy` for an
     /// independent judge of hair colour.
     pub fn attribute_accuracy(&self, images: &Tensor, targets: &Tensor) -> Result<Vec<f64>> {
         let p = self.classify(images)?;
@@ -683,5 +600,145 @@ impl StarGan {
             .to_device(Device::Cpu);
         Vec::<f64>::try_from(agree.to_kind(Kind::Double))
             .map_err(|e| Error::torch("attribute accuracy", e))
+    }
+}
+
+impl Trainer for StarGan {
+    /// One step, as yunjey's training iteration: seeds libtorch from (seed, step), takes the
+    /// next labelled batch, draws the targets (a permutation of its labels), updates D, and on
+    /// every `n_critic`-th step (5, 10, …) updates G on the same batch and targets. Records
+    /// d_loss, g_loss (None on steps without G), d_real = E D_src(x), d_fake_before / after,
+    /// the Wasserstein estimate (WGAN), the penalty, gradient norms, and the terms `d_adv`,
+    /// `d_cls`, `gp` and, with G, `g_adv`, `g_cls`, `rec` (weighted: they add up to the losses).
+    fn step(&mut self) -> Result<StepRecord> {
+        let t0 = Instant::now();
+        let step = self.steps_done() + 1;
+        seed_step(self.config.seed, step);
+        self.config.lr_schedule.apply(
+            step,
+            &self.config.optimizers,
+            &mut self.opt_g,
+            &mut self.opt_d,
+        );
+        let batch = self.next_batch()?;
+        let c_org = batch.labels.as_ref().ok_or_else(|| {
+            Error::setting(
+                "batches",
+                "StarGAN needs labelled batches (the domain labels c)",
+            )
+        })?;
+        let c_org = self.labels(c_org, "batch labels")?;
+        let c_trg = self.target_labels(&c_org);
+        let d = self.update_d_to(&batch.x, &c_org, &c_trg)?;
+        let g = if step % self.config.n_critic == 0 {
+            Some(self.update_g_to(&batch.x, &c_org, &c_trg)?)
+        } else {
+            None
+        };
+        let mut terms = vec![("d_adv", d.adv), ("d_cls", d.cls), ("gp", d.gp)];
+        if let Some(g) = g {
+            terms.extend([("g_adv", g.adv), ("g_cls", g.cls), ("rec", g.rec)]);
+        }
+        let record = StepRecord {
+            step,
+            d_loss: Some(d.loss),
+            g_loss: g.map(|g| g.loss),
+            d_real: Some(d.d_real),
+            d_fake_before: Some(d.d_fake),
+            d_fake_after: g.map(|g| g.d_fake),
+            wasserstein: (self.config.loss.loss == Loss::Wgan).then_some(d.d_real - d.d_fake),
+            penalty: self.config.gradient_penalty.map(|_| d.gp),
+            d_grad_norm: Some(d.grad_norm),
+            g_grad_norm: g.map(|g| g.grad_norm),
+            terms,
+            seconds: t0.elapsed().as_secs_f64(),
+        };
+        self.history.steps.push(record.clone());
+        Ok(record)
+    }
+
+    fn history(&self) -> &History {
+        &self.history
+    }
+
+    fn snapshots(&self) -> &[Snapshot] {
+        &self.snapshots
+    }
+
+    /// The shown faces (default: the data's first 4), a row each: the input, then its
+    /// translation to every domain.
+    fn preview(&self) -> Result<Preview> {
+        let shown = match (&self.shown, &self.data) {
+            (Some(b), _) => Batch {
+                x: b.x.shallow_clone(),
+                labels: b.labels.as_ref().map(Tensor::shallow_clone),
+            },
+            (None, Some(data)) => data.head(4),
+            (None, None) => {
+                return Err(Error::setting(
+                    "preview",
+                    "this StarGAN has no data and no faces to show (set_data or with_shown)",
+                ))
+            }
+        };
+        Ok(Preview::Images(self.translations(&shown)?))
+    }
+
+    fn parameter_counts(&self) -> (i64, i64) {
+        (count_parameters(&self.vs_g), count_parameters(&self.vs_d))
+    }
+
+    fn device(&self) -> Device {
+        self.device
+    }
+}
+
+impl Stateful for StarGan {
+    fn parts(&self) -> Parts<'_> {
+        Parts {
+            kind: "stargan",
+            vs_g: &self.vs_g,
+            vs_d: &self.vs_d,
+            opt_g: &self.opt_g,
+            opt_d: &self.opt_d,
+            tensors: Vec::new(),
+            history: &self.history,
+            batches_drawn: self.batches_drawn,
+            seed: self.config.seed,
+            device: self.device,
+            config: nets_and_train(
+                &self.nets,
+                &StarTrainConfig {
+                    lr_schedule: LrSchedule::Constant,
+                    ..self.config.clone()
+                },
+                self.config.lr_schedule,
+            ),
+            notes: no_notes(),
+        }
+    }
+
+    fn stores(&mut self) -> Stores<'_> {
+        Stores {
+            vs_g: &mut self.vs_g,
+            vs_d: &mut self.vs_d,
+            opt_g: &mut self.opt_g,
+            opt_d: &mut self.opt_d,
+        }
+    }
+
+    fn restore(&mut self, r: Restored, _dir: &Path) -> Result<()> {
+        self.history = r.history;
+        self.batches_drawn = r.batches_drawn;
+        self.stream = None;
+        Ok(())
+    }
+
+    fn history_mut(&mut self) -> &mut History {
+        &mut self.history
+    }
+
+    fn snapshots_mut(&mut self) -> &mut Vec<Snapshot> {
+        &mut self.snapshots
     }
 }

@@ -1,6 +1,7 @@
 //! Animated GIFs: training progress as a movie of the fixed noise's grids.
 use super::display::{emit, write_atomically, Figure};
 use super::grid::ImageGrid;
+use crate::train::Snapshot;
 use crate::{Error, Result};
 use base64::Engine;
 use image::codecs::gif::{GifEncoder, Repeat};
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// ```no_run
 /// # use gankit::prelude::*;
 /// # fn f(gan: &Gan<nn::Sequential, nn::Sequential>) -> gankit::Result<()> {
-/// let movie = Animation::from_snapshots(&gan.snapshots)?.frame_ms(300);
+/// let movie = Animation::from_snapshots(gan.snapshots())?.frame_ms(300);
 /// movie.save("progress.gif")?;
 /// movie // the last expression of a cell: plays inline
 /// # ; Ok(()) }
@@ -41,12 +42,17 @@ impl Animation {
     }
 
     /// One frame per snapshot, captioned "step N": `snapshots` are (step, grid) pairs, what
-    /// [`Gan::snapshots`](crate::train::Gan::snapshots) keeps. Errors on an empty list.
-    pub fn from_snapshots(snapshots: &[(usize, ImageGrid)]) -> Result<Self> {
+    /// [`Trainer::snapshots`](crate::train::Trainer::snapshots) keeps. Errors on an empty list.
+    pub fn from_snapshots(snapshots: &[Snapshot]) -> Result<Self> {
+        Self::from_grids(&super::grid::snapshot_grids(snapshots, "animation")?)
+    }
+
+    /// [`Animation::from_snapshots`] of (step, grid) pairs.
+    pub fn from_grids(snapshots: &[(usize, ImageGrid)]) -> Result<Self> {
         if snapshots.is_empty() {
             return Err(Error::setting(
                 "animation",
-                "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)",
+                "no snapshots (train with `TrainOptions::new().preview_every(k)`, k > 0)",
             ));
         }
         Ok(snapshots.iter().fold(Self::new(), |a, (step, grid)| {

@@ -1,6 +1,7 @@
 //! Image grids: a batch of images as one picture, like torchvision's `make_grid`.
 use super::display::{evcxr_figure, Figure};
 use super::style::text;
+use crate::train::{Preview, Snapshot};
 use crate::{Error, Result};
 use image::{Rgb, RgbImage};
 use tch::{Device, Kind, Tensor};
@@ -131,24 +132,30 @@ impl ImageGrid {
 
     /// Report 002's noise-evolution strip: the first `k` images of every snapshot, one row per
     /// snapshot, labelled "step N". `snapshots` are (step, grid) pairs of the same fixed noise,
-    /// what [`Gan::snapshots`](crate::train::Gan::snapshots) keeps, so each column follows one
+    /// what [`Trainer::snapshots`](crate::train::Trainer::snapshots) keeps, so each column follows one
     /// z through training:
     ///
     /// ```no_run
     /// # use gankit::prelude::*;
     /// # fn f(gan: &Gan<nn::Sequential, nn::Sequential>) -> gankit::Result<()> {
-    /// ImageGrid::evolution(&gan.snapshots, 8)?.save("evolution.png")?;
+    /// ImageGrid::evolution(gan.snapshots(), 8)?.save("evolution.png")?;
     /// # Ok(()) }
     /// ```
     ///
     /// Takes fewer than `k` per row if a snapshot has fewer images. Layout (padding, scale,
     /// background) is the first snapshot's. Errors on an empty list, `k` = 0, or snapshots
     /// whose images differ in size.
-    pub fn evolution(snapshots: &[(usize, ImageGrid)], k: usize) -> Result<Self> {
+    pub fn evolution(snapshots: &[Snapshot], k: usize) -> Result<Self> {
+        let grids = snapshot_grids(snapshots, "evolution")?;
+        Self::evolution_of(&grids, k)
+    }
+
+    /// [`ImageGrid::evolution`] of (step, grid) pairs.
+    pub fn evolution_of(snapshots: &[(usize, ImageGrid)], k: usize) -> Result<Self> {
         let Some((_, first)) = snapshots.first() else {
             return Err(Error::setting(
                 "evolution",
-                "no snapshots (train with `train_with_grids(…, grid_every)`, grid_every > 0)",
+                "no snapshots (train with `TrainOptions::new().preview_every(k)`, k > 0)",
             ));
         };
         if k == 0 {
@@ -513,4 +520,22 @@ mod tests {
         let e = ImageGrid::new(&Tensor::zeros([8, 8], (Kind::Float, Device::Cpu))).unwrap_err();
         assert!(e.to_string().contains("got [8, 8]"));
     }
+}
+
+/// The grids of image snapshots as (step, grid) pairs; a 2-D field snapshot is an error
+/// naming `what`.
+pub(crate) fn snapshot_grids(
+    snapshots: &[Snapshot],
+    what: &str,
+) -> Result<Vec<(usize, ImageGrid)>> {
+    snapshots
+        .iter()
+        .map(|s| match &s.preview {
+            Preview::Images(p) => Ok((s.step, ImageGrid::new(&p.images)?)),
+            Preview::Field(_) => Err(Error::setting(
+                what,
+                "the snapshots are 2-D fields, not images (draw each with FieldPlot::from_preview)",
+            )),
+        })
+        .collect()
 }

@@ -14,6 +14,7 @@ pub mod display;
 mod field;
 mod grid;
 mod plot;
+mod preview;
 mod style;
 mod table;
 
