@@ -48,7 +48,7 @@ impl ImagePool {
         Tensor::cat(&out, 0)
     }
 
-    fn snapshot(&self) -> Vec<Tensor> {
+    pub(crate) fn snapshot(&self) -> Vec<Tensor> {
         self.images.iter().map(Tensor::shallow_clone).collect()
     }
 }
