@@ -47,13 +47,18 @@ pub mod cgan;
 pub mod cwgan;
 pub mod cyclegan;
 pub mod dcgan;
+mod info;
 pub mod init;
 pub mod layers;
 pub mod mlp;
 pub mod selu;
+pub mod sngan;
 pub mod spectral;
 pub mod stargan;
+mod summary;
 pub mod text_to_image;
+mod trunks;
+mod weight;
 
 pub use baseline::{
     baseline_critic, baseline_discriminator, baseline_generator, BaselineConfig,
@@ -70,17 +75,19 @@ pub use cyclegan::{
 pub use dcgan::{
     dcgan_discriminator, dcgan_generator, DcganConfig, DcganDiscriminator, DcganGenerator,
 };
+pub use info::NetInfo;
 pub use init::{dcgan_init, normal_init};
-pub use layers::{Layer, Layers, NetInfo, NetSummary, SummaryRow};
+pub use layers::{Layer, Layers};
 pub use mlp::{mlp_discriminator, mlp_generator, MlpConfig, MlpDiscriminator, MlpGenerator};
 pub use selu::{selu_discriminator, selu_generator};
-pub use spectral::{
+pub use sngan::{
     projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator,
     ProjectionHead, SnganConfig,
 };
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
+pub use summary::{NetSummary, SummaryRow};
 pub use text_to_image::{
     text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
     TextToImageDiscriminator, TextToImageGenerator,

@@ -15,6 +15,7 @@ mod field;
 mod grid;
 mod plot;
 mod style;
+mod summary;
 mod table;
 
 pub use animation::Animation;
