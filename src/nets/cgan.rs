@@ -99,7 +99,8 @@ pub fn cgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(
         image_shape(cfg.channels, cfg.image_size),
         Some(cfg.n_classes),
         layers,
-    );
+    )
+    .sigmoid_in_forward(cfg.sigmoid);
     init::dcgan_init(&info.variables());
     CganDiscriminator {
         feature_input,

@@ -17,11 +17,13 @@ pub struct NetInfo {
     cond: Option<i64>,
     vars: Vec<Var>,
     row_wise: bool,
+    ends_in_sigmoid: bool,
 }
 
 impl NetInfo {
     /// `inputs`: the accepted input shapes without the batch dimension (a generator takes
-    /// `[z]` or `[z, 1, 1]`); `cond`: the condition's width, for conditional networks.
+    /// `[z]` or `[z, 1, 1]`); `cond`: the condition's width, for conditional networks;
+    /// `layers`: all of the net's layers, in the order they run (the output's last).
     pub(crate) fn new<'l>(
         name: &'static str,
         p: &nn::Path,
@@ -40,6 +42,7 @@ impl NetInfo {
             })
             .collect();
         let row_wise = layers.iter().all(|l| l.is_row_wise());
+        let ends_in_sigmoid = layers.last().is_some_and(|l| l.is_sigmoid());
         NetInfo {
             name,
             prefix: path_name(p),
@@ -47,7 +50,22 @@ impl NetInfo {
             cond,
             vars,
             row_wise,
+            ends_in_sigmoid,
         }
+    }
+
+    /// For a net that applies a Sigmoid in its forward, after its last layer, when `sigmoid`.
+    pub(crate) fn sigmoid_in_forward(self, sigmoid: bool) -> NetInfo {
+        NetInfo {
+            ends_in_sigmoid: self.ends_in_sigmoid || sigmoid,
+            ..self
+        }
+    }
+
+    /// Whether the net's output is a probability: its last layer is a Sigmoid, or its forward
+    /// applies one ([`NetInfo::sigmoid_in_forward`]).
+    pub(crate) fn ends_in_sigmoid(&self) -> bool {
+        self.ends_in_sigmoid
     }
 
     /// Whether all the net's layers are [`Layer::is_row_wise`].

@@ -433,6 +433,11 @@ impl Layer {
         }
     }
 
+    /// Whether the layer is `nn.Sigmoid()`.
+    pub(crate) fn is_sigmoid(&self) -> bool {
+        matches!(self.op, Op::Sigmoid)
+    }
+
     /// Number of parameters (weights and biases, not running statistics).
     pub fn parameter_count(&self) -> i64 {
         self.vars

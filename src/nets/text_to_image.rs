@@ -145,7 +145,8 @@ pub fn text_to_image_discriminator<'a, P: Borrow<nn::Path<'a>>>(
         image_shape(cfg.channels, cfg.image_size),
         Some(k),
         layers,
-    );
+    )
+    .sigmoid_in_forward(cfg.sigmoid);
     init::dcgan_init(&info.variables());
     TextToImageDiscriminator {
         embed,

@@ -274,7 +274,8 @@ pub(crate) fn dcgan_like_discriminator(
         image_shape(channels, image_size),
         None,
         main.iter(),
-    );
+    )
+    .sigmoid_in_forward(sigmoid == Sigmoid::InForward);
     // SNGAN keeps PyTorch's default init. (The SELU D keeps the DCGAN init: with LeCun normal
     // it won at once in a quick run, D(G(z)) 0.02 at step 400; with PyTorch's default it held
     // D(x) at 0.92 where the DCGAN init let it fall to 0.67 with the same G.)
