@@ -155,6 +155,40 @@ fn bad_settings_name_the_key() {
         e.starts_with("TrainConfig.optimizers.g: ") && e.contains("lr"),
         "{e}"
     );
+    // D's output is stated once, by D: a mismatched loss is one line at construction
+    let net = MlpConfig::default(); // ends in a Sigmoid
+    let wgan = TrainConfig {
+        loss: Loss::Wgan.into(),
+        ..Default::default()
+    };
+    let e = Gan::new(
+        Device::Cpu,
+        |p| mlp_generator(p, &net),
+        |p| mlp_discriminator(p, &net),
+        wgan,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "TrainConfig.loss: WGAN does not match the discriminator, which ends in a Sigmoid (probabilities): build D without its Sigmoid (sigmoid: false)"
+    );
+    let logits = MlpConfig {
+        sigmoid: false,
+        ..Default::default()
+    };
+    let e = Gan::new(
+        Device::Cpu,
+        |p| mlp_generator(p, &logits),
+        |p| mlp_discriminator(p, &logits),
+        TrainConfig::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.ends_with("outputs raw scores (logits): use Loss::NonSaturating(DOutput::Logit)"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Report 000: the baseline DCGAN (5×5 kernels, `l1` / `l2_5` / `ls` names as printed in the
 //! report) and its WGAN-GP critic (`Discriminator_GP`: no BatchNorm, no Sigmoid).
-use super::dcgan::stages;
-use super::layers::{ConvOpts, Layers, NetInfo};
+use super::info::NetInfo;
+use super::layers::{ConvOpts, Layers};
+use super::trunks::stages;
 use super::{image_shape, init, unconditional_net, z_shapes};
 use crate::Result;
 use std::borrow::Borrow;

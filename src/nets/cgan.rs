@@ -1,12 +1,15 @@
-//! Report 004: cGAN (conditional DCGAN) on a 24-label multi-label data set (i-CLEVR). Also
-//! the generator of report 003's conditional WGAN-GP, which joins z and tags the same way.
-use super::dcgan::{d_main, g_main, stages, GHidden, Trunk};
-use super::layers::{linear, Layer, Layers, NetInfo};
-use super::{conditional_net, image_shape, init, z_shapes};
+//! Report 004: cGAN (conditional DCGAN) on a 24-label multi-label data set (i-CLEVR). Its
+//! generator, z and labels joined as channels, is shared with report 003's conditional WGAN-GP.
+use super::info::NetInfo;
+use super::layers::{linear, Layer, Layers};
+use super::trunks::{concat_generator, d_main, stages, Trunk};
+use super::{conditional_net, image_shape, init};
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;
+
+pub use super::trunks::ConcatGenerator;
 
 /// Sizes of report 004's cGAN.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,39 +44,6 @@ impl Default for CganConfig {
     }
 }
 
-/// A generator taking z and a label vector joined as channels (see [`cgan_generator`]).
-#[derive(Debug)]
-pub struct ConcatGenerator {
-    main: Layers,
-    info: NetInfo,
-}
-
-/// The DCGAN generator on `[z, labels]` (z first), for reports 003 and 004.
-pub(crate) fn concat_generator(
-    p: &nn::Path,
-    name: &'static str,
-    z_dim: i64,
-    n_classes: i64,
-    ngf: i64,
-    channels: i64,
-    image_size: i64,
-) -> ConcatGenerator {
-    stages(name, image_size);
-    let main = Layers::seq(p / "main", |s| {
-        g_main(
-            s,
-            z_dim + n_classes,
-            ngf,
-            channels,
-            image_size,
-            GHidden::BatchNorm { dropout: 0.0 },
-        )
-    });
-    let info = NetInfo::new(name, p, z_shapes(z_dim), Some(n_classes), main.iter());
-    init::dcgan_init(&info.variables());
-    ConcatGenerator { main, info }
-}
-
 /// Report 004 generator: z (25) and the 24-d label vector concatenated as channels at 1×1,
 /// then the DCGAN generator (`main.0`–`main.13`, ConvTranspose2d(49 → 512, 4) first). DCGAN
 /// init (the PyTorch DCGAN tutorial the report builds on).
@@ -87,16 +57,6 @@ pub fn cgan_generator<'a, P: Borrow<nn::Path<'a>>>(p: P, cfg: &CganConfig) -> Co
         cfg.channels,
         cfg.image_size,
     )
-}
-
-impl ConcatGenerator {
-    /// Images from noise `[N, z_dim]` (or `[N, z_dim, 1, 1]`) and labels `[N, n_classes]`.
-    pub fn try_forward_ct(&self, z: &Tensor, cond: &Tensor, train: bool) -> Result<Tensor> {
-        let cond = self.info.check(z, cond)?;
-        let n = z.size()[0];
-        let zc = Tensor::cat(&[z.view([n, -1, 1, 1]), cond.view([n, -1, 1, 1])], 1);
-        Ok(self.main.forward_t(&zc, train))
-    }
 }
 
 /// Report 004 discriminator (see [`cgan_discriminator`]).
@@ -139,7 +99,8 @@ pub fn cgan_discriminator<'a, P: Borrow<nn::Path<'a>>>(
         image_shape(cfg.channels, cfg.image_size),
         Some(cfg.n_classes),
         layers,
-    );
+    )
+    .sigmoid_in_forward(cfg.sigmoid);
     init::dcgan_init(&info.variables());
     CganDiscriminator {
         feature_input,
@@ -166,4 +127,4 @@ impl CganDiscriminator {
     }
 }
 
-conditional_net!(ConcatGenerator, CganDiscriminator);
+conditional_net!(CganDiscriminator);

@@ -4,9 +4,9 @@
 //! and the critic reads the tags tiled over the image as extra input channels (as StarGAN
 //! does), followed by the DCGAN discriminator without BatchNorm (the WGAN-GP paper advises
 //! against it in the critic; convs keep their bias) and without Sigmoid.
-use super::cgan::{concat_generator, ConcatGenerator};
-use super::dcgan::{d_main, stages, Trunk};
-use super::layers::{Layers, NetInfo};
+use super::info::NetInfo;
+use super::layers::Layers;
+use super::trunks::{concat_generator, d_main, stages, ConcatGenerator, Trunk};
 use super::{conditional_net, image_shape, init};
 use crate::Result;
 use std::borrow::Borrow;

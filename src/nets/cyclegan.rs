@@ -3,7 +3,8 @@
 //! names the blocks only). The report's table lists BatchNorm2d; the repository's CycleGAN
 //! default is InstanceNorm (`--norm instance`), which is the default here; `CycleGanNorm::Batch`
 //! gives the table's.
-use super::layers::{ConvOpts, Layers, NetInfo, Seq};
+use super::info::NetInfo;
+use super::layers::{ConvOpts, Layers, Seq};
 use super::{image_shape, init, unconditional_net};
 use crate::Result;
 use std::borrow::Borrow;

@@ -16,14 +16,10 @@
 //!
 //! While [`crate::nets::Net::summary`] runs a network once on zeros, every layer reports its
 //! output shape: that is how the summary table gets its rows (like torchsummary's hooks).
-use crate::{Error, Result};
+use super::summary::{record, SummaryRow};
+use super::weight::Weight;
 use std::borrow::Borrow;
-use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::fmt;
 use tch::{nn, Tensor};
-
-use super::spectral::SpectralNorm;
 
 /// A tensor of a layer under its full var-store name: a parameter, or a buffer (BatchNorm's
 /// running statistics, spectral norm's u and v).
@@ -40,26 +36,6 @@ impl Var {
             name: p.path(name),
             tensor: tensor.shallow_clone(),
             param,
-        }
-    }
-}
-
-/// A weight, used as it is or divided by its largest singular value (spectral norm).
-#[derive(Debug)]
-pub(crate) struct Weight {
-    pub(crate) w: Tensor,
-    pub(crate) sn: Option<SpectralNorm>,
-}
-
-impl Weight {
-    fn plain(w: Tensor) -> Weight {
-        Weight { w, sn: None }
-    }
-
-    fn get(&self, train: bool) -> Tensor {
-        match &self.sn {
-            None => self.w.shallow_clone(),
-            Some(sn) => sn.normalized(&self.w, train),
         }
     }
 }
@@ -177,7 +153,7 @@ pub struct Layer {
     vars: Vec<Var>,
 }
 
-fn path_name(p: &nn::Path) -> String {
+pub(crate) fn path_name(p: &nn::Path) -> String {
     p.components().collect::<Vec<_>>().join(".")
 }
 
@@ -457,6 +433,11 @@ impl Layer {
         }
     }
 
+    /// Whether the layer is `nn.Sigmoid()`.
+    pub(crate) fn is_sigmoid(&self) -> bool {
+        matches!(self.op, Op::Sigmoid)
+    }
+
     /// Number of parameters (weights and biases, not running statistics).
     pub fn parameter_count(&self) -> i64 {
         self.vars
@@ -485,7 +466,7 @@ impl Layer {
         p: &nn::Path,
         weight_name: &str,
         repr: String,
-        buffers: &[(&str, &Tensor)],
+        buffers: &[(&str, Tensor)],
     ) -> Layer {
         for v in &mut self.vars {
             let leaf = v.name.rsplit('.').next().unwrap_or(&v.name).to_string();
@@ -508,6 +489,11 @@ impl Layer {
 
     pub(crate) fn repr(&self) -> &str {
         &self.repr
+    }
+
+    /// The layer's parameters and buffers (a ResNet block's: those of its body).
+    pub(crate) fn vars(&self) -> &[Var] {
+        &self.vars
     }
 
     fn run(&self, x: &Tensor, train: bool) -> Tensor {
@@ -568,7 +554,12 @@ impl nn::ModuleT for Layer {
     fn forward_t(&self, x: &Tensor, train: bool) -> Tensor {
         let y = self.run(x, train);
         if !matches!(self.op, Op::Residual(_)) {
-            record(self, &y);
+            record(|| SummaryRow {
+                name: self.name.clone(),
+                layer: self.repr.clone(),
+                output_shape: y.size(),
+                params: self.parameter_count(),
+            });
         }
         y
     }
@@ -691,11 +682,6 @@ impl<'a> Seq<'a> {
         self
     }
 
-    /// A spectrally normalised layer at the next index (see [`super::spectral::spectral_norm`]).
-    pub fn spectral_norm(&mut self, make: impl FnOnce(&nn::Path) -> Layer) -> &mut Self {
-        self.add(|p| super::spectral::spectral_norm(p, make))
-    }
-
     pub fn linear(&mut self, i: i64, o: i64, bias: bool) -> &mut Self {
         self.add(|p| linear(p, i, o, bias))
     }
@@ -742,345 +728,9 @@ impl<'a> Seq<'a> {
     }
 }
 
-// ---------------------------------------------------------------- summary
-
-/// One row of a [`NetSummary`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct SummaryRow {
-    /// PyTorch module path, e.g. `main.0`.
-    pub name: String,
-    /// PyTorch-style description, e.g. `Conv2d(3, 64, 4, stride=2, padding=1, bias=False)`.
-    pub layer: String,
-    /// Output shape for the summary's input size.
-    pub output_shape: Vec<i64>,
-    /// Parameters of this layer.
-    pub params: i64,
-}
-
-thread_local! {
-    static ROWS: RefCell<Option<Vec<SummaryRow>>> = const { RefCell::new(None) };
-}
-
-fn record(layer: &Layer, y: &Tensor) {
-    ROWS.with(|rows| {
-        if let Some(rows) = rows.borrow_mut().as_mut() {
-            rows.push(SummaryRow {
-                name: layer.name.clone(),
-                layer: layer.repr.clone(),
-                output_shape: y.size(),
-                params: layer.parameter_count(),
-            });
-        }
-    });
-}
-
-/// A PyTorch-style summary of a network: each layer's name, type, output shape and parameter
-/// count for one input size, and the totals. `println!("{s}")` prints a text table; as the last
-/// value of a notebook cell it shows as an HTML table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NetSummary {
-    /// The network, e.g. "dcgan discriminator".
-    pub net: String,
-    /// The input size the summary was made for.
-    pub input_size: Vec<i64>,
-    /// Outputs of the whole network (two for StarGAN's discriminator).
-    pub output_shapes: Vec<Vec<i64>>,
-    pub rows: Vec<SummaryRow>,
-    /// All parameters (also those not in a row, if any).
-    pub total_parameters: i64,
-    trainable: i64,
-}
-
-impl NetSummary {
-    /// Parameters that take gradients (all of them unless the var store was frozen).
-    pub fn trainable_parameters(&self) -> i64 {
-        self.trainable
-    }
-
-    /// Called by evcxr when the summary is the last value of a cell: an HTML table.
-    pub fn evcxr_display(&self) {
-        crate::viz::display::emit("text/html", &self.to_html());
-    }
-
-    /// The HTML table shown in a notebook.
-    pub fn to_html(&self) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-        };
-        let mut h = format!(
-            "<table><caption>{} — input {:?}</caption>\n<tr><th>Layer</th><th>Type</th><th>Output shape</th><th>Params</th></tr>\n",
-            esc(&self.net),
-            self.input_size
-        );
-        for r in &self.rows {
-            h += &format!(
-                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{:?}</td><td style=\"text-align:right\">{}</td></tr>\n",
-                esc(&r.name),
-                esc(&r.layer),
-                r.output_shape,
-                thousands(r.params)
-            );
-        }
-        h += &format!(
-            "<tr><td colspan=\"3\">Total params</td><td style=\"text-align:right\">{}</td></tr>\n<tr><td colspan=\"3\">Trainable params</td><td style=\"text-align:right\">{}</td></tr>\n</table>",
-            thousands(self.total_parameters),
-            thousands(self.trainable)
-        );
-        h
-    }
-}
-
-/// 1234567 → "1,234,567".
-fn thousands(n: i64) -> String {
-    let s = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-impl fmt::Display for NetSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shapes: Vec<String> = self
-            .rows
-            .iter()
-            .map(|r| format!("{:?}", r.output_shape))
-            .collect();
-        let w_name = self
-            .rows
-            .iter()
-            .map(|r| r.name.len())
-            .chain([5])
-            .max()
-            .unwrap();
-        let w_layer = self
-            .rows
-            .iter()
-            .map(|r| r.layer.chars().count())
-            .chain([4])
-            .max()
-            .unwrap();
-        let w_shape = shapes.iter().map(String::len).chain([12]).max().unwrap();
-        let width = w_name + w_layer + w_shape + 18;
-        writeln!(f, "{} — input {:?}", self.net, self.input_size)?;
-        writeln!(
-            f,
-            "{:w_name$}  {:w_layer$}  {:w_shape$}  {:>12}",
-            "Layer", "Type", "Output shape", "Params"
-        )?;
-        writeln!(f, "{}", "─".repeat(width))?;
-        for (r, s) in self.rows.iter().zip(&shapes) {
-            writeln!(
-                f,
-                "{:w_name$}  {:w_layer$}  {:w_shape$}  {:>12}",
-                r.name,
-                r.layer,
-                s,
-                thousands(r.params)
-            )?;
-        }
-        writeln!(f, "{}", "─".repeat(width))?;
-        writeln!(f, "Total params: {}", thousands(self.total_parameters))?;
-        write!(f, "Trainable params: {}", thousands(self.trainable))
-    }
-}
-
-// ---------------------------------------------------------------- a network's bookkeeping
-
-/// What every network keeps besides its layers: its name for messages, the input it was
-/// built for, the width of its condition, and its tensors by name. Nothing to call directly:
-/// the [`crate::nets::Net`] methods use it.
-#[derive(Debug)]
-pub struct NetInfo {
-    name: &'static str,
-    prefix: String,
-    inputs: Vec<Vec<i64>>,
-    cond: Option<i64>,
-    vars: Vec<Var>,
-    row_wise: bool,
-}
-
-impl NetInfo {
-    /// `inputs`: the accepted input shapes without the batch dimension (a generator takes
-    /// `[z]` or `[z, 1, 1]`); `cond`: the condition's width, for conditional networks.
-    pub(crate) fn new<'l>(
-        name: &'static str,
-        p: &nn::Path,
-        inputs: Vec<Vec<i64>>,
-        cond: Option<i64>,
-        layers: impl IntoIterator<Item = &'l Layer>,
-    ) -> NetInfo {
-        let layers: Vec<&Layer> = layers.into_iter().collect();
-        let vars = layers
-            .iter()
-            .flat_map(|l| l.vars.iter())
-            .map(|v| Var {
-                name: v.name.clone(),
-                tensor: v.tensor.shallow_clone(),
-                param: v.param,
-            })
-            .collect();
-        let row_wise = layers.iter().all(|l| l.is_row_wise());
-        NetInfo {
-            name,
-            prefix: path_name(p),
-            inputs,
-            cond,
-            vars,
-            row_wise,
-        }
-    }
-
-    /// Whether all the net's layers are [`Layer::is_row_wise`].
-    pub(crate) fn is_row_wise(&self) -> bool {
-        self.row_wise
-    }
-
-    pub(crate) fn name(&self) -> &'static str {
-        self.name
-    }
-
-    pub(crate) fn cond_width(&self) -> Option<i64> {
-        self.cond
-    }
-
-    fn relative<'s>(&self, name: &'s str) -> &'s str {
-        if self.prefix.is_empty() {
-            name
-        } else {
-            name.strip_prefix(&self.prefix)
-                .and_then(|n| n.strip_prefix('.'))
-                .unwrap_or(name)
-        }
-    }
-
-    /// Parameters and buffers by their PyTorch `state_dict` names (relative to the net).
-    pub(crate) fn variables(&self) -> BTreeMap<String, Tensor> {
-        self.vars
-            .iter()
-            .map(|v| (self.relative(&v.name).to_string(), v.tensor.shallow_clone()))
-            .collect()
-    }
-
-    pub(crate) fn trainable_parameters(&self) -> i64 {
-        self.vars
-            .iter()
-            .filter(|v| v.param && v.tensor.requires_grad())
-            .map(|v| v.tensor.numel() as i64)
-            .sum()
-    }
-
-    fn total_parameters(&self) -> i64 {
-        self.vars
-            .iter()
-            .filter(|v| v.param)
-            .map(|v| v.tensor.numel() as i64)
-            .sum()
-    }
-
-    fn expected(&self) -> String {
-        let one = |dims: &Vec<i64>| {
-            format!(
-                "[N{}]",
-                dims.iter().map(|d| format!(", {d}")).collect::<String>()
-            )
-        };
-        self.inputs.iter().map(one).collect::<Vec<_>>().join(" or ")
-    }
-
-    /// Checks the input `x` against the shapes the net was built for.
-    pub(crate) fn check_input(&self, x: &Tensor) -> Result<()> {
-        let got = x.size();
-        if !got.is_empty() && self.inputs.iter().any(|dims| got[1..] == dims[..]) {
-            Ok(())
-        } else {
-            Err(Error::shape(
-                format!("{} input", self.name),
-                self.expected(),
-                &got,
-            ))
-        }
-    }
-
-    /// Checks the input and the condition `[N, width]` (N of the input); returns the condition
-    /// in the input's kind (one-hot rows may come as integers).
-    pub(crate) fn check(&self, x: &Tensor, cond: &Tensor) -> Result<Tensor> {
-        self.check_input(x)?;
-        let width = self.cond.expect("check() is for conditional networks");
-        let n = x.size()[0];
-        if cond.size() != [n, width] {
-            return Err(Error::shape(
-                format!("{} condition", self.name),
-                format!("[{n}, {width}]"),
-                &cond.size(),
-            ));
-        }
-        Ok(if cond.kind() == x.kind() {
-            cond.shallow_clone()
-        } else {
-            cond.to_kind(x.kind())
-        })
-    }
-
-    /// Runs `probe` on zeros of `input_size` (eval mode, no gradients) while the layers
-    /// report their outputs; `probe` returns the network's outputs.
-    pub(crate) fn summary(
-        &self,
-        input_size: &[i64],
-        probe: impl FnOnce(&Tensor) -> Result<Vec<Tensor>>,
-    ) -> Result<NetSummary> {
-        let device = self
-            .vars
-            .first()
-            .map(|v| v.tensor.device())
-            .unwrap_or(tch::Device::Cpu);
-        let x = Tensor::zeros(input_size, (tch::Kind::Float, device));
-        /// Stops the recording when dropped, also if `probe` panics.
-        struct Recording;
-        impl Drop for Recording {
-            fn drop(&mut self) {
-                ROWS.with(|r| r.borrow_mut().take());
-            }
-        }
-        let _recording = Recording;
-        ROWS.with(|r| *r.borrow_mut() = Some(vec![]));
-        let outputs = tch::no_grad(|| probe(&x))?;
-        let mut rows = ROWS.with(|r| r.borrow_mut().take()).unwrap_or_default();
-        for r in &mut rows {
-            r.name = self.relative(&r.name).to_string();
-        }
-        Ok(NetSummary {
-            net: self.name.to_string(),
-            input_size: input_size.to_vec(),
-            output_shapes: outputs.iter().map(Tensor::size).collect(),
-            rows,
-            total_parameters: self.total_parameters(),
-            trainable: self.trainable_parameters(),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(5_142_083), "5,142,083");
-    }
 
     #[test]
     fn sequence_names_follow_pytorch() {

@@ -1,6 +1,7 @@
 //! Multilayer perceptrons for 2-D toy data (mixtures of Gaussians, swiss roll), like GAN Lab's:
 //! two hidden layers of 128 with ReLU.
-use super::layers::{Layers, NetInfo};
+use super::info::NetInfo;
+use super::layers::Layers;
 use super::unconditional_net;
 use crate::Result;
 use std::borrow::Borrow;

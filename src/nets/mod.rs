@@ -47,13 +47,18 @@ pub mod cgan;
 pub mod cwgan;
 pub mod cyclegan;
 pub mod dcgan;
+mod info;
 pub mod init;
 pub mod layers;
 pub mod mlp;
 pub mod selu;
+pub mod sngan;
 pub mod spectral;
 pub mod stargan;
+mod summary;
 pub mod text_to_image;
+mod trunks;
+mod weight;
 
 pub use baseline::{
     baseline_critic, baseline_discriminator, baseline_generator, BaselineConfig,
@@ -70,17 +75,19 @@ pub use cyclegan::{
 pub use dcgan::{
     dcgan_discriminator, dcgan_generator, DcganConfig, DcganDiscriminator, DcganGenerator,
 };
+pub use info::NetInfo;
 pub use init::{dcgan_init, normal_init};
-pub use layers::{Layer, Layers, NetInfo, NetSummary, SummaryRow};
+pub use layers::{Layer, Layers};
 pub use mlp::{mlp_discriminator, mlp_generator, MlpConfig, MlpDiscriminator, MlpGenerator};
 pub use selu::{selu_discriminator, selu_generator};
-pub use spectral::{
+pub use sngan::{
     projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator,
     ProjectionHead, SnganConfig,
 };
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
+pub use summary::{NetSummary, SummaryRow};
 pub use text_to_image::{
     text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
     TextToImageDiscriminator, TextToImageGenerator,
@@ -112,9 +119,17 @@ pub trait GanNet: std::fmt::Debug {
     fn is_row_wise(&self) -> bool {
         false
     }
-    /// Whether the output is a probability (the last layer a Sigmoid): `Some(true)`, raw
-    /// scores or logits: `Some(false)`, unknown: `None` (the default).
+    /// Whether the output is a probability: `Some(true)` when the network ends in a Sigmoid
+    /// (a discriminator for a loss on probabilities), `Some(false)` when it does not (logits,
+    /// critic scores, PatchGAN maps without Sigmoid, a generator's samples), `None` when
+    /// unknown: the default, e.g. for an `nn::Sequential`. gankit's networks answer from how
+    /// they were built (a Sigmoid layer last, or their config's `sigmoid`).
     fn ends_in_sigmoid(&self) -> Option<bool> {
+        None
+    }
+    /// The network as a [`Net`], for its name, parameters and [`Net::summary`] when it is held
+    /// as a `Box<dyn GanNet>`; `Some` for gankit's networks, `None` by default.
+    fn as_net(&self) -> Option<&dyn Net> {
         None
     }
 }
@@ -133,6 +148,9 @@ impl<T: GanNet + ?Sized> GanNet for Box<T> {
     }
     fn ends_in_sigmoid(&self) -> Option<bool> {
         (**self).ends_in_sigmoid()
+    }
+    fn as_net(&self) -> Option<&dyn Net> {
+        (**self).as_net()
     }
 }
 
@@ -215,6 +233,12 @@ macro_rules! unconditional_net {
             fn is_row_wise(&self) -> bool {
                 self.info.is_row_wise()
             }
+            fn ends_in_sigmoid(&self) -> Option<bool> {
+                Some(self.info.ends_in_sigmoid())
+            }
+            fn as_net(&self) -> Option<&dyn $crate::nets::Net> {
+                Some(self)
+            }
         }
     )*};
 }
@@ -250,6 +274,12 @@ macro_rules! conditional_net {
             fn is_row_wise(&self) -> bool {
                 self.info.is_row_wise()
             }
+            fn ends_in_sigmoid(&self) -> Option<bool> {
+                Some(self.info.ends_in_sigmoid())
+            }
+            fn as_net(&self) -> Option<&dyn $crate::nets::Net> {
+                Some(self)
+            }
         }
     )*};
 }
@@ -280,4 +310,121 @@ pub mod prelude {
         DcganConfig, GanNet, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
         TextToImageConfig,
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{nn, Device};
+
+    #[test]
+    fn discriminators_say_whether_they_end_in_a_sigmoid() {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let r = vs.root();
+        let dc = |sigmoid| DcganConfig {
+            ngf: 4,
+            ndf: 4,
+            image_size: 8,
+            sigmoid,
+            ..Default::default()
+        };
+        let base = BaselineConfig {
+            dim: 4,
+            image_size: 8,
+            ..Default::default()
+        };
+        let cgan = |sigmoid| CganConfig {
+            ngf: 4,
+            ndf: 4,
+            image_size: 8,
+            sigmoid,
+            ..Default::default()
+        };
+        let t2i = |sigmoid| TextToImageConfig {
+            ngf: 4,
+            ndf: 4,
+            n_classes: 3,
+            image_size: 8,
+            sigmoid,
+            ..Default::default()
+        };
+        let patch = |sigmoid| CycleGanConfig {
+            ndf: 4,
+            image_size: 32,
+            sigmoid,
+            ..Default::default()
+        };
+        let mlp = |sigmoid| MlpConfig {
+            hidden: vec![4],
+            sigmoid,
+            ..Default::default()
+        };
+        let sn = SnganConfig {
+            ndf: 4,
+            image_size: 8,
+            n_classes: 3,
+            ..Default::default()
+        };
+        let cw = CwganConfig {
+            ngf: 4,
+            ndf: 4,
+            image_size: 8,
+            ..Default::default()
+        };
+        let nets: Vec<(Box<dyn GanNet>, bool)> = vec![
+            (Box::new(dcgan_discriminator(&r / "a", &dc(true))), true),
+            (Box::new(dcgan_discriminator(&r / "b", &dc(false))), false),
+            (Box::new(selu_discriminator(&r / "c", &dc(true))), true),
+            (Box::new(selu_discriminator(&r / "d", &dc(false))), false),
+            (Box::new(sn_discriminator(&r / "e", &sn)), false),
+            (Box::new(projection_discriminator(&r / "f", &sn)), false),
+            (Box::new(baseline_discriminator(&r / "g", &base)), true),
+            (Box::new(baseline_critic(&r / "h", &base)), false),
+            (Box::new(cgan_discriminator(&r / "i", &cgan(true))), true),
+            (Box::new(cgan_discriminator(&r / "j", &cgan(false))), false),
+            (Box::new(cwgan_critic(&r / "k", &cw)), false),
+            (
+                Box::new(text_to_image_discriminator(&r / "l", &t2i(true))),
+                true,
+            ),
+            (
+                Box::new(text_to_image_discriminator(&r / "m", &t2i(false))),
+                false,
+            ),
+            (
+                Box::new(patchgan_discriminator(&r / "n", &patch(true))),
+                true,
+            ),
+            (
+                Box::new(patchgan_discriminator(&r / "o", &patch(false))),
+                false,
+            ),
+            (Box::new(mlp_discriminator(&r / "p", &mlp(true))), true),
+            (Box::new(mlp_discriminator(&r / "q", &mlp(false))), false),
+            (Box::new(dcgan_generator(&r / "r", &dc(true))), false),
+        ];
+        for (net, sigmoid) in &nets {
+            let name = net.as_net().unwrap().name().to_string();
+            assert_eq!(net.ends_in_sigmoid(), Some(*sigmoid), "{name}");
+        }
+        assert_eq!(nn::seq().ends_in_sigmoid(), None);
+    }
+
+    #[test]
+    fn a_boxed_network_is_a_net_with_a_summary() {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let cfg = MlpConfig {
+            hidden: vec![4],
+            ..Default::default()
+        };
+        let d = mlp_discriminator(&vs.root() / "d", &cfg);
+        let expected = d.summary(&[1, 2]);
+        let boxed: Box<dyn GanNet> = Box::new(d);
+        let net = boxed.as_net().expect("gankit's networks are Nets");
+        assert_eq!(net.name(), "mlp discriminator");
+        assert_eq!(net.summary(&[1, 2]), expected);
+        assert!(nn::seq().as_net().is_none());
+        let boxed_seq: Box<dyn GanNet> = Box::new(nn::seq());
+        assert!(boxed_seq.as_net().is_none());
+    }
 }

@@ -2,7 +2,7 @@
 //! LeakyReLU (D). The report prints `nn.Conv2d(3, d_hidden, 4, 2, 1, bias=False), nn.SELU()`
 //! and a `main` ending in `Conv2d(d_hidden·8, 1, 4, 1, 0, bias=False), nn.Sigmoid()` (the
 //! Sigmoid commented out for its WGAN runs); the rest follows the DCGAN of report 001.
-use super::dcgan::{
+use super::trunks::{
     dcgan_like_discriminator, dcgan_like_generator, DcganConfig, DcganDiscriminator,
     DcganGenerator, GHidden, Sigmoid, Trunk,
 };

@@ -1,6 +1,7 @@
 //! Report 001 §6: StarGAN, as in yunjey/stargan (`Generator`, `Discriminator`; the report
 //! shows results only).
-use super::layers::{conv2d, ConvOpts, Layer, Layers, NetInfo};
+use super::info::NetInfo;
+use super::layers::{conv2d, ConvOpts, Layer, Layers};
 use super::{conditional_net, image_shape};
 use crate::Result;
 use std::borrow::Borrow;

@@ -4,8 +4,9 @@
 //! The report does not give the slope of the functional `leaky_relu` calls on the condition:
 //! 0.2 here, as in the `main` modules. It concatenates "(512+119)" channels: image features
 //! first, then the condition.
-use super::dcgan::{d_trunk, g_main, stages, GHidden, Trunk};
-use super::layers::{conv_transpose2d, leaky, linear, ConvOpts, Layer, Layers, NetInfo};
+use super::info::NetInfo;
+use super::layers::{conv_transpose2d, leaky, linear, ConvOpts, Layer, Layers};
+use super::trunks::{d_trunk, g_main, stages, GHidden, Trunk};
 use super::{conditional_net, image_shape, init, z_shapes};
 use crate::Result;
 use std::borrow::Borrow;
@@ -144,7 +145,8 @@ pub fn text_to_image_discriminator<'a, P: Borrow<nn::Path<'a>>>(
         image_shape(cfg.channels, cfg.image_size),
         Some(k),
         layers,
-    );
+    )
+    .sigmoid_in_forward(cfg.sigmoid);
     init::dcgan_init(&info.variables());
     TextToImageDiscriminator {
         embed,

@@ -16,6 +16,7 @@ mod grid;
 mod plot;
 mod preview;
 mod style;
+mod summary;
 mod table;
 
 pub use animation::Animation;
