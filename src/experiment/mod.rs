@@ -39,6 +39,7 @@
 //! steps = 400
 //! ```
 //!
+//! Each table is read into a struct of `schema.rs`, whose fields say what each key means.
 //! Every value is checked when the file is read, and every error is one line naming the file
 //! and the key (`configs/x.toml: train.loss: unknown loss "hinj" (known: bce, …)`), a key set
 //! by the quick table as `quick.train.lr`; a key gankit does not know is an error too.
@@ -81,6 +82,7 @@ use toml::{Table, Value};
 mod build;
 mod inspect;
 mod read;
+mod rules;
 mod run;
 mod schema;
 
@@ -89,6 +91,7 @@ pub use build::TrainerData;
 use build::*;
 pub use inspect::{eval_checkpoint, sample_checkpoint, EvalReport};
 use read::*;
+use rules::*;
 pub use run::RunSummary;
 use schema::*;
 pub use schema::{DataFormat, DataSource, Family};
@@ -234,4 +237,116 @@ pub struct Experiment {
     source: Arc<Source>,
     overrides: Vec<Override>,
     effective: Table,
+}
+
+// ------------------------------------------------------------------------------- loading
+
+impl Experiment {
+    /// Reads an experiment file, full variant (the report's settings). Every variant the file
+    /// has (quick, smoke) is checked too, so `.quick()` cannot fail later.
+    pub fn load(path: impl AsRef<Path>) -> Result<Experiment> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::setting(&label, format!("cannot read the experiment file: {e}")))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("experiment")
+            .to_string();
+        Self::from_text(&text, &label, &stem, true)
+    }
+
+    /// [`Experiment::load`] in the variant `GANKIT_MODE` asks for (unset: quick, as the
+    /// notebooks run).
+    pub fn load_for_mode(path: impl AsRef<Path>) -> Result<Experiment> {
+        let mode = Mode::try_from_env()?;
+        Self::load(path)?.try_variant(mode)
+    }
+
+    /// Parses experiment TOML text; `label` names it in errors, `name` is the default run name.
+    pub fn from_str_named(text: &str, label: &str, name: &str) -> Result<Experiment> {
+        Self::from_text(text, label, name, true)
+    }
+
+    pub(super) fn from_text(
+        text: &str,
+        label: &str,
+        name: &str,
+        check_paths: bool,
+    ) -> Result<Experiment> {
+        let mut raw: Table = text.parse().map_err(|e| syntax_error(label, &e))?;
+        if !raw.contains_key("name") {
+            raw.insert("name".into(), Value::String(name.to_string()));
+        }
+        let source = Arc::new(Source {
+            label: label.to_string(),
+            raw,
+            check_paths,
+        });
+        let full = Self::resolve(&source, Mode::Full, &[])?;
+        for mode in [Mode::Quick, Mode::Smoke] {
+            Self::resolve(&source, mode, &[])?;
+        }
+        Ok(full)
+    }
+
+    /// The quick variant: the file's `[quick]` table over its settings (CPU, a minute or two).
+    pub fn quick(self) -> Experiment {
+        self.variant(Mode::Quick)
+    }
+
+    /// The smoke variant: quick, then a handful of steps on a few hundred samples (tests).
+    pub fn smoke(self) -> Experiment {
+        self.variant(Mode::Smoke)
+    }
+
+    /// The variant for `mode` (full: the file as written). Panics only if the file's folder
+    /// for `data.path` disappeared since it was loaded (every variant was checked then).
+    pub fn variant(self, mode: Mode) -> Experiment {
+        self.try_variant(mode).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Experiment::variant`], returning the error instead.
+    pub fn try_variant(self, mode: Mode) -> Result<Experiment> {
+        Self::resolve(&self.source, mode, &self.overrides)
+    }
+
+    /// The same experiment with `key` (dotted, e.g. `train.lr`) set to `value` (TOML text:
+    /// `2e-4`, `"wgan"`, `[0.5, 0.9]`; bare words are strings). `label` names the setting in
+    /// errors (e.g. `--set train.lr`).
+    pub fn with_setting(self, key: &str, value: &str, label: &str) -> Result<Experiment> {
+        self.with_value(key, parse_value(value), label)
+    }
+
+    pub(super) fn with_value(self, key: &str, value: Value, label: &str) -> Result<Experiment> {
+        let mut overrides = self.overrides.clone();
+        overrides.retain(|o| o.path != key);
+        overrides.push(Override {
+            path: key.to_string(),
+            value,
+            label: label.to_string(),
+        });
+        Self::resolve(&self.source, self.mode, &overrides)
+    }
+
+    /// The same experiment trained for `steps` steps in all (replacing `steps` or `epochs`).
+    pub fn with_steps(self, steps: usize) -> Result<Experiment> {
+        self.with_value("train.steps", Value::Integer(steps as i64), "--steps")
+    }
+
+    /// The same experiment writing into `dir`.
+    pub fn with_out_dir(self, dir: impl AsRef<Path>) -> Result<Experiment> {
+        self.with_value(
+            "output.dir",
+            Value::String(dir.as_ref().display().to_string()),
+            "--out",
+        )
+    }
+
+    /// The settings this variant runs with, as TOML (what train stores in checkpoints and in
+    /// `experiment.toml`; no `[quick]` table: it is already applied).
+    pub fn to_toml(&self) -> String {
+        self.effective.to_string()
+    }
 }

@@ -139,3 +139,126 @@ fn the_effective_toml_reads_back_the_same() {
         (e.data, e.model, e.train, e.length)
     );
 }
+
+/// The messages of the schema's types and of the unknown keys, wherever the key was set (the
+/// file, its `[quick]` or `[smoke]` table, the command line).
+#[test]
+fn type_and_unknown_key_errors_name_where_the_key_was_set() {
+    // MIN with `train` in its [train] table (replacing its lr or steps), then `rest`
+    let with = |train: &str, rest: &str| {
+        let keep = |k: &str, line: &'static str| if train.starts_with(k) { "" } else { line };
+        format!(
+            "[model]\nfamily = \"dcgan\"\n[train]\n{}{}{train}\n{rest}",
+            keep("lr ", "lr = 2e-4\n"),
+            keep("steps ", "steps = 10\n")
+        )
+    };
+    let cases = [
+        // a wrong type for a choice, and an unknown name
+        (with("loss = 3", ""), "x.toml: train.loss: expected a string, got an integer 3"),
+        (MIN.replace("\"dcgan\"", "\"dcgann\""), "x.toml: model.family: unknown model family \"dcgann\" (known: baseline, dcgan, selu, text_to_image, cwgan, cgan, mlp, cyclegan, stargan)"),
+        (MIN.replace("\"dcgan\"", "\"cyclegan\"\nnorm = \"group\""), "x.toml: model.norm: unknown normalisation \"group\" (known: instance, batch)"),
+        // the schema's types
+        (with("steps = 1.5", ""), "x.toml: train.steps: must be a whole number, got 1.5"),
+        (with("steps = 0", ""), "x.toml: train.steps: must be at least 1, got 0"),
+        (with("lr = nan", ""), "x.toml: train.lr: must be a finite number, got NaN"),
+        (with("betas = [0.5]", ""), "x.toml: train.betas: expected two numbers [a, b], got [0.5]"),
+        (with("betas = 0.5", ""), "x.toml: train.betas: expected two numbers [a, b], got a float 0.5"),
+        (with("", "[data]\ncache = 1"), "x.toml: data.cache: expected true or false, got an integer 1"),
+        (with("", "[data]\nhair = [\"black\", 2]"), "x.toml: data.hair: expected a list of strings"),
+        (with("steps = \"a very long string that has more than forty characters\"", ""), "x.toml: train.steps: expected a whole number, got a string \"a very long string that has more than f…"),
+        (with("steps = 1979-05-27", ""), "x.toml: train.steps: expected a whole number, got a datetime 1979-05-27"),
+        (format!("name = 1979-05-27\n{MIN}"), "x.toml: name: expected a string, got a datetime 1979-05-27"),
+        (format!("output = 1979-05-27\n{MIN}"), "x.toml: output: expected a table, got a datetime 1979-05-27"),
+        (format!("output = [1, 2]\n{MIN}"), "x.toml: output: expected a table, got an array [1, 2]"),
+        (with("g = 3", ""), "x.toml: train.g: expected a table, got an integer 3"),
+        // unknown keys: the nearest known one, else the list
+        (with("", "[train.g]\nlrr = 1"), "x.toml: train.g.lrr: unknown key (did you mean \"lr\"?)"),
+        (with("", "[output]\nzzzzzzzz = 1"), "x.toml: output.zzzzzzzz: unknown key (known: dir, print_every, grid_every, checkpoint_every)"),
+        (format!("nmae = \"y\"\n{MIN}"), "x.toml: nmae: unknown key (did you mean \"name\"?)"),
+        // set by the variants
+        (with("", "[quick.train]\nlrr = 1"), "x.toml: quick.train.lrr: unknown key (did you mean \"lr\"?)"),
+        (with("", "[quick.train.g]\nlrr = 1"), "x.toml: quick.train.g.lrr: unknown key (did you mean \"lr\"?)"),
+        (with("", "[quick]\nfoo = 1"), "x.toml: quick.foo: unknown key (known: data, model, train, output)"),
+        (with("", "[quick.train]\nsteps = \"ten\""), "x.toml: quick.train.steps: expected a whole number, got a string \"ten\""),
+        (with("", "[smoke.train]\nlr = -1"), "x.toml: smoke.train.lr: must be ≥ 0, got -1"),
+        (with("", "[smoke.train]\nbatch_size = -2"), "x.toml: smoke.train.batch_size: must be at least 0, got -2"),
+        (with("", "[smoke.train]\nd_steps = 0\ng_steps = 0"), "x.toml: smoke.train.d_steps: d_steps and g_steps are both 0: nothing would train"),
+        (with("", "[quick.train.d]\nbetas = [1.5, 0.5]"), "x.toml: quick.train.d.betas[0]: must be in [0, 1), got 1.5"),
+        (with("", "[quick.train.lr]\nx = 1"), "x.toml: quick.train.lr.x: train.lr is not a table"),
+    ];
+    for (text, want) in &cases {
+        let e = parse(text).unwrap_err().to_string();
+        assert_eq!(&e, want, "{text}");
+    }
+    for (key, value, want) in [
+        (
+            "train.steps",
+            "ten",
+            "x.toml: --set train.steps: expected a whole number, got a string \"ten\"",
+        ),
+        (
+            "train.lrr",
+            "1",
+            "x.toml: --set train.lrr: unknown key (did you mean \"lr\"?)",
+        ),
+        (
+            "train.g.lr",
+            "-1",
+            "x.toml: --set train.g.lr: must be ≥ 0, got -1",
+        ),
+        (
+            "model",
+            "3",
+            "x.toml: --set model: expected a table, got an integer 3",
+        ),
+    ] {
+        let e = parse(MIN)
+            .unwrap()
+            .with_setting(key, value, &format!("--set {key}"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, want);
+    }
+    let e = parse(MIN).unwrap().with_steps(0).unwrap_err().to_string();
+    assert_eq!(e, "x.toml: --steps: must be at least 1, got 0");
+}
+
+/// What each configs/ file makes, in every variant, comes back from its effective TOML (what a
+/// checkpoint stores).
+#[test]
+fn every_config_reads_back_from_its_effective_toml_in_every_variant() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("configs")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let parts = |e: &Experiment| {
+        format!(
+            "{:?}",
+            (
+                &e.name,
+                &e.data,
+                &e.model,
+                &e.train,
+                e.length,
+                e.warmup,
+                e.lr_decay,
+                &e.output,
+                &e.translation
+            )
+        )
+    };
+    for f in &files {
+        let full = Experiment::load(f).unwrap_or_else(|e| panic!("{e}"));
+        for mode in [Mode::Full, Mode::Quick, Mode::Smoke] {
+            let e = full.clone().variant(mode);
+            let back = Experiment::from_text(&e.to_toml(), "back", "back", false)
+                .and_then(|b| b.try_variant(mode))
+                .unwrap_or_else(|err| panic!("{} {mode:?}: {err}", f.display()));
+            assert_eq!(parts(&back), parts(&e), "{} {mode:?}", f.display());
+        }
+    }
+}
