@@ -554,12 +554,15 @@ impl nn::ModuleT for Layer {
     fn forward_t(&self, x: &Tensor, train: bool) -> Tensor {
         let y = self.run(x, train);
         if !matches!(self.op, Op::Residual(_)) {
-            record(|| SummaryRow {
-                name: self.name.clone(),
-                layer: self.repr.clone(),
-                output_shape: y.size(),
-                params: self.parameter_count(),
-            });
+            record(
+                || SummaryRow {
+                    name: self.name.clone(),
+                    layer: self.repr.clone(),
+                    output_shape: y.size(),
+                    params: self.parameter_count(),
+                },
+                &y,
+            );
         }
         y
     }

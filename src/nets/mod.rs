@@ -87,7 +87,7 @@ pub use sngan::{
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
-pub use summary::{NetSummary, SummaryRow};
+pub use summary::{layer_outputs, LayerOutput, NetSummary, SummaryRow};
 pub use text_to_image::{
     text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
     TextToImageDiscriminator, TextToImageGenerator,

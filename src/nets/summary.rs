@@ -20,15 +20,77 @@ pub struct SummaryRow {
 
 thread_local! {
     static ROWS: RefCell<Option<Vec<SummaryRow>>> = const { RefCell::new(None) };
+    static OUTPUTS: RefCell<Option<Vec<LayerOutput>>> = const { RefCell::new(None) };
 }
 
-/// Adds the row `row` makes to the summary being recorded, if one is (see [`recording`]).
-pub(crate) fn record(row: impl FnOnce() -> SummaryRow) {
-    ROWS.with(|rows| {
-        if let Some(rows) = rows.borrow_mut().as_mut() {
-            rows.push(row());
+/// One layer's output during a pass recorded by [`layer_outputs`].
+#[derive(Debug)]
+pub struct LayerOutput {
+    /// PyTorch module path, e.g. `main.3`.
+    pub name: String,
+    /// PyTorch-style description, e.g. `SELU()`.
+    pub layer: String,
+    /// What the layer returned (detached).
+    pub output: tch::Tensor,
+}
+
+/// Adds the row `row` makes to the summary being recorded, if one is (see [`recording`]), and
+/// the layer's `output` to the outputs being recorded, if they are (see [`layer_outputs`]).
+pub(crate) fn record(row: impl FnOnce() -> SummaryRow, output: &tch::Tensor) {
+    let summary = ROWS.with(|r| r.borrow().is_some());
+    let outputs = OUTPUTS.with(|o| o.borrow().is_some());
+    if !summary && !outputs {
+        return;
+    }
+    let row = row();
+    if outputs {
+        OUTPUTS.with(|o| {
+            if let Some(o) = o.borrow_mut().as_mut() {
+                o.push(LayerOutput {
+                    name: row.name.clone(),
+                    layer: row.layer.clone(),
+                    output: output.detach(),
+                });
+            }
+        });
+    }
+    if summary {
+        ROWS.with(|r| {
+            if let Some(r) = r.borrow_mut().as_mut() {
+                r.push(row);
+            }
+        });
+    }
+}
+
+/// Runs `f` (e.g. a network's forward pass) and returns what it returned with every gankit
+/// layer's output on the way, in order: activations per layer, e.g. to see SELU keep them near
+/// mean 0 and variance 1 (report 002 §1).
+///
+/// ```no_run
+/// # use gankit::prelude::*;
+/// # use gankit::nets::layer_outputs;
+/// let vs = nn::VarStore::new(Device::Cpu);
+/// let g = selu_generator(&vs.root(), &DcganConfig { image_size: 32, ..Default::default() });
+/// let z = Tensor::randn([256, 100], (Kind::Float, Device::Cpu));
+/// let (_, outputs) = layer_outputs(|| g.forward_t(&z, true));
+/// for o in &outputs {
+///     println!("{} {}: mean {:.3}, std {:.3}", o.name, o.layer, o.output.mean(Kind::Float).double_value(&[]), o.output.std(true).double_value(&[]));
+/// }
+/// ```
+pub fn layer_outputs<R>(f: impl FnOnce() -> R) -> (R, Vec<LayerOutput>) {
+    /// Stops the recording when dropped, also if `f` panics.
+    struct Recording;
+    impl Drop for Recording {
+        fn drop(&mut self) {
+            OUTPUTS.with(|o| o.borrow_mut().take());
         }
-    });
+    }
+    let _recording = Recording;
+    OUTPUTS.with(|o| *o.borrow_mut() = Some(vec![]));
+    let out = f();
+    let outputs = OUTPUTS.with(|o| o.borrow_mut().take()).unwrap_or_default();
+    (out, outputs)
 }
 
 /// Runs `f` while the layers [`record`] a row per output; returns its result and the rows.
