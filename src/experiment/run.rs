@@ -213,7 +213,7 @@ impl Experiment {
             mode_word(self.mode),
             mode_word(self.mode)
         );
-        crate::viz::display::write_atomically(
+        crate::files::write_atomically(
             &exp_path,
             format!("{header}{}", self.to_toml()).as_bytes(),
         )?;
@@ -496,10 +496,8 @@ impl Runner for CycleRun<'_> {
             &self.sets.test_a.narrow(0, 0, k),
             &self.sets.test_b.narrow(0, 0, k),
         )?;
-        let grid = panel
-            .grid()?
-            .column_labels(["real", "translated", "reconstructed", "identity"])
-            .title(format!("{} · step {step}", self.exp.name));
+        let grid =
+            ImageGrid::cycle_panel(&panel)?.title(format!("{} · step {step}", self.exp.name));
         grid.save(out.join(format!("grid-step-{step:06}.png")))
     }
     fn checkpoint(&self, out: &Path) -> Result<PathBuf> {

@@ -15,7 +15,7 @@
 //! let (mut batches_a, mut batches_b) = gan.batches(&data_a, &data_b)?; // unpaired streams
 //! gan.train(&mut batches_a, &mut batches_b, 500, 50)?;
 //! let panel = gan.translate_panel(&pairs.maps.narrow(0, 0, 4), &pairs.aerial.narrow(0, 0, 4))?;
-//! panel.grid()?.scale(3).save("cyclegan_panel.png")?;
+//! ImageGrid::cycle_panel(&panel)?.scale(3).save("cyclegan_panel.png")?;
 //! # Ok::<(), gankit::Error>(())
 //! ```
 //!
@@ -35,7 +35,6 @@ use crate::nets::{
     ResnetGenerator,
 };
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
-use crate::viz::ImageGrid;
 use crate::{Error, Result};
 use std::time::Instant;
 use tch::{nn, Device, Kind, Tensor};
@@ -256,7 +255,8 @@ pub struct CycleDUpdate {
 }
 
 /// Report 001's figure for a batch: row A real_A, fake_B, rec_A, idt_A; row B real_B, fake_A,
-/// rec_B, idt_B. Every tensor is `[N, C, H, W]` in [−1, 1].
+/// rec_B, idt_B. Every tensor is `[N, C, H, W]` in [−1, 1]. Drawn by
+/// [`ImageGrid::cycle_panel`](crate::viz::ImageGrid::cycle_panel).
 #[derive(Debug)]
 pub struct CyclePanel {
     pub real_a: Tensor,
@@ -294,16 +294,6 @@ impl CyclePanel {
             &self.rec_b,
             &self.idt_b,
         ]
-    }
-
-    /// A 4-column grid: for each input, its row A then its row B.
-    pub fn grid(&self) -> Result<ImageGrid> {
-        let t = self.tensors();
-        let n = self.real_a.size()[0].min(self.real_b.size()[0]);
-        let tiles: Vec<Tensor> = (0..n)
-            .flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu)))
-            .collect();
-        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?.columns(4))
     }
 }
 

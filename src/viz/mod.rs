@@ -10,17 +10,22 @@
 //! rest of the crate works without a notebook.
 
 mod animation;
+mod axis;
 pub mod display;
 mod field;
 mod grid;
+mod histogram;
+mod history;
 mod plot;
 mod style;
 mod table;
 
 pub use animation::Animation;
+pub use axis::Scale;
 pub use display::{Figure, Html};
 pub use field::FieldPlot;
 pub use grid::ImageGrid;
+pub use histogram::{Histogram, HistogramValues};
 pub use plot::LinePlot;
 pub use style::{color, PALETTE};
 pub use table::{Cell, IntoRow, Table};

@@ -143,6 +143,23 @@ pub(crate) mod text {
             .collect()
     }
 
+    /// [`wrap`] to at most `max_lines` lines; the last one kept ends with "…" when some text
+    /// was left out.
+    pub(crate) fn wrap_lines(text: &str, px: f64, max_width: u32, max_lines: usize) -> Vec<String> {
+        let mut lines = wrap(text, px, max_width);
+        if lines.len() > max_lines.max(1) {
+            lines.truncate(max_lines.max(1));
+            let last = lines.pop().unwrap_or_default();
+            let cut = last.trim_end_matches('…').to_string() + "…";
+            lines.push(if width(&cut, px) <= max_width {
+                cut
+            } else {
+                shorten(&(last + "……"), px, max_width)
+            });
+        }
+        lines
+    }
+
     /// `text`, cut and ended with "…" if it is wider than `max_width` at `px`.
     pub(crate) fn shorten(text: &str, px: f64, max_width: u32) -> String {
         if width(text, px) <= max_width {
@@ -175,6 +192,13 @@ mod tests {
             text::wrap("white hair\naqua eyes", 14.0, 500),
             ["white hair", "aqua eyes"]
         );
+        let two = text::wrap_lines("blonde hair, blue eyes, glasses", 14.0, w, 2);
+        assert_eq!(two.len(), 2, "{two:?}");
+        assert!(
+            two[1].ends_with('…') && text::width(&two[1], 14.0) <= w,
+            "{two:?}"
+        );
+        assert_eq!(text::wrap_lines("black hair", 14.0, w, 2), ["black hair"]);
         let cut = text::wrap("glasses", 14.0, 20);
         assert!(
             cut[0].ends_with('…') && text::width(&cut[0], 14.0) <= 20,
