@@ -591,6 +591,19 @@ fn writes_the_check_images() {
         .title("Text-to-image: 4 samples per tag pair")
         .save(dir.join("tags-32.png"))
         .unwrap();
+    // The same, a caption under each sample instead.
+    let pairs = [
+        "blonde hair, blue eyes",
+        "black hair, red eyes",
+        "pink hair, green eyes",
+        "white hair, aqua eyes",
+    ];
+    ImageGrid::new(&x(16))
+        .unwrap()
+        .captions((0..16).map(|i| pairs[i / 4]))
+        .title("Text-to-image: captions")
+        .save(dir.join("tags-captions-32.png"))
+        .unwrap();
     // A StarGAN panel.
     ImageGrid::new(&x(15))
         .unwrap()

@@ -249,25 +249,29 @@ fn decimals(step: f64) -> usize {
     if !(step.is_finite() && step > 0.0) {
         return 2;
     }
-    (-(step.log10() - 1e-9).floor()).max(0.0) as usize
+    (-step.log10() - 1e-9).ceil().max(0.0) as usize
 }
 
-/// Ticks `k·step` inside `lo..=hi`, step 1, 2 or 5 times a power of ten, at most `n`.
+/// Ticks `k·step` inside `lo..=hi`, step 1, 2 or 5 times a power of ten: the smallest such
+/// step that gives at most `n` ticks (whole steps on an integer axis).
 fn linear_ticks(lo: f64, hi: f64, n: usize, integer: bool) -> Vec<f64> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
         return vec![lo];
     }
-    let raw = span / (n.max(2) - 1) as f64;
-    let unit = nice_unit(raw);
-    let mut step = [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * unit)
-        .find(|s| *s >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * unit);
-    if integer {
-        step = step.max(1.0);
-    }
+    let n = n.max(2) as i64;
+    let count =
+        |step: f64| (hi / step + 1e-9).floor() as i64 - (lo / step - 1e-9).ceil() as i64 + 1;
+    let mut unit = nice_unit(span / n as f64) / 10.0;
+    let step = 'search: loop {
+        for m in [1.0, 2.0, 5.0] {
+            let step = m * unit;
+            if (!integer || step >= 1.0) && count(step) <= n {
+                break 'search step;
+            }
+        }
+        unit *= 10.0;
+    };
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
     (first..=last)
@@ -447,7 +451,14 @@ mod tests {
         let a = axis(1.0, 4.0, Scale::Linear, true);
         assert_eq!(a.labels(), ["1", "2", "3", "4"]);
         let a = axis(-0.05, 0.95, Scale::Linear, false);
-        assert_eq!(a.labels()[..3], ["0.0", "0.2", "0.4"]);
+        assert_eq!(a.labels()[..3], ["0.0", "0.1", "0.2"]);
+        // As many ticks as allowed: a range of 8.8 in 5 ticks is −4 … 4 by 2, not 0 alone.
+        let a = Axis {
+            max_ticks: 5,
+            ..axis(-4.2, 4.6, Scale::Linear, false)
+        };
+        assert_eq!(a.labels(), ["−4", "−2", "0", "2", "4"]);
+        assert_eq!([0.1, 0.2, 0.05, 1.0, 20.0].map(decimals), [1, 1, 2, 0, 0]);
         assert_eq!(fixed(-0.0001, 2), "0.00");
         assert_eq!(fixed(-0.5, 1), "−0.5");
     }

@@ -496,13 +496,14 @@ impl Margins {
         let caption_px = (tw as f64 * 0.13).clamp(11.0, 14.0);
         let (mut caption_lines, mut caption_band) = (Vec::new(), 0);
         if let Some(captions) = &grid.captions {
-            let max_w = (tw + grid.padding).saturating_sub(4).max(8);
+            // A few pixels narrower than the tile: neighbouring captions never touch.
+            let max_w = tw.saturating_sub(6).max(8);
             caption_lines = captions
                 .iter()
                 .map(|c| text::wrap_lines(c, caption_px, max_w, 2))
                 .collect();
             let most = caption_lines.iter().map(Vec::len).max().unwrap_or(0) as u32;
-            caption_band = most * text::line_height(caption_px) + 4;
+            caption_band = most * text::line_height(caption_px) + 6;
         }
         Margins {
             px,

@@ -448,12 +448,17 @@ impl Histogram {
         // Outlines on top, so an overlaid set's shape shows through another's fill.
         for (s, counts) in &sets {
             let c = color(*s);
-            let mut outline = vec![(edge(0), 0.0)];
-            for (i, &n) in counts.iter().enumerate() {
+            // From the first bin with values to the last: no line along the axis beyond them.
+            let Some(first) = counts.iter().position(|&n| n > 0) else {
+                continue;
+            };
+            let last = counts.iter().rposition(|&n| n > 0).unwrap_or(first);
+            let mut outline = vec![(edge(first), 0.0)];
+            for (i, &n) in counts.iter().enumerate().take(last + 1).skip(first) {
                 outline.push((edge(i), n as f64));
                 outline.push((edge(i + 1), n as f64));
             }
-            outline.push((edge(counts.len()), 0.0));
+            outline.push((edge(last + 1), 0.0));
             chart.draw_series(std::iter::once(PathElement::new(
                 outline,
                 c.stroke_width(1),

@@ -349,7 +349,7 @@ impl LinePlot {
         unreachable!("the second pass always places the legend")
     }
 
-    /// A corner of the plot (top right first) where the legend box of `size` covers no line,
+    /// A corner of the plot (top right first; then the middles of the sides) where the legend box of `size` covers no line,
     /// as the box's top-left pixel.
     fn free_corner(
         &self,
@@ -362,6 +362,7 @@ impl LinePlot {
         let (xl, xr) = (left + inset, right - inset - bw);
         let (yt, yb) = (top + inset, bottom - inset - bh);
         let xm = (left + right - bw) / 2;
+        let ym = (top + bottom - bh) / 2;
         if xr < xl || yb < yt {
             return None;
         }
@@ -377,17 +378,26 @@ impl LinePlot {
             .map(|r| r.into_iter().map(to_px).collect())
             .collect();
         let margin = 4.0;
-        [(xr, yt), (xl, yt), (xr, yb), (xl, yb), (xm, yt), (xm, yb)]
-            .into_iter()
-            .find(|&(bx, by)| {
-                let rect = (
-                    bx as f64 - margin,
-                    by as f64 - margin,
-                    (bx + bw) as f64 + margin,
-                    (by + bh) as f64 + margin,
-                );
-                !runs.iter().any(|run| crosses(run, rect))
-            })
+        [
+            (xr, yt),
+            (xl, yt),
+            (xr, yb),
+            (xl, yb),
+            (xm, yt),
+            (xm, yb),
+            (xr, ym),
+            (xl, ym),
+        ]
+        .into_iter()
+        .find(|&(bx, by)| {
+            let rect = (
+                bx as f64 - margin,
+                by as f64 - margin,
+                (bx + bw) as f64 + margin,
+                (by + bh) as f64 + margin,
+            );
+            !runs.iter().any(|run| crosses(run, rect))
+        })
     }
 
     /// (name, colour, dashed) of each named series.
