@@ -521,6 +521,13 @@ fn every_figure_saves_as_png_and_plots_as_real_svg() {
     png_round_trip(&line, "line");
     png_round_trip(&field, "field");
     png_round_trip(&strip, "strip");
+    let histogram = Histogram::new("weights <per layer>")
+        .add("conv1", "before", vec![0.1f32, -0.2, 0.3])
+        .add("conv1", "after", vec![0.01f32, -0.01, 0.01]);
+    png_round_trip(&histogram, "histogram");
+    histogram.save(scratch("histogram.svg")).unwrap();
+    let svg = std::fs::read_to_string(scratch("histogram.svg")).unwrap();
+    assert!(svg.contains("weights &lt;per layer&gt;") && !svg.contains("data:image/png"));
 
     let path = scratch("line.svg");
     line.save(&path).unwrap();
@@ -729,10 +736,10 @@ fn history_plots_symlog_log_and_the_wasserstein_estimate() {
 
     let dir = check_dir();
     w.smooth(0.9).save(dir.join("wasserstein.png")).unwrap();
-    loss.clone()
-        .smooth(0.9)
-        .save(dir.join("wgan-symlog.png"))
-        .unwrap();
+    for ext in ["png", "svg"] {
+        let path = dir.join(format!("wgan-symlog.{ext}"));
+        loss.clone().smooth(0.9).save(path).unwrap();
+    }
     h.loss_plot("WGAN losses, linear")
         .save(dir.join("wgan-linear.png"))
         .unwrap();
@@ -788,9 +795,10 @@ fn histograms_of_clipped_weights_and_selu_activations() {
         let n = img.pixels().filter(|p| p.0 == [c.0, c.1, c.2]).count();
         assert!(n > 200, "set {i} drawn in its colour ({n} pixels)");
     }
-    clipping
-        .save(check_dir().join("histogram-clipping.png"))
-        .unwrap();
+    for ext in ["png", "svg"] {
+        let path = check_dir().join(format!("histogram-clipping.{ext}"));
+        clipping.save(path).unwrap();
+    }
 
     // SELU-like activations: about N(0, 1) in every layer, from tensors.
     let acts: Vec<(String, Tensor)> = (1..=5)
@@ -909,6 +917,7 @@ fn the_field_plot_has_a_legend_and_a_colour_bar() {
         "a column beside the square plot"
     );
     plot.save(check_dir().join("field.png")).unwrap();
+    plot.save(check_dir().join("field.svg")).unwrap();
 }
 
 #[test]

@@ -256,7 +256,7 @@ pub struct CycleDUpdate {
 
 /// Report 001's figure for a batch: row A real_A, fake_B, rec_A, idt_A; row B real_B, fake_A,
 /// rec_B, idt_B. Every tensor is `[N, C, H, W]` in [−1, 1]. Drawn by
-/// [`ImageGrid::cycle_panel`](crate::viz::ImageGrid::cycle_panel).
+/// `gankit::viz::ImageGrid::cycle_panel` (the drawing lives above the training core).
 #[derive(Debug)]
 pub struct CyclePanel {
     pub real_a: Tensor,

@@ -298,12 +298,17 @@ impl LinePlot {
         // The legend's place decides the plot's height, which decides the y ticks, which
         // decide the left margin: try inside first, then below.
         for below in [false, true] {
-            let below_h = if below && legend.is_some() {
+            let mut below_h = if below && legend.is_some() {
                 legend_rows_height(&entries, w - 40)
             } else {
                 0
             };
-            let bottom = h - 8 - below_h - x_area;
+            // A plot too small for the legend below it has none (never a plot of no height).
+            let keep_legend = below_h == 0 || h - 8 - below_h - x_area - top >= 60;
+            if !keep_legend {
+                below_h = 0;
+            }
+            let bottom = (h - 8 - below_h - x_area).max(top + 20);
             y.max_ticks = ((bottom - top) / 42).clamp(3, 10) as usize;
             let y_area = widest(y.labels())
                 + 14
@@ -330,6 +335,7 @@ impl LinePlot {
             let plot = (left, top, right, bottom);
             let place = match legend {
                 None => None,
+                Some(_) if below && !keep_legend => None,
                 Some(_) if below => Some(LegendPlace::Below(bottom + x_area + 4)),
                 Some(size) => match self.free_corner(plot, &x, &y, size) {
                     Some(corner) => Some(LegendPlace::Inside(corner)),
@@ -898,5 +904,11 @@ mod tests {
             .filter(|&(x, yy)| img.get_pixel(x, yy).0 == [c.0, c.1, c.2])
             .count();
         assert!(ink > 20, "the legend's sample line below the plot");
+
+        // Too small for a legend below: drawn without one, not with a plot of no height.
+        let tiny = LinePlot::new("tiny").size(160, 120);
+        let tiny = (0..8).fold(tiny, |p, i| p.line(format!("series {i}"), &noise));
+        assert_eq!(tiny.layout().unwrap().legend, None);
+        assert!(tiny.to_rgb().is_ok());
     }
 }
