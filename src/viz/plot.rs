@@ -433,7 +433,7 @@ impl LinePlot {
             .map_err(|e| fail(&e))?;
             return root.present().map_err(|e| fail(&e));
         };
-        let (w, h) = (self.size.0 as i32, self.size.1 as i32);
+        let w = self.size.0 as i32;
         if !self.title.is_empty() {
             let style = TextStyle::from((FONT, TITLE_PX).into_font())
                 .color(&BLACK)
@@ -441,20 +441,8 @@ impl LinePlot {
             root.draw_text(&self.title, &style, (w / 2, 8))
                 .map_err(|e| fail(&e))?;
         }
-        let (left, top, right, bottom) = l.plot;
-        let mut chart = ChartBuilder::on(&root)
-            .margin_top(l.top)
-            .margin_left(left - l.y_area)
-            .margin_right(w - right)
-            .margin_bottom(h - bottom - l.x_area)
-            .x_label_area_size(l.x_area)
-            .y_label_area_size(l.y_area)
-            .build_cartesian_2d(l.x.clone(), l.y.clone())
-            .map_err(|e| fail(&e))?;
-        debug_assert_eq!(
-            chart.plotting_area().get_pixel_range(),
-            (left..right, top..bottom)
-        );
+        let (left, _, right, _) = l.plot;
+        let mut chart = l.chart(&root).map_err(|e| fail(&e))?;
         chart
             .configure_mesh()
             .x_desc(self.x_label.as_str())
@@ -513,6 +501,28 @@ struct Layout {
     x_area: i32,
     y_area: i32,
     legend: Option<LegendPlace>,
+}
+
+impl Layout {
+    /// The chart on `root` with its plotting area at [`Layout::plot`].
+    fn chart<'a, DB: DrawingBackend>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+    ) -> std::result::Result<
+        ChartContext<'a, DB, Cartesian2d<Axis, Axis>>,
+        DrawingAreaErrorKind<DB::ErrorType>,
+    > {
+        let (w, h) = root.dim_in_pixel();
+        let (left, _, right, bottom) = self.plot;
+        ChartBuilder::on(root)
+            .margin_top(self.top)
+            .margin_left(left - self.y_area)
+            .margin_right(w as i32 - right)
+            .margin_bottom(h as i32 - bottom - self.x_area)
+            .x_label_area_size(self.x_area)
+            .y_label_area_size(self.y_area)
+            .build_cartesian_2d(self.x.clone(), self.y.clone())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -848,6 +858,25 @@ mod tests {
         let halves = LinePlot::new("s").line_xy("D", [(0.0, 0.5), (1.5, 0.4)]);
         assert!(!halves.layout().unwrap().x.integer);
         assert!(halves.x_integer().layout().unwrap().x.integer);
+    }
+
+    #[test]
+    fn plotters_puts_the_plotting_area_where_the_layout_says() {
+        let p = LinePlot::new("t")
+            .x_label("step")
+            .y_label("loss")
+            .line_xy("D", critic_loss());
+        let l = p.layout().unwrap();
+        let (w, h) = p.size;
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let (left, top, right, bottom) = l.plot;
+        let chart = l.chart(&root).unwrap();
+        assert_eq!(
+            chart.plotting_area().get_pixel_range(),
+            (left..right, top..bottom),
+            "the legend's free corner is computed in these pixels"
+        );
     }
 
     #[test]
