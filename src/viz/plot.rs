@@ -503,15 +503,15 @@ struct Layout {
     legend: Option<LegendPlace>,
 }
 
+/// A plot's chart: both axes are [`Axis`]es.
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
+
 impl Layout {
     /// The chart on `root` with its plotting area at [`Layout::plot`].
     fn chart<'a, DB: DrawingBackend>(
         &self,
         root: &'a DrawingArea<DB, Shift>,
-    ) -> std::result::Result<
-        ChartContext<'a, DB, Cartesian2d<Axis, Axis>>,
-        DrawingAreaErrorKind<DB::ErrorType>,
-    > {
+    ) -> std::result::Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
         let (w, h) = root.dim_in_pixel();
         let (left, _, right, bottom) = self.plot;
         ChartBuilder::on(root)
@@ -676,7 +676,7 @@ fn crosses(run: &[(f64, f64)], (x0, y0, x1, y1): (f64, f64, f64, f64)) -> bool {
 
 /// Draws one unbroken run of a series, solid or dashed.
 fn draw_line<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<Axis, Axis>>,
+    chart: &mut Chart<'_, DB>,
     run: Vec<(f64, f64)>,
     style: ShapeStyle,
     dashed: bool,
