@@ -383,7 +383,7 @@ impl LinePlot {
             .into_iter()
             .map(|r| r.into_iter().map(to_px).collect())
             .collect();
-        let margin = 4.0;
+        let margin = 6.0;
         [
             (xr, yt),
             (xl, yt),
