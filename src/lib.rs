@@ -28,6 +28,7 @@ pub mod data;
 pub mod device;
 pub mod error;
 pub mod experiment;
+pub(crate) mod files;
 pub mod losses;
 pub mod metrics;
 pub mod nets;
@@ -68,6 +69,8 @@ pub mod prelude {
         TrainOptions, Trainer, UpdateOrder,
     };
     pub use crate::train::{CycleGan, CyclePanel, CycleTrainConfig, StarGan, StarTrainConfig};
-    pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
+    pub use crate::viz::{
+        Animation, FieldPlot, Figure, Histogram, Html, ImageGrid, LinePlot, Scale, Table,
+    };
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

@@ -219,7 +219,7 @@ fn cyclegan_cycle_loss_falls_on_the_maps_and_the_panel_is_in_range() {
         "rec_A is nearer real_A than fake_B is"
     );
     assert_eq!(
-        panel.grid().unwrap().shape(),
+        ImageGrid::cycle_panel(&panel).unwrap().shape(),
         (4, 6),
         "4 columns, rows A and B per input"
     );
@@ -753,8 +753,7 @@ fn look_write_panels() {
         .unwrap();
     println!(
         "{}",
-        panel
-            .grid()
+        ImageGrid::cycle_panel(&panel)
             .unwrap()
             .scale(3)
             .save(dir.join("cyclegan_panel.png"))

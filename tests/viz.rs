@@ -516,6 +516,13 @@ fn every_figure_saves_as_png_and_plots_as_real_svg() {
     png_round_trip(&line, "line");
     png_round_trip(&field, "field");
     png_round_trip(&strip, "strip");
+    let histogram = Histogram::new("weights <per layer>")
+        .add("conv1", "before", vec![0.1f32, -0.2, 0.3])
+        .add("conv1", "after", vec![0.01f32, -0.01, 0.01]);
+    png_round_trip(&histogram, "histogram");
+    histogram.save(scratch("histogram.svg")).unwrap();
+    let svg = std::fs::read_to_string(scratch("histogram.svg")).unwrap();
+    assert!(svg.contains("weights &lt;per layer&gt;") && !svg.contains("data:image/png"));
 
     let path = scratch("line.svg");
     line.save(&path).unwrap();
@@ -586,6 +593,19 @@ fn writes_the_check_images() {
         .title("Text-to-image: 4 samples per tag pair")
         .save(dir.join("tags-32.png"))
         .unwrap();
+    // The same, a caption under each sample instead.
+    let pairs = [
+        "blonde hair, blue eyes",
+        "black hair, red eyes",
+        "pink hair, green eyes",
+        "white hair, aqua eyes",
+    ];
+    ImageGrid::new(&x(16))
+        .unwrap()
+        .captions((0..16).map(|i| pairs[i / 4]))
+        .title("Text-to-image: captions")
+        .save(dir.join("tags-captions-32.png"))
+        .unwrap();
     // A StarGAN panel.
     ImageGrid::new(&x(15))
         .unwrap()
@@ -654,4 +674,266 @@ fn writes_the_check_images() {
         .save(dir.join("table.html"))
         .unwrap();
     assert!(dir.join("tags-32.png").exists() && dir.join("progress.gif").exists());
+}
+
+/// A critic's run: the Wasserstein estimate falls, the critic's loss goes below zero by
+/// decades, G's loss drifts up.
+fn wgan_history() -> History {
+    History {
+        steps: (1..=400)
+            .map(|s| {
+                let t = s as f64 / 400.0;
+                let wobble = (s as f64 * 0.7).sin();
+                StepRecord {
+                    d_loss: Some(0.5 - 300.0 * t * t + 3.0 * wobble),
+                    g_loss: Some(2.0 + 150.0 * t + 2.0 * wobble),
+                    wasserstein: Some(40.0 * (-3.0 * t).exp() + wobble),
+                    ..record(s, 0.5, 0.5)
+                }
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn history_plots_symlog_log_and_the_wasserstein_estimate() {
+    let h = wgan_history();
+    let w = h.wasserstein_plot("WGAN: critic's estimate");
+    assert_eq!(
+        format!("{w:?}"),
+        r#"LinePlot("WGAN: critic's estimate": Wasserstein estimate (400 points))"#
+    );
+    let loss = h.loss_plot("WGAN losses").symlog();
+    let svg = loss.to_svg().unwrap();
+    // plotters writes each text on its own line: "<text …>\n−100\n</text>".
+    let has = |svg: &str, t: &str| svg.contains(&format!("\n{t}\n</text>"));
+    for tick in ["−100", "−10", "0", "10", "100"] {
+        assert!(has(&svg, tick), "tick {tick} in the symlog plot");
+    }
+    // Whole-number steps: no "100.0" on the x axis.
+    assert!(has(&svg, "400") || has(&svg, "350"));
+    assert!(!has(&svg, "100.0") && !has(&svg, "400.0"));
+    let positive = History {
+        steps: (1..=300)
+            .map(|s| StepRecord {
+                d_loss: Some(2.0 * (-(s as f64) / 40.0).exp() + 1e-3),
+                g_loss: Some(0.5 + 0.1 * (s as f64 / 10.0).sin().abs()),
+                ..record(s, 0.5, 0.5)
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let log = positive
+        .loss_plot("losses, log scale")
+        .log_y()
+        .to_svg()
+        .unwrap();
+    assert!(has(&log, "0.01") && has(&log, "1"));
+
+    let dir = check_dir();
+    w.smooth(0.9).save(dir.join("wasserstein.png")).unwrap();
+    for ext in ["png", "svg"] {
+        let path = dir.join(format!("wgan-symlog.{ext}"));
+        loss.clone().smooth(0.9).save(path).unwrap();
+    }
+    h.loss_plot("WGAN losses, linear")
+        .save(dir.join("wgan-linear.png"))
+        .unwrap();
+    positive
+        .loss_plot("losses, log scale")
+        .log_y()
+        .save(dir.join("log-losses.png"))
+        .unwrap();
+}
+
+/// Normal(0, 1) values by Box–Muller from a fixed sequence (no libtorch RNG).
+fn normals(n: usize, seed: u64) -> Vec<f32> {
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut uniform = move || {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|_| {
+            let (u, v) = (uniform(), uniform());
+            ((-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()) as f32
+        })
+        .collect()
+}
+
+#[test]
+fn histograms_of_clipped_weights_and_selu_activations() {
+    // A critic's weights before and after clipping to ±0.01: most pile up at the bounds.
+    let layers = [
+        ("conv1", 0.05f32),
+        ("conv2", 0.03),
+        ("conv3", 0.02),
+        ("conv4", 0.008),
+    ];
+    let mut clipping = Histogram::new("Critic weights: clipping to ±0.01").x_label("weight");
+    for (i, (name, std)) in layers.iter().enumerate() {
+        let before: Vec<f32> = normals(4000, i as u64).iter().map(|v| v * std).collect();
+        let after: Vec<f32> = before.iter().map(|v| v.clamp(-0.01, 0.01)).collect();
+        clipping =
+            clipping
+                .add(*name, "before clipping", before)
+                .add(*name, "after clipping", after);
+    }
+    assert_eq!(clipping.len(), 4);
+    assert_eq!(clipping.shape(), (2, 2));
+    let img = clipping.to_rgb().unwrap();
+    for i in 0..2 {
+        let c = color(i);
+        let n = img.pixels().filter(|p| p.0 == [c.0, c.1, c.2]).count();
+        assert!(n > 200, "set {i} drawn in its colour ({n} pixels)");
+    }
+    for ext in ["png", "svg"] {
+        let path = check_dir().join(format!("histogram-clipping.{ext}"));
+        clipping.save(path).unwrap();
+    }
+
+    // SELU-like activations: about N(0, 1) in every layer, from tensors.
+    let acts: Vec<(String, Tensor)> = (1..=5)
+        .map(|l| {
+            let v = normals(64 * 128, 100 + l);
+            (format!("layer {l}"), Tensor::from_slice(&v).view([64, 128]))
+        })
+        .collect();
+    let selu = Histogram::new("SELU activations per layer")
+        .layers("", acts.iter().map(|(n, t)| (n.as_str(), t)))
+        .x_label("activation");
+    assert_eq!(selu.shape(), (3, 2));
+    selu.save(check_dir().join("histogram-selu.png")).unwrap();
+    let svg = selu.to_svg().unwrap();
+    assert!(svg.contains("layer 5") && svg.contains("activation"));
+}
+
+#[test]
+fn captions_go_under_each_tile_and_a_wrong_count_names_both() {
+    let hair = ["black", "blonde", "pink", "white"];
+    let eyes = ["red", "blue", "green", "aqua"];
+    let captions: Vec<String> = (0..16)
+        .map(|i| format!("{} hair, {} eyes", hair[i / 4], eyes[i % 4]))
+        .collect();
+    let two_words: Vec<String> = (0..16).map(|i| format!("{} hair", hair[i / 4])).collect();
+    let grid = ImageGrid::new(&pattern(16, 32, 0.0)).unwrap();
+    let plain = grid.clone().to_rgb().unwrap();
+    let captioned = grid.clone().captions(&two_words).to_rgb().unwrap();
+    // Tiles of 32 are scaled ×3 (96 pixels) so a two-word caption fits a line.
+    assert_eq!(captioned.width(), 4 * 98 + 2);
+    assert!(plain.width() < captioned.width());
+    // Text under every tile, none over the tiles' own pixels.
+    let row_pitch = (captioned.height() - 2) / 4;
+    assert!(
+        row_pitch > 98 && row_pitch < 98 + 30,
+        "a caption band: {row_pitch}"
+    );
+    for r in 0..4 {
+        for c in 0..4 {
+            let (x0, y0) = (2 + c * 98, 2 + r * row_pitch);
+            let band = dark_in(&captioned, x0..x0 + 96, y0 + 96..y0 + row_pitch - 2);
+            assert!(band > 20, "tile ({r}, {c}) has a caption: {band}");
+        }
+    }
+    let e = grid
+        .clone()
+        .captions(["one", "two", "three"])
+        .to_rgb()
+        .unwrap_err();
+    assert_eq!(e.to_string(), "captions: 3 captions for 16 images");
+    grid.clone()
+        .captions(&two_words)
+        .title("16 samples, two-word captions")
+        .save(check_dir().join("captions-16.png"))
+        .unwrap();
+    grid.columns(4)
+        .captions(&captions)
+        .save(check_dir().join("captions-16-long.png"))
+        .unwrap();
+}
+
+#[test]
+fn the_cycle_panel_names_every_tile_in_both_directions() {
+    let t = |phase: f32| pattern(2, 32, phase);
+    let panel = CyclePanel {
+        real_a: t(0.0),
+        fake_b: t(1.0),
+        rec_a: t(2.0),
+        idt_a: t(3.0),
+        real_b: t(4.0),
+        fake_a: t(5.0),
+        rec_b: t(6.0),
+        idt_b: t(7.0),
+    };
+    let grid = ImageGrid::cycle_panel(&panel).unwrap();
+    assert_eq!(grid.shape(), (4, 4), "rows A and B for each of 2 inputs");
+    assert_eq!(
+        grid.image(5),
+        ImageGrid::new(&t(5.0)).unwrap().image(0),
+        "row B: fake_A"
+    );
+    let img = grid.to_rgb().unwrap();
+    assert!(
+        dark_in(&img, 0..img.width(), 0..img.height()) > 500,
+        "labels and captions"
+    );
+    grid.save(check_dir().join("cycle-panel.png")).unwrap();
+}
+
+#[test]
+fn the_field_plot_has_a_legend_and_a_colour_bar() {
+    let ring: Vec<f32> = (0..64)
+        .flat_map(|i| {
+            let a = i as f32 / 64.0 * std::f32::consts::TAU;
+            [2.0 * a.cos(), 2.0 * a.sin()]
+        })
+        .collect();
+    let real = Tensor::from_slice(&ring).view([64, 2]);
+    let fake = &real * 0.4 + 0.3;
+    let push = (&real - &fake) * 0.5;
+    let d = |x: &Tensor| {
+        (x.square().sum_dim_intlist(1, false, Kind::Float).sqrt() - 1.5).sigmoid() * 0.9
+    };
+    let plot = FieldPlot::new("GAN Lab view, step 300", (-3.0, 3.0), (-3.0, 3.0))
+        .heatmap(&d, 60)
+        .unwrap()
+        .real(&real)
+        .unwrap()
+        .fake(&fake)
+        .unwrap()
+        .arrows(&fake, &push, 0.6)
+        .unwrap();
+    let img = plot.to_rgb().unwrap();
+    assert!(
+        img.width() > img.height(),
+        "a column beside the square plot"
+    );
+    plot.save(check_dir().join("field.png")).unwrap();
+    plot.save(check_dir().join("field.svg")).unwrap();
+}
+
+#[test]
+fn an_animation_of_32_samples_uses_8_columns() {
+    let snapshots: Vec<(usize, ImageGrid)> = (1..=4)
+        .map(|i| (i * 100, ImageGrid::new(&pattern(32, 32, i as f32)).unwrap()))
+        .collect();
+    assert_eq!(snapshots[0].1.shape(), (8, 4));
+    let movie = Animation::from_grids(&snapshots).unwrap();
+    let frame = &movie.to_frames().unwrap()[0];
+    assert_eq!(
+        frame.width(),
+        8 * 34 + 2,
+        "8 columns of 32-pixel tiles at ×1"
+    );
+    let html = movie.to_html().unwrap().0;
+    assert!(!html.contains("pixelated"), "shown at its own size");
+    std::fs::create_dir_all(check_dir()).unwrap();
+    frame
+        .save(check_dir().join("animation-frame-32.png"))
+        .unwrap();
 }

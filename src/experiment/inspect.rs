@@ -347,10 +347,7 @@ pub fn sample_checkpoint(
                 .min(test_a.size()[0])
                 .min(test_b.size()[0]);
             let panel = gan.translate_panel(&test_a.narrow(0, 0, k), &test_b.narrow(0, 0, k))?;
-            return panel
-                .grid()?
-                .column_labels(["real", "translated", "reconstructed", "identity"])
-                .save(&path);
+            return ImageGrid::cycle_panel(&panel)?.save(&path);
         }
         Loaded::Star(gan) => {
             let data = if t.exp.star_domains().is_some() {

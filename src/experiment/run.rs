@@ -137,7 +137,7 @@ impl Experiment {
             mode_word(self.mode),
             mode_word(self.mode)
         );
-        crate::viz::display::write_atomically(
+        crate::files::write_atomically(
             &exp_path,
             format!("{header}{}", self.to_toml()).as_bytes(),
         )?;
@@ -241,11 +241,8 @@ impl Experiment {
                     .save(out.join("scores.png"))?,
             );
         } else if !w.is_empty() {
-            let plot = LinePlot::new(format!("{}: critic gap E C(x_r) − E C(x_f)", self.name))
-                .x_label("step")
-                .y_label("estimate")
-                .line_xy("Wasserstein estimate", w);
-            files.push(smooth(plot).save(out.join("wasserstein.png"))?);
+            let title = format!("{}: critic gap E C(x_r) − E C(x_f)", self.name);
+            files.push(smooth(h.wasserstein_plot(&title)).save(out.join("wasserstein.png"))?);
         }
         let terms = h.term_names();
         if !terms.is_empty() {

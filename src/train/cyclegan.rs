@@ -37,7 +37,6 @@ use crate::nets::{
     ResnetGenerator,
 };
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
-use crate::viz::ImageGrid;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -210,7 +209,8 @@ pub struct CycleDUpdate {
 }
 
 /// Report 001's figure for a batch: row A real_A, fake_B, rec_A, idt_A; row B real_B, fake_A,
-/// rec_B, idt_B. Every tensor is `[N, C, H, W]` in [−1, 1].
+/// rec_B, idt_B. Every tensor is `[N, C, H, W]` in [−1, 1]. Drawn by
+/// `gankit::viz::ImageGrid::cycle_panel` (the drawing lives above the training core).
 #[derive(Debug)]
 pub struct CyclePanel {
     pub real_a: Tensor,
@@ -248,16 +248,6 @@ impl CyclePanel {
             &self.rec_b,
             &self.idt_b,
         ]
-    }
-
-    /// A 4-column grid: for each input, its row A then its row B.
-    pub fn grid(&self) -> Result<ImageGrid> {
-        let t = self.tensors();
-        let n = self.real_a.size()[0].min(self.real_b.size()[0]);
-        let tiles: Vec<Tensor> = (0..n)
-            .flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu)))
-            .collect();
-        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?.columns(4))
     }
 }
 
@@ -745,6 +735,9 @@ impl Trainer for CycleGan {
             .to_vec();
         preview.row_labels = (0..k)
             .flat_map(|_| ["A → B".to_string(), "B → A".to_string()])
+            .collect();
+        preview.captions = (0..k)
+            .flat_map(|_| CyclePanel::NAMES.map(String::from))
             .collect();
         Ok(Preview::Images(preview))
     }

@@ -1,6 +1,5 @@
 //! What happened at every step, for curves and CSV.
-use crate::viz::display::write_atomically;
-use crate::viz::LinePlot;
+use crate::files::write_atomically;
 use crate::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -93,55 +92,6 @@ impl History {
             }
         }
         names
-    }
-
-    /// Named extra terms against steps, one line each (e.g. `&["cycle_a", "cycle_b"]`).
-    pub fn term_plot(&self, title: &str, names: &[&str]) -> LinePlot {
-        names.iter().fold(
-            LinePlot::new(title).x_label("step").y_label("loss"),
-            |p, &n| p.line_xy(n, self.term(n)),
-        )
-    }
-
-    /// D and G losses against steps.
-    pub fn loss_plot(&self, title: &str) -> LinePlot {
-        LinePlot::new(title)
-            .x_label("step")
-            .y_label("loss")
-            .line_xy("D loss", self.series(|r| r.d_loss))
-            .line_xy("G loss", self.series(|r| r.g_loss))
-    }
-
-    /// Report 001's score curves: D(x) and D(G(z)) against steps.
-    pub fn score_plot(&self, title: &str) -> LinePlot {
-        LinePlot::new(title)
-            .x_label("step")
-            .y_label("D output")
-            .line_xy("D(x)", self.series(|r| r.d_real))
-            .line_xy("D(G(z)) at D's update", self.series(|r| r.d_fake_before))
-            .line_xy("D(G(z)) at G's update", self.series(|r| r.d_fake_after))
-    }
-
-    /// One quantity of several runs on one plot (report 001's control vs experiment): one line
-    /// per run, named by the run, one palette colour per run in the order given. Add a run's
-    /// second quantity with the same colour, dashed (see [`LinePlot::dashed`]).
-    ///
-    /// ```no_run
-    /// # use gankit::prelude::*;
-    /// # let (control, smoothed) = (History::default(), History::default());
-    /// History::compare_plot("D(x)", &[("control", &control), ("label smoothing", &smoothed)], |r| r.d_real)
-    ///     .smooth(0.9)
-    /// # ;
-    /// ```
-    pub fn compare_plot(
-        title: &str,
-        runs: &[(&str, &History)],
-        quantity: impl Fn(&StepRecord) -> Option<f64>,
-    ) -> LinePlot {
-        runs.iter().enumerate().fold(
-            LinePlot::new(title).x_label("step"),
-            |plot, (i, (name, run))| plot.line_xy(*name, run.series(&quantity)).color(i),
-        )
     }
 
     /// The CSV text (one line per step; empty cells where a part did not run).

@@ -22,6 +22,8 @@ pub struct ImagePreview {
     pub title: String,
     pub column_labels: Vec<String>,
     pub row_labels: Vec<String>,
+    /// A caption under each tile (empty: none), e.g. the tags a tile was asked for.
+    pub captions: Vec<String>,
 }
 
 impl ImagePreview {
@@ -33,6 +35,7 @@ impl ImagePreview {
             title: title.into(),
             column_labels: Vec::new(),
             row_labels: Vec::new(),
+            captions: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Animated GIFs: training progress as a movie of the fixed noise's grids.
-use super::display::{emit, write_atomically, Figure};
+use super::display::{emit, Figure, Html};
 use super::grid::ImageGrid;
+use crate::files::write_atomically;
 use crate::train::Snapshot;
 use crate::{Error, Result};
 use base64::Engine;
@@ -22,12 +23,26 @@ use std::path::{Path, PathBuf};
 ///
 /// Frames are drawn when the animation is shown or saved. The GIF palette has 256 colours per
 /// frame, so colours are slightly quantised; save the grids as PNG for exact pixels.
+///
+/// A notebook shows the GIF at its own size, pixel for pixel. Lay the frames out with
+/// [`Animation::columns`] (default: each grid's own columns, else near-square with full rows,
+/// e.g. 8 for 32 images), make the images larger with [`Animation::scale`] (a larger file), or
+/// only the display with [`Animation::zoom`] (pixels kept sharp):
+///
+/// ```no_run
+/// # use gankit::prelude::*;
+/// # fn f(gan: &Gan<nn::Sequential, nn::Sequential>) -> gankit::Result<()> {
+/// Animation::from_snapshots(&gan.snapshots)?.columns(8).zoom(2)
+/// # ; Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Animation {
     frames: Vec<(String, ImageGrid)>,
     frame_ms: u32,
     last_frame_ms: u32,
     scale: Option<u32>,
+    columns: Option<usize>,
+    zoom: u32,
 }
 
 impl Animation {
@@ -38,6 +53,8 @@ impl Animation {
             frame_ms: 400,
             last_frame_ms: 2000,
             scale: None,
+            columns: None,
+            zoom: 1,
         }
     }
 
@@ -84,10 +101,25 @@ impl Animation {
     /// Each image pixel becomes `k`×`k` pixels in the frames. By default a grid's own
     /// [`ImageGrid::scale`] if it was set, else just enough for images of 32 pixels (×1 for
     /// 32×32 samples): generated samples compress poorly in a GIF, and ×2 makes the file about
-    /// 2.5 times larger (20 frames of 64 samples of 32×32: about 1.2 MB at ×1). A notebook
-    /// shows frames narrower than 400 pixels at twice their size.
+    /// 2.5 times larger (20 frames of 64 samples of 32×32: about 1.2 MB at ×1). To see small
+    /// frames larger without a larger file, see [`Animation::zoom`].
     pub fn scale(mut self, k: u32) -> Self {
         self.scale = Some(k.clamp(1, 8));
+        self
+    }
+
+    /// Images per row in every frame (default: each grid's own [`ImageGrid::columns`], which
+    /// defaults to near-square with full rows: 8 for 32 or 64 images).
+    pub fn columns(mut self, columns: usize) -> Self {
+        self.columns = Some(columns.max(1));
+        self
+    }
+
+    /// Shows the GIF in the notebook at `k` times its size with its pixels kept sharp
+    /// (`image-rendering: pixelated`), text included; the file is unchanged. Default 1: the
+    /// GIF's own size.
+    pub fn zoom(mut self, k: u32) -> Self {
+        self.zoom = k.clamp(1, 8);
         self
     }
 
@@ -116,7 +148,12 @@ impl Animation {
                     .scale
                     .or(grid.scale_setting())
                     .unwrap_or_else(|| 32u32.div_ceil(w.min(h)).clamp(1, 8));
-                grid.clone().scale(k).title(caption.clone()).to_rgb()
+                let grid = grid.clone().scale(k).title(caption.clone());
+                match self.columns {
+                    Some(c) => grid.columns(c),
+                    None => grid,
+                }
+                .to_rgb()
             })
             .collect::<Result<Vec<_>>>()?;
         let w = images.iter().map(RgbImage::width).max().unwrap_or(1);
@@ -197,6 +234,29 @@ impl Animation {
         Ok(path.to_path_buf())
     }
 
+    /// The GIF as an HTML `<img>`: at the GIF's own size, or [`Animation::zoom`] times it
+    /// with sharp pixels.
+    pub fn to_html(&self) -> Result<Html> {
+        Ok(self.html_of(&self.to_gif()?))
+    }
+
+    fn html_of(&self, gif: &[u8]) -> Html {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(gif);
+        let size = match gif_size(gif) {
+            Some((w, h)) if self.zoom > 1 => format!(
+                r#" width="{}" height="{}" style="image-rendering:pixelated""#,
+                w * self.zoom,
+                h * self.zoom
+            ),
+            Some((w, h)) => format!(r#" width="{w}" height="{h}""#),
+            None => String::new(),
+        };
+        Html(format!(
+            r#"<img src="data:image/gif;base64,{b64}"{size} alt="animation: {} frames"/>"#,
+            self.len()
+        ))
+    }
+
     /// Plays the animation in the notebook, or prints the error in one line.
     ///
     /// Sends the GIF as `image/gif` (what JupyterLab's image renderer shows, and what the
@@ -205,20 +265,11 @@ impl Animation {
     pub fn show(&self) {
         match self.to_gif() {
             Ok(gif) => {
-                let b64 = base64::engine::general_purpose::STANDARD.encode(&gif);
-                // Small frames are drawn at twice their size, pixels kept sharp.
-                let width = gif_width(&gif)
-                    .filter(|&w| w < 400)
-                    .map(|w| format!(r#" width="{}" style="image-rendering:pixelated""#, 2 * w))
-                    .unwrap_or_default();
+                emit("text/html", &self.html_of(&gif).0);
                 emit(
-                    "text/html",
-                    &format!(
-                        r#"<img src="data:image/gif;base64,{b64}"{width} alt="animation: {} frames"/>"#,
-                        self.len()
-                    ),
+                    "image/gif",
+                    &base64::engine::general_purpose::STANDARD.encode(&gif),
                 );
-                emit("image/gif", &b64);
             }
             Err(e) => println!("could not draw the animation: {e}"),
         }
@@ -230,10 +281,13 @@ impl Animation {
     }
 }
 
-/// The width a GIF's header declares (its logical screen width).
-fn gif_width(gif: &[u8]) -> Option<u32> {
-    gif.get(6..8)
-        .map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
+/// The size a GIF's header declares (its logical screen).
+fn gif_size(gif: &[u8]) -> Option<(u32, u32)> {
+    let b = gif.get(6..10)?;
+    Some((
+        u16::from_le_bytes([b[0], b[1]]) as u32,
+        u16::from_le_bytes([b[2], b[3]]) as u32,
+    ))
 }
 
 impl Default for Animation {
@@ -253,5 +307,58 @@ impl std::fmt::Debug for Animation {
             self.len(),
             self.frame_ms
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{Device, Kind, Tensor};
+
+    fn snapshots(n: i64) -> Vec<(usize, ImageGrid)> {
+        (1..=2)
+            .map(|i| {
+                let t = Tensor::full([n, 3, 8, 8], 0.1 * i as f64, (Kind::Float, Device::Cpu));
+                (i * 100, ImageGrid::new(&t).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn frames_use_the_columns_asked_for_or_full_rows() {
+        let movie = Animation::from_grids(&snapshots(32)).unwrap().scale(4);
+        // 32 images of 8×8 ×4 with padding 2: 8 columns by default, so 8·34 + 2 pixels wide.
+        assert_eq!(movie.to_frames().unwrap()[0].width(), 8 * 34 + 2);
+        let four = movie.columns(4).to_frames().unwrap();
+        assert_eq!(four[0].width(), 4 * 34 + 2);
+    }
+
+    #[test]
+    fn the_html_shows_the_gif_at_its_size_unless_zoomed() {
+        let movie = Animation::from_grids(&snapshots(4)).unwrap().scale(2);
+        let gif = movie.to_gif().unwrap();
+        let (w, h) = gif_size(&gif).unwrap();
+        assert_eq!(
+            (w, h),
+            (
+                movie.to_frames().unwrap()[0].width(),
+                movie.to_frames().unwrap()[0].height()
+            )
+        );
+        let html = movie.to_html().unwrap().0;
+        assert!(
+            html.contains(&format!(r#" width="{w}" height="{h}""#)),
+            "natural size"
+        );
+        assert!(!html.contains("pixelated"));
+        let zoomed = movie.zoom(2).to_html().unwrap().0;
+        assert!(
+            zoomed.contains(&format!(
+                r#" width="{}" height="{}" style="image-rendering:pixelated""#,
+                2 * w,
+                2 * h
+            )),
+            "twice the size, sharp, only when asked"
+        );
     }
 }

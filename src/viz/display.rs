@@ -64,7 +64,7 @@ pub trait Figure {
                 ))
             }
         };
-        write_atomically(path, &bytes)?;
+        crate::files::write_atomically(path, &bytes)?;
         Ok(path.to_path_buf())
     }
 
@@ -152,21 +152,4 @@ pub(crate) fn encode_png(img: &RgbImage, what: &Path) -> Result<Vec<u8>> {
         source,
     })?;
     Ok(bytes)
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
 }

@@ -1,7 +1,7 @@
 //! Image grids: a batch of images as one picture, like torchvision's `make_grid`.
 use super::display::{evcxr_figure, Figure};
 use super::style::text;
-use crate::train::{Preview, Snapshot};
+use crate::train::{CyclePanel, Preview, Snapshot};
 use crate::{Error, Result};
 use image::{Rgb, RgbImage};
 use tch::{Device, Kind, Tensor};
@@ -33,6 +33,17 @@ use tch::{Device, Kind, Tensor};
 /// panel.save("stargan.png")?;
 /// # Ok::<(), gankit::Error>(())
 /// ```
+///
+/// Each image can have a caption under it (the tag it was generated from):
+///
+/// ```no_run
+/// # use gankit::prelude::*;
+/// # let fake = Tensor::zeros([2, 3, 32, 32], (Kind::Float, Device::Cpu));
+/// ImageGrid::new(&fake)?
+///     .captions(["black hair, red eyes", "blonde hair, blue eyes"])
+///     .save("tags.png")?;
+/// # Ok::<(), gankit::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct ImageGrid {
     tiles: Vec<RgbImage>,
@@ -43,6 +54,7 @@ pub struct ImageGrid {
     background: Rgb<u8>,
     row_labels: Option<Vec<String>>,
     column_labels: Option<Vec<String>>,
+    captions: Option<Vec<String>>,
     title: Option<String>,
 }
 
@@ -126,8 +138,39 @@ impl ImageGrid {
             background: Rgb([255, 255, 255]),
             row_labels: None,
             column_labels: None,
+            captions: None,
             title: None,
         }
+    }
+
+    /// Report 001's CycleGAN panel: for each input, row A "real_A, fake_B, rec_A, idt_A" and
+    /// row B "real_B, fake_A, rec_B, idt_B" (the names [`CyclePanel::NAMES`] lists, as a
+    /// caption under each image), rows labelled "A → B" and "B → A", columns "real",
+    /// "translated", "reconstructed", "identity". Shows as many inputs as the shorter of
+    /// `real_a` and `real_b` holds.
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// # fn f(gan: &CycleGan, a: &Tensor, b: &Tensor) -> gankit::Result<()> {
+    /// let panel = gan.translate_panel(a, b)?;
+    /// ImageGrid::cycle_panel(&panel)?.save("cyclegan_panel.png")?;
+    /// # Ok(()) }
+    /// ```
+    pub fn cycle_panel(panel: &CyclePanel) -> Result<Self> {
+        let t = panel.tensors();
+        let n = panel.real_a.size()[0].min(panel.real_b.size()[0]);
+        let tiles: Vec<Tensor> = (0..n)
+            .flat_map(|i| t.iter().map(move |x| x.get(i).to_device(Device::Cpu)))
+            .collect();
+        if tiles.is_empty() {
+            return Err(Error::setting("cycle panel", "no images (N = 0)"));
+        }
+        let n = n as usize;
+        Ok(ImageGrid::new(&Tensor::stack(&tiles, 0))?
+            .columns(4)
+            .column_labels(["real", "translated", "reconstructed", "identity"])
+            .row_labels((0..n).flat_map(|_| ["A → B", "B → A"]))
+            .captions((0..n).flat_map(|_| CyclePanel::NAMES)))
     }
 
     /// Report 002's noise-evolution strip: the first `k` images of every snapshot, one row per
@@ -191,7 +234,8 @@ impl ImageGrid {
         Ok(strip)
     }
 
-    /// Images per row (default: a square-ish grid).
+    /// Images per row (default: a square-ish grid with full rows where one is close, e.g. 8
+    /// columns for 32 images).
     pub fn columns(mut self, columns: usize) -> Self {
         self.columns = Some(columns.max(1));
         self
@@ -204,7 +248,8 @@ impl ImageGrid {
     }
 
     /// Each image pixel becomes `k`×`k` output pixels (default: enough for tiles of at least
-    /// 64 pixels, so 32×32 samples are not tiny on screen).
+    /// 64 pixels, so 32×32 samples are not tiny on screen; 96 pixels wide with captions, so a
+    /// two-word caption fits on a line).
     pub fn scale(mut self, k: u32) -> Self {
         self.scale = Some(k.max(1));
         self
@@ -236,6 +281,15 @@ impl ImageGrid {
         self
     }
 
+    /// A caption under each image, one per image in order (e.g. the tags a text-to-image
+    /// sample was generated from), in a small font; captions wrap to the image width on up to
+    /// two lines and are cut with "…" beyond. The count is checked when the grid is drawn:
+    /// "captions: 3 captions for 16 images".
+    pub fn captions<S: Into<String>>(mut self, captions: impl IntoIterator<Item = S>) -> Self {
+        self.captions = Some(captions.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// A title drawn above the grid.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
@@ -262,7 +316,7 @@ impl ImageGrid {
         let n = self.tiles.len();
         let cols = self
             .columns
-            .unwrap_or_else(|| (n as f64).sqrt().ceil() as usize)
+            .unwrap_or_else(|| near_square_columns(n))
             .min(n)
             .max(1);
         (cols, n.div_ceil(cols))
@@ -285,8 +339,14 @@ impl ImageGrid {
 
     fn effective_scale(&self) -> u32 {
         let (w, h) = self.tile_size;
+        let least = 64u32.div_ceil(w.min(h));
+        let for_captions = if self.captions.is_some() {
+            96u32.div_ceil(w)
+        } else {
+            1
+        };
         self.scale
-            .unwrap_or_else(|| 64u32.div_ceil(w.min(h)).clamp(1, 8))
+            .unwrap_or_else(|| least.max(for_captions).clamp(1, 8))
     }
 }
 
@@ -320,17 +380,30 @@ impl Figure for ImageGrid {
         };
         check(&self.row_labels, "row_labels", "row", rows)?;
         check(&self.column_labels, "column_labels", "column", cols)?;
+        if let Some(c) = &self.captions {
+            if c.len() != self.tiles.len() {
+                return Err(Error::setting(
+                    "captions",
+                    format!(
+                        "{} for {}",
+                        count(c.len(), "caption"),
+                        count(self.tiles.len(), "image")
+                    ),
+                ));
+            }
+        }
         let k = self.effective_scale();
         let (tw, th) = (self.tile_size.0 * k, self.tile_size.1 * k);
         let pad = self.padding;
         let grid_w = cols as u32 * (tw + pad) + pad;
-        let grid_h = rows as u32 * (th + pad) + pad;
         let m = Margins::new(self, tw, th);
+        let pitch = th + m.caption_band + pad;
+        let grid_h = rows as u32 * pitch + pad;
         let width = (m.left + grid_w).max(m.title_width);
         let mut canvas = RgbImage::from_pixel(width, m.top + grid_h, self.background);
         for (i, tile) in self.tiles.iter().enumerate() {
             let x0 = m.left + pad + (i % cols) as u32 * (tw + pad);
-            let y0 = m.top + pad + (i / cols) as u32 * (th + pad);
+            let y0 = m.top + pad + (i / cols) as u32 * pitch;
             for y in 0..th {
                 for x in 0..tw {
                     canvas.put_pixel(x0 + x, y0 + y, *tile.get_pixel(x / k, y / k));
@@ -340,6 +413,19 @@ impl Figure for ImageGrid {
         m.draw(self, &mut canvas, (tw, th), grid_w);
         Ok(canvas)
     }
+}
+
+/// Columns for `n` panels or tiles: the smallest count ≥ √n that divides `n` into full rows
+/// when there is one not much wider than √n (8 for 32, 4 for 12), else ⌈√n⌉.
+pub(crate) fn near_square_columns(n: usize) -> usize {
+    if n <= 1 {
+        return 1;
+    }
+    let root = (n as f64).sqrt();
+    let start = root.ceil() as usize;
+    (start..=((2.0 * root).floor() as usize))
+        .find(|c| n % c == 0)
+        .unwrap_or(start)
 }
 
 /// "1 label", "3 labels".
@@ -363,6 +449,11 @@ struct Margins {
     top: u32,
     /// Width the title needs, margins included.
     title_width: u32,
+    /// Captions' font size, and each caption as drawn (wrapped, cut).
+    caption_px: f64,
+    caption_lines: Vec<Vec<String>>,
+    /// Height under each row of images that the captions take (0 without captions).
+    caption_band: u32,
 }
 
 impl Margins {
@@ -408,6 +499,18 @@ impl Margins {
             ),
             None => (0, 0),
         };
+        let caption_px = (tw as f64 * 0.13).clamp(11.0, 14.0);
+        let (mut caption_lines, mut caption_band) = (Vec::new(), 0);
+        if let Some(captions) = &grid.captions {
+            // A few pixels narrower than the tile: neighbouring captions never touch.
+            let max_w = tw.saturating_sub(6).max(8);
+            caption_lines = captions
+                .iter()
+                .map(|c| text::wrap_lines(c, caption_px, max_w, 2))
+                .collect();
+            let most = caption_lines.iter().map(Vec::len).max().unwrap_or(0) as u32;
+            caption_band = most * text::line_height(caption_px) + 6;
+        }
         Margins {
             px,
             column_px,
@@ -417,6 +520,9 @@ impl Margins {
             left,
             top: title_band + column_band,
             title_width,
+            caption_px,
+            caption_lines,
+            caption_band,
         }
     }
 
@@ -452,11 +558,28 @@ impl Margins {
                 );
             }
         }
+        let pitch = th + self.caption_band + pad;
+        let (cols, _) = grid.shape();
+        let line = text::line_height(self.caption_px);
+        for (i, lines) in self.caption_lines.iter().enumerate() {
+            let centre = self.left + pad + (i % cols) as u32 * (tw + pad) + tw / 2;
+            let top = self.top + pad + (i / cols) as u32 * pitch + th + 2;
+            for (n, l) in lines.iter().enumerate() {
+                let w = text::width(l, self.caption_px);
+                text::draw(
+                    canvas,
+                    l,
+                    self.caption_px,
+                    (centre as i32 - w as i32 / 2, (top + n as u32 * line) as i32),
+                    ink,
+                );
+            }
+        }
         if let Some(labels) = &grid.row_labels {
             let line = text::line_height(self.px);
             for (i, label) in labels.iter().enumerate() {
                 let lines: Vec<&str> = label.split('\n').collect();
-                let centre = self.top + pad + i as u32 * (th + pad) + th / 2;
+                let centre = self.top + pad + i as u32 * pitch + th / 2;
                 let top = centre as i32 - (lines.len() as u32 * line / 2) as i32;
                 for (n, l) in lines.iter().enumerate() {
                     let x = self.left - self.gap - text::width(l, self.px);

@@ -8,11 +8,19 @@
 //! Every `save` writes a temporary file and renames it, and names the path in its error.
 //! [`display`] is the one place that speaks evcxr's display protocol and encodes PNGs; the
 //! rest of the crate works without a notebook.
+//!
+//! [`Histogram`] shows values per layer (a critic's weights before and after clipping,
+//! activations); [`LinePlot`] has [`Scale`]s (log, symlog) for losses that span decades or
+//! change sign; a run's curves are [`History`](crate::train::History)'s `loss_plot`,
+//! `score_plot`, `wasserstein_plot`, `term_plot` and `compare_plot` (defined here, in viz).
 
 mod animation;
+mod axis;
 pub mod display;
 mod field;
 mod grid;
+mod histogram;
+mod history;
 mod plot;
 mod preview;
 mod style;
@@ -20,9 +28,11 @@ mod summary;
 mod table;
 
 pub use animation::Animation;
+pub use axis::Scale;
 pub use display::{Figure, Html};
 pub use field::FieldPlot;
 pub use grid::ImageGrid;
+pub use histogram::{Histogram, HistogramValues};
 pub use plot::LinePlot;
 pub use style::{color, PALETTE};
 pub use table::{Cell, IntoRow, Table};

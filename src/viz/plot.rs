@@ -1,13 +1,13 @@
 //! Line plots: loss curves, score curves, anything against steps.
+use super::axis::{Axis, Scale};
 use super::display::{evcxr_figure, Figure};
-use super::style::{color, ensure_fonts, FONT};
+use super::style::{color, ensure_fonts, text, FONT};
 use crate::{Error, Result};
 use image::RgbImage;
-use plotters::chart::SeriesAnno;
-use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// A line plot of one or more series.
 ///
@@ -34,6 +34,20 @@ use plotters::prelude::*;
 /// }
 /// # Ok::<(), gankit::Error>(())
 /// ```
+///
+/// A critic's loss changes sign and spans decades: [`LinePlot::symlog`] keeps all of it
+/// visible, with ticks at the values themselves (…, −10, −1, 0, 1, 10, …):
+///
+/// ```no_run
+/// # use gankit::prelude::*;
+/// # let gan_history = History::default();
+/// gan_history.loss_plot("WGAN losses").symlog().smooth(0.9)
+/// # ;
+/// ```
+///
+/// Layout: the x ticks are whole numbers when every x is (steps), the margins fit the tick
+/// labels, and the legend goes in a corner of the plot that no line crosses, or below the
+/// plot when every corner is taken.
 #[derive(Clone)]
 pub struct LinePlot {
     title: String,
@@ -42,7 +56,8 @@ pub struct LinePlot {
     series: Vec<Series>,
     size: (u32, u32),
     smoothing: Option<f64>,
-    log_y: bool,
+    y_scale: Scale,
+    x_integer: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +69,12 @@ struct Series {
     dashed: bool,
 }
 
+/// Font sizes (pixels) of tick labels, axis descriptions, legend entries and the title.
+const TICK_PX: f64 = 13.0;
+const DESC_PX: f64 = 15.0;
+const LEGEND_PX: f64 = 14.0;
+const TITLE_PX: f64 = 20.0;
+
 impl LinePlot {
     /// An empty plot with a title.
     pub fn new(title: impl Into<String>) -> Self {
@@ -64,7 +85,8 @@ impl LinePlot {
             series: Vec::new(),
             size: (720, 400),
             smoothing: None,
-            log_y: false,
+            y_scale: Scale::Linear,
+            x_integer: false,
         }
     }
 
@@ -144,9 +166,29 @@ impl LinePlot {
         self
     }
 
-    /// Logarithmic y axis (non-positive values are left out).
-    pub fn log_y(mut self) -> Self {
-        self.log_y = true;
+    /// The y axis' scale: [`Scale::Linear`] (the default), [`Scale::Log`] or
+    /// [`Scale::SymLog`].
+    pub fn y_scale(mut self, scale: Scale) -> Self {
+        self.y_scale = scale;
+        self
+    }
+
+    /// Logarithmic y axis, for positive values spanning decades (report 003's losses);
+    /// values ≤ 0 are left out, leaving a gap in their line.
+    pub fn log_y(self) -> Self {
+        self.y_scale(Scale::Log)
+    }
+
+    /// Symmetric log y axis with the linear part within ±1: `y_scale(Scale::SymLog {
+    /// linthresh: 1.0 })`. For a loss that goes below zero and spans decades (a WGAN critic's).
+    pub fn symlog(self) -> Self {
+        self.y_scale(Scale::SymLog { linthresh: 1.0 })
+    }
+
+    /// Whole-number x ticks, written without decimals. Automatic when every x is a whole
+    /// number (steps); this forces it for other x values.
+    pub fn x_integer(mut self) -> Self {
+        self.x_integer = true;
         self
     }
 
@@ -160,41 +202,218 @@ impl LinePlot {
         self.series.is_empty()
     }
 
-    /// The ranges of x and y over every finite point (padded a little), or `None` when there
-    /// is nothing to draw.
+    /// Whether a point can be drawn (finite, and positive on a log axis).
+    fn drawable(&self, (x, y): (f64, f64)) -> bool {
+        x.is_finite() && self.y_scale.accepts(y)
+    }
+
+    /// The ranges of x and y over every drawable point (y padded a little), or `None` when
+    /// there is nothing to draw.
     fn ranges(&self) -> Option<((f64, f64), (f64, f64))> {
-        let finite = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().copied())
-            .filter(|&(x, y)| x.is_finite() && y.is_finite() && (!self.log_y || y > 0.0));
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         let mut any = false;
-        for (x, y) in finite {
-            any = true;
-            (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+        for (x, y) in self.series.iter().flat_map(|s| s.points.iter().copied()) {
+            if self.drawable((x, y)) {
+                any = true;
+                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+            }
         }
         if !any {
             return None;
         }
-        let widen = |lo: f64, hi: f64, log: bool| {
-            if log {
-                let (l, h) = (lo.log10(), hi.log10());
-                let pad = ((h - l) * 0.05).max(0.05);
-                (10f64.powf(l - pad), 10f64.powf(h + pad))
-            } else if hi - lo < 1e-12 {
-                (lo - 1.0, hi + 1.0)
-            } else {
-                let pad = (hi - lo) * 0.05;
-                (lo - pad, hi + pad)
-            }
-        };
         let x = if x1 - x0 < 1e-12 {
             (x0 - 1.0, x1 + 1.0)
         } else {
             (x0, x1)
         };
-        Some((x, widen(y0, y1, self.log_y)))
+        Some((x, Axis::fit(y0, y1, self.y_scale, 0.05)))
+    }
+
+    /// Whether every x is a whole number (the ticks then are too).
+    fn integer_x(&self) -> bool {
+        self.x_integer
+            || self
+                .series
+                .iter()
+                .flat_map(|s| &s.points)
+                .filter(|p| p.0.is_finite())
+                .all(|p| p.0.fract() == 0.0)
+    }
+
+    /// The lines as drawn (smoothed when smoothing is on, the raw values too), each split into
+    /// unbroken runs: what the legend must not cover.
+    fn drawn_runs(&self) -> Vec<Vec<(f64, f64)>> {
+        let ok = |p: (f64, f64)| self.drawable(p);
+        let mut runs = Vec::new();
+        for s in &self.series {
+            runs.extend(finite_runs(&s.points, ok));
+            if let Some(w) = self.smoothing {
+                runs.extend(finite_runs(&ema(&s.points, w), ok));
+            }
+        }
+        runs
+    }
+
+    /// Where everything goes, for a plot that has something to draw.
+    fn layout(&self) -> Option<Layout> {
+        let ((x0, x1), (y0, y1)) = self.ranges()?;
+        let (w, h) = (self.size.0 as i32, self.size.1 as i32);
+        let top = if self.title.is_empty() {
+            12
+        } else {
+            text::line_height(TITLE_PX) as i32 + 14
+        };
+        let tick_h = text::line_height(TICK_PX) as i32;
+        let desc_h = text::line_height(DESC_PX) as i32;
+        let x_area = 8
+            + tick_h
+            + if self.x_label.is_empty() {
+                2
+            } else {
+                desc_h + 4
+            };
+        let mut y = Axis {
+            lo: y0,
+            hi: y1,
+            scale: self.y_scale,
+            integer: false,
+            max_ticks: 10,
+        };
+        let mut x = Axis {
+            lo: x0,
+            hi: x1,
+            scale: Scale::Linear,
+            integer: self.integer_x(),
+            max_ticks: 10,
+        };
+        let entries = self.legend_entries();
+        let legend = LegendBox::measure(&entries);
+        let widest = |labels: Vec<String>| {
+            labels
+                .iter()
+                .map(|l| text::width(l, TICK_PX) as i32)
+                .max()
+                .unwrap_or(0)
+        };
+        // The legend's place decides the plot's height, which decides the y ticks, which
+        // decide the left margin: try inside first, then below.
+        for below in [false, true] {
+            let mut below_h = if below && legend.is_some() {
+                legend_rows_height(&entries, w - 40)
+            } else {
+                0
+            };
+            // A plot too small for the legend below it has none (never a plot of no height).
+            let keep_legend = below_h == 0 || h - 8 - below_h - x_area - top >= 60;
+            if !keep_legend {
+                below_h = 0;
+            }
+            let bottom = (h - 8 - below_h - x_area).max(top + 20);
+            y.max_ticks = ((bottom - top) / 42).clamp(3, 10) as usize;
+            let y_area = widest(y.labels())
+                + 14
+                + if self.y_label.is_empty() {
+                    0
+                } else {
+                    desc_h + 6
+                };
+            let left = 8 + y_area;
+            // x ticks: as many as fit with room between labels; the right margin holds half
+            // of the last label when it sits at the right edge.
+            let mut right = w - 16;
+            for n in (2..=10).rev() {
+                x.max_ticks = n;
+                let labels = x.labels();
+                let lw = widest(labels.clone());
+                let last = x.ticks().last().map_or(0.0, |t| x.fraction(*t));
+                let overhang = if last > 0.9 { lw / 2 + 6 } else { 0 };
+                right = w - 16.max(overhang);
+                if (labels.len() as i32) * (lw + 24) <= right - left {
+                    break;
+                }
+            }
+            let plot = (left, top, right, bottom);
+            let place = match legend {
+                None => None,
+                Some(_) if below && !keep_legend => None,
+                Some(_) if below => Some(LegendPlace::Below(bottom + x_area + 4)),
+                Some(size) => match self.free_corner(plot, &x, &y, size) {
+                    Some(corner) => Some(LegendPlace::Inside(corner)),
+                    None => continue,
+                },
+            };
+            return Some(Layout {
+                x,
+                y,
+                plot,
+                top,
+                x_area,
+                y_area,
+                legend: place,
+            });
+        }
+        unreachable!("the second pass always places the legend")
+    }
+
+    /// A corner of the plot (top right first; then the middles of the sides) where the legend box of `size` covers no line,
+    /// as the box's top-left pixel.
+    fn free_corner(
+        &self,
+        (left, top, right, bottom): (i32, i32, i32, i32),
+        x: &Axis,
+        y: &Axis,
+        (bw, bh): (i32, i32),
+    ) -> Option<(i32, i32)> {
+        let inset = 8;
+        let (xl, xr) = (left + inset, right - inset - bw);
+        let (yt, yb) = (top + inset, bottom - inset - bh);
+        let xm = (left + right - bw) / 2;
+        let ym = (top + bottom - bh) / 2;
+        if xr < xl || yb < yt {
+            return None;
+        }
+        let to_px = |(vx, vy): (f64, f64)| {
+            (
+                left as f64 + x.fraction(vx) * (right - left) as f64,
+                bottom as f64 - y.fraction(vy) * (bottom - top) as f64,
+            )
+        };
+        let runs: Vec<Vec<(f64, f64)>> = self
+            .drawn_runs()
+            .into_iter()
+            .map(|r| r.into_iter().map(to_px).collect())
+            .collect();
+        let margin = 6.0;
+        [
+            (xr, yt),
+            (xl, yt),
+            (xr, yb),
+            (xl, yb),
+            (xm, yt),
+            (xm, yb),
+            (xr, ym),
+            (xl, ym),
+        ]
+        .into_iter()
+        .find(|&(bx, by)| {
+            let rect = (
+                bx as f64 - margin,
+                by as f64 - margin,
+                (bx + bw) as f64 + margin,
+                (by + bh) as f64 + margin,
+            );
+            !runs.iter().any(|run| crosses(run, rect))
+        })
+    }
+
+    /// (name, colour, dashed) of each named series.
+    fn legend_entries(&self) -> Vec<(String, RGBColor, bool)> {
+        self.series
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.name.is_empty())
+            .map(|(i, s)| (s.name.clone(), color(s.color.unwrap_or(i)), s.dashed))
+            .collect()
     }
 
     fn draw<DB: DrawingBackend>(&self, root: DrawingArea<DB, Shift>) -> Result<()> {
@@ -204,7 +423,7 @@ impl LinePlot {
         };
         ensure_fonts();
         root.fill(&WHITE).map_err(|e| fail(&e))?;
-        let Some((xr, yr)) = self.ranges() else {
+        let Some(l) = self.layout() else {
             let style = TextStyle::from((FONT, 18).into_font()).color(&BLACK);
             root.draw_text(
                 &format!("{}: no data to plot", self.title),
@@ -214,119 +433,269 @@ impl LinePlot {
             .map_err(|e| fail(&e))?;
             return root.present().map_err(|e| fail(&e));
         };
-        let mut builder = ChartBuilder::on(&root);
-        builder
-            .caption(&self.title, (FONT, 20).into_font())
-            .margin(12)
-            .x_label_area_size(if self.x_label.is_empty() { 28 } else { 44 })
-            .y_label_area_size(if self.y_label.is_empty() { 56 } else { 72 });
-        if self.log_y {
-            let mut chart = builder
-                .build_cartesian_2d(xr.0..xr.1, (yr.0..yr.1).log_scale())
+        let w = self.size.0 as i32;
+        if !self.title.is_empty() {
+            let style = TextStyle::from((FONT, TITLE_PX).into_font())
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top));
+            root.draw_text(&self.title, &style, (w / 2, 8))
                 .map_err(|e| fail(&e))?;
-            self.mesh_and_series(&mut chart).map_err(|e| fail(&e))?;
-        } else {
-            let mut chart = builder
-                .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
-                .map_err(|e| fail(&e))?;
-            self.mesh_and_series(&mut chart).map_err(|e| fail(&e))?;
         }
-        root.present().map_err(|e| fail(&e))
-    }
-
-    fn mesh_and_series<'a, DB, Y>(
-        &self,
-        chart: &mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
-    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
-    where
-        DB: DrawingBackend + 'a,
-        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    {
+        let (left, _, right, _) = l.plot;
+        let mut chart = l.chart(&root).map_err(|e| fail(&e))?;
         chart
             .configure_mesh()
             .x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())
-            .label_style((FONT, 13))
-            .axis_desc_style((FONT, 15))
-            .light_line_style(RGBColor(235, 235, 235))
+            .label_style((FONT, TICK_PX))
+            .axis_desc_style((FONT, DESC_PX))
+            .light_line_style(RGBColor(242, 242, 242))
             .bold_line_style(RGBColor(215, 215, 215))
-            .draw()?;
+            .draw()
+            .map_err(|e| fail(&e))?;
+        let ok = |p: (f64, f64)| self.drawable(p);
         for (i, s) in self.series.iter().enumerate() {
             let c = color(s.color.unwrap_or(i));
             let dashed = s.dashed;
-            let mut first = true;
             if let Some(w) = self.smoothing {
-                for run in finite_runs(&s.points) {
-                    draw_line(chart, run, c.mix(0.25).stroke_width(1), dashed)?;
+                for run in finite_runs(&s.points, ok) {
+                    draw_line(&mut chart, run, c.mix(0.25).stroke_width(1), dashed)
+                        .map_err(|e| fail(&e))?;
                 }
-                for run in finite_runs(&ema(&s.points, w)) {
-                    let series = draw_line(chart, run, c.stroke_width(2), dashed)?;
-                    if std::mem::take(&mut first) {
-                        legend(series.label(s.name.as_str()), c, dashed);
-                    }
+                for run in finite_runs(&ema(&s.points, w), ok) {
+                    draw_line(&mut chart, run, c.stroke_width(2), dashed).map_err(|e| fail(&e))?;
                 }
             } else {
                 let single = s.points.len() == 1;
-                for run in finite_runs(&s.points) {
-                    let series = if single {
-                        chart.draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled())))?
+                for run in finite_runs(&s.points, ok) {
+                    if single {
+                        chart
+                            .draw_series(run.into_iter().map(|p| Circle::new(p, 3, c.filled())))
+                            .map_err(|e| fail(&e))?;
                     } else {
-                        draw_line(chart, run, c.stroke_width(2), dashed)?
-                    };
-                    if std::mem::take(&mut first) {
-                        legend(series.label(s.name.as_str()), c, dashed);
+                        draw_line(&mut chart, run, c.stroke_width(2), dashed)
+                            .map_err(|e| fail(&e))?;
                     }
                 }
             }
         }
-        if self.series.iter().any(|s| !s.name.is_empty()) {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font((FONT, 14))
-                .position(SeriesLabelPosition::UpperRight)
-                .draw()?;
+        if let Some(place) = l.legend {
+            let entries = self.legend_entries();
+            match place {
+                LegendPlace::Inside(at) => draw_legend_box(&root, &entries, at),
+                LegendPlace::Below(y) => draw_legend_rows(&root, &entries, (left, right), y),
+            }
+            .map_err(|e| fail(&e))?;
         }
-        Ok(())
+        root.present().map_err(|e| fail(&e))
     }
+}
+
+/// Where a plot's parts go: the axes, the plotting area's pixels (left, top, right, bottom),
+/// the label areas' sizes and the legend's place.
+struct Layout {
+    x: Axis,
+    y: Axis,
+    plot: (i32, i32, i32, i32),
+    top: i32,
+    x_area: i32,
+    y_area: i32,
+    legend: Option<LegendPlace>,
+}
+
+/// A plot's chart: both axes are [`Axis`]es.
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
+
+impl Layout {
+    /// The chart on `root` with its plotting area at [`Layout::plot`].
+    fn chart<'a, DB: DrawingBackend>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+    ) -> std::result::Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (w, h) = root.dim_in_pixel();
+        let (left, _, right, bottom) = self.plot;
+        ChartBuilder::on(root)
+            .margin_top(self.top)
+            .margin_left(left - self.y_area)
+            .margin_right(w as i32 - right)
+            .margin_bottom(h as i32 - bottom - self.x_area)
+            .x_label_area_size(self.x_area)
+            .y_label_area_size(self.y_area)
+            .build_cartesian_2d(self.x.clone(), self.y.clone())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum LegendPlace {
+    /// A box inside the plot with its top-left corner here.
+    Inside((i32, i32)),
+    /// Rows of entries below the x axis, starting at this height.
+    Below(i32),
+}
+
+/// Legend geometry: inner padding, the sample line's length, the gap before the text, and
+/// the height of one entry.
+const PAD: i32 = 7;
+const SAMPLE: i32 = 24;
+const GAP: i32 = 7;
+
+fn row_height() -> i32 {
+    text::line_height(LEGEND_PX) as i32 + 3
+}
+
+struct LegendBox;
+
+impl LegendBox {
+    /// The (width, height) of the boxed legend, `None` without entries.
+    fn measure(entries: &[(String, RGBColor, bool)]) -> Option<(i32, i32)> {
+        let widest = entries
+            .iter()
+            .map(|(n, _, _)| text::width(n, LEGEND_PX) as i32)
+            .max()?;
+        Some((
+            2 * PAD + SAMPLE + GAP + widest,
+            2 * PAD + entries.len() as i32 * row_height() - 3,
+        ))
+    }
+}
+
+/// Width of one entry in a legend row.
+fn entry_width(name: &str) -> i32 {
+    SAMPLE + GAP + text::width(name, LEGEND_PX) as i32 + 22
+}
+
+/// Entries flowing left to right in rows no wider than `width`: the rows' entry indices.
+fn legend_rows(entries: &[(String, RGBColor, bool)], width: i32) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (i, (name, _, _)) in entries.iter().enumerate() {
+        let ew = entry_width(name);
+        match rows.last_mut() {
+            Some(row) if used + ew <= width => {
+                row.push(i);
+                used += ew;
+            }
+            _ => {
+                rows.push(vec![i]);
+                used = ew;
+            }
+        }
+    }
+    rows
+}
+
+fn legend_rows_height(entries: &[(String, RGBColor, bool)], width: i32) -> i32 {
+    legend_rows(entries, width).len() as i32 * row_height() + 6
+}
+
+/// One legend entry: the sample line (solid or dashed) and the name, centred on `y`.
+fn draw_entry<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (name, c, dashed): &(String, RGBColor, bool),
+    (x, y): (i32, i32),
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let line = vec![(x, y), (x + SAMPLE, y)];
+    if *dashed {
+        root.draw(&DashedPathElement::new(line, 6, 4, c.stroke_width(2)))?;
+    } else {
+        root.draw(&PathElement::new(line, c.stroke_width(2)))?;
+    }
+    let style = TextStyle::from((FONT, LEGEND_PX).into_font())
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    root.draw_text(name, &style, (x + SAMPLE + GAP, y))
+}
+
+fn draw_legend_box<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, bool)],
+    (x, y): (i32, i32),
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let Some((w, h)) = LegendBox::measure(entries) else {
+        return Ok(());
+    };
+    root.draw(&Rectangle::new([(x, y), (x + w, y + h)], WHITE.filled()))?;
+    root.draw(&Rectangle::new(
+        [(x, y), (x + w, y + h)],
+        RGBColor(200, 200, 200),
+    ))?;
+    let rh = row_height();
+    for (i, e) in entries.iter().enumerate() {
+        draw_entry(root, e, (x + PAD, y + PAD + i as i32 * rh + (rh - 3) / 2))?;
+    }
+    Ok(())
+}
+
+fn draw_legend_rows<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[(String, RGBColor, bool)],
+    (left, right): (i32, i32),
+    top: i32,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let width = root.dim_in_pixel().0 as i32 - 40;
+    let rh = row_height();
+    for (r, row) in legend_rows(entries, width).iter().enumerate() {
+        let total: i32 = row.iter().map(|&i| entry_width(&entries[i].0)).sum::<i32>() - 22;
+        let mut x = ((left + right) / 2 - total / 2).max(8);
+        for &i in row {
+            draw_entry(root, &entries[i], (x, top + r as i32 * rh + rh / 2))?;
+            x += entry_width(&entries[i].0);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a polyline (pixels) enters the rectangle (x0, y0, x1, y1).
+fn crosses(run: &[(f64, f64)], (x0, y0, x1, y1): (f64, f64, f64, f64)) -> bool {
+    let inside = |(x, y): (f64, f64)| x >= x0 && x <= x1 && y >= y0 && y <= y1;
+    if run.len() == 1 {
+        return inside(run[0]);
+    }
+    run.windows(2).any(|seg| {
+        // Liang–Barsky: clip the segment to the rectangle; it crosses if anything is left.
+        let ((ax, ay), (bx, by)) = (seg[0], seg[1]);
+        let (dx, dy) = (bx - ax, by - ay);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [(-dx, ax - x0), (dx, x1 - ax), (-dy, ay - y0), (dy, y1 - ay)] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return false;
+                }
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        t0 <= t1
+    })
 }
 
 /// Draws one unbroken run of a series, solid or dashed.
-fn draw_line<'a, 'c, DB, Y>(
-    chart: &'c mut ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>,
+fn draw_line<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
     run: Vec<(f64, f64)>,
     style: ShapeStyle,
     dashed: bool,
-) -> std::result::Result<&'c mut SeriesAnno<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>>
-where
-    DB: DrawingBackend + 'a,
-    Y: Ranged<ValueType = f64>,
-{
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     if dashed {
-        chart.draw_series(DashedLineSeries::new(run, 6, 4, style))
+        chart.draw_series(DashedLineSeries::new(run, 6, 4, style))?;
     } else {
-        chart.draw_series(LineSeries::new(run, style))
+        chart.draw_series(LineSeries::new(run, style))?;
     }
+    Ok(())
 }
 
-/// A legend entry: a short solid or dashed line in the series' colour.
-fn legend<DB: DrawingBackend>(anno: &mut SeriesAnno<DB>, c: RGBColor, dashed: bool) {
-    if dashed {
-        anno.legend(move |(x, y)| {
-            DashedPathElement::new(vec![(x, y), (x + 20, y)], 5, 3, c.stroke_width(2))
-        });
-    } else {
-        anno.legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-    }
-}
-
-/// Splits a series at non-finite values, so a NaN leaves a gap instead of breaking the plot.
-fn finite_runs(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+/// Splits a series where `ok` fails (NaN, or ≤ 0 on a log axis), so such a value leaves a gap
+/// instead of breaking the plot.
+fn finite_runs(points: &[(f64, f64)], ok: impl Fn((f64, f64)) -> bool) -> Vec<Vec<(f64, f64)>> {
     let mut runs = vec![Vec::new()];
-    for &(x, y) in points {
-        if x.is_finite() && y.is_finite() {
-            runs.last_mut().expect("never empty").push((x, y));
+    for &p in points {
+        if ok(p) {
+            runs.last_mut().expect("never empty").push(p);
         } else if !runs.last().expect("never empty").is_empty() {
             runs.push(Vec::new());
         }
@@ -402,6 +771,10 @@ as_f64!(f32, f64, i32, i64, u32, u64, usize);
 mod tests {
     use super::*;
 
+    fn is_ink(p: &image::Rgb<u8>) -> bool {
+        p.0.iter().any(|&c| c < 200)
+    }
+
     #[test]
     fn ema_is_bias_corrected() {
         let s = ema(&[(0.0, 2.0), (1.0, 4.0)], 0.5);
@@ -412,7 +785,10 @@ mod tests {
     #[test]
     fn nan_splits_a_line_and_ranges_ignore_it() {
         let p = LinePlot::new("t").line("a", [1.0, f64::NAN, 3.0, 5.0]);
-        assert_eq!(finite_runs(&p.series[0].points).len(), 2);
+        assert_eq!(
+            finite_runs(&p.series[0].points, |p| p.1.is_finite()).len(),
+            2
+        );
         let ((x0, x1), (y0, y1)) = p.ranges().unwrap();
         assert_eq!((x0, x1), (0.0, 3.0));
         assert!(y0 < 1.0 && y0 > 0.7 && y1 > 5.0 && y1 < 5.3);
@@ -433,5 +809,135 @@ mod tests {
         );
         let svg = LinePlot::new("t").line("a", [0.0, 1.0]).to_svg().unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<polyline"));
+    }
+
+    /// A WGAN-like critic loss: from +0.5 down to −300 over 400 steps.
+    fn critic_loss() -> Vec<(usize, f64)> {
+        (1..=400)
+            .map(|s| (s, 0.5 - 300.0 * (s as f64 / 400.0).powi(2)))
+            .collect()
+    }
+
+    #[test]
+    fn symlog_and_log_axes_label_ticks_with_the_values() {
+        let p = LinePlot::new("w").line_xy("D", critic_loss()).symlog();
+        let l = p.layout().unwrap();
+        assert_eq!(l.y.labels(), ["−100", "−10", "−1", "0"]);
+        // Both ends of the data are inside the plot, the small values far from the large ones.
+        let (f0, f1) = (l.y.fraction(0.5), l.y.fraction(-300.0));
+        assert!(f0 < 1.0 && f1 > 0.0 && f0 - l.y.fraction(-1.0) > 0.15);
+        let svg = p.to_svg().unwrap();
+        let tick = |t: &str| svg.contains(&format!("\n{t}\n</text>"));
+        assert!(tick("−100") && tick("0"), "tick labels in the SVG");
+
+        let positive: Vec<f64> = (0..100).map(|i| 3.0 * 0.93f64.powi(i)).collect();
+        let l = LinePlot::new("l")
+            .line("G", &positive)
+            .log_y()
+            .layout()
+            .unwrap();
+        assert_eq!(l.y.labels(), ["0.01", "0.1", "1"]);
+        // A log plot leaves out values ≤ 0 instead of failing.
+        let p = LinePlot::new("l")
+            .line("G", [1.0, 0.0, -1.0, 10.0, 100.0])
+            .log_y();
+        assert!(p.to_rgb().is_ok());
+        assert_eq!(p.ranges().unwrap().0, (0.0, 4.0));
+    }
+
+    #[test]
+    fn step_axes_have_whole_number_ticks() {
+        let steps = LinePlot::new("s")
+            .line_xy("D", critic_loss())
+            .layout()
+            .unwrap();
+        assert!(steps.x.integer);
+        assert_eq!(steps.x.labels().last().unwrap(), "400");
+        let few = LinePlot::new("s").line_xy("D", [(1, 0.5), (2, 0.4), (3, 0.2)]);
+        assert_eq!(few.layout().unwrap().x.labels(), ["1", "2", "3"]);
+        let halves = LinePlot::new("s").line_xy("D", [(0.0, 0.5), (1.5, 0.4)]);
+        assert!(!halves.layout().unwrap().x.integer);
+        assert!(halves.x_integer().layout().unwrap().x.integer);
+    }
+
+    #[test]
+    fn plotters_puts_the_plotting_area_where_the_layout_says() {
+        let p = LinePlot::new("t")
+            .x_label("step")
+            .y_label("loss")
+            .line_xy("D", critic_loss());
+        let l = p.layout().unwrap();
+        let (w, h) = p.size;
+        let mut buf = vec![255u8; (w * h * 3) as usize];
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let (left, top, right, bottom) = l.plot;
+        let chart = l.chart(&root).unwrap();
+        assert_eq!(
+            chart.plotting_area().get_pixel_range(),
+            (left..right, top..bottom),
+            "the legend's free corner is computed in these pixels"
+        );
+    }
+
+    #[test]
+    fn the_last_x_label_is_not_cut_at_the_right_edge() {
+        let img = LinePlot::new("s")
+            .x_label("step")
+            .line_xy("D", critic_loss())
+            .to_rgb()
+            .unwrap();
+        let (w, h) = img.dimensions();
+        let ink_right = (w - 4..w)
+            .flat_map(|x| (0..h).map(move |y| (x, y)))
+            .filter(|&(x, y)| is_ink(img.get_pixel(x, y)))
+            .count();
+        assert_eq!(ink_right, 0, "nothing drawn in the last 4 columns");
+    }
+
+    #[test]
+    fn the_legend_covers_no_line_and_goes_below_when_no_corner_is_free() {
+        // Falling curves: the top right corner is free.
+        let p = LinePlot::new("t").line_xy("D loss", critic_loss()).line_xy(
+            "G loss",
+            critic_loss().into_iter().map(|(s, v)| (s, v * 0.5)),
+        );
+        let l = p.layout().unwrap();
+        let Some(LegendPlace::Inside((bx, by))) = l.legend else {
+            panic!("{:?}", l.legend)
+        };
+        let (bw, bh) = LegendBox::measure(&p.legend_entries()).unwrap();
+        assert!(bx + bw > (l.plot.0 + l.plot.2) / 2, "a right corner");
+        // No series pixel under the box (drawn with the box: only its own sample lines).
+        let img = p.clone().to_rgb().unwrap();
+        let c = color(0);
+        let under = (bx + SAMPLE + 12..bx + bw)
+            .flat_map(|x| (by..by + bh).map(move |y| (x as u32, y as u32)))
+            .filter(|&(x, y)| img.get_pixel(x, y).0 == [c.0, c.1, c.2])
+            .count();
+        assert_eq!(under, 0);
+
+        // Noise over the whole plot: no free corner, the legend goes below the axis.
+        let noise: Vec<f64> = (0..400).map(|i| ((i * 7919) % 101) as f64).collect();
+        let p = LinePlot::new("t")
+            .x_label("step")
+            .line("a", &noise)
+            .line("b", &noise);
+        let l = p.layout().unwrap();
+        let Some(LegendPlace::Below(y)) = l.legend else {
+            panic!("{:?}", l.legend)
+        };
+        assert!(y > l.plot.3 && y < 400, "below the axis: {y}");
+        let img = p.to_rgb().unwrap();
+        let ink = (0..720)
+            .flat_map(|x| (y as u32..400).map(move |y| (x, y)))
+            .filter(|&(x, yy)| img.get_pixel(x, yy).0 == [c.0, c.1, c.2])
+            .count();
+        assert!(ink > 20, "the legend's sample line below the plot");
+
+        // Too small for a legend below: drawn without one, not with a plot of no height.
+        let tiny = LinePlot::new("tiny").size(160, 120);
+        let tiny = (0..8).fold(tiny, |p, i| p.line(format!("series {i}"), &noise));
+        assert_eq!(tiny.layout().unwrap().legend, None);
+        assert!(tiny.to_rgb().is_ok());
     }
 }

@@ -22,6 +22,9 @@ impl ImageGrid {
         if !p.row_labels.is_empty() {
             grid = grid.row_labels(p.row_labels.iter().cloned());
         }
+        if !p.captions.is_empty() {
+            grid = grid.captions(p.captions.iter().cloned());
+        }
         Ok(grid)
     }
 }

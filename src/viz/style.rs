@@ -143,6 +143,39 @@ pub(crate) mod text {
             .collect()
     }
 
+    /// [`wrap`] to at most `max_lines` lines, breaking after commas first when that fits
+    /// ("black hair," / "red eyes"); the last line kept ends with "…" when some text was left
+    /// out.
+    pub(crate) fn wrap_lines(text: &str, px: f64, max_width: u32, max_lines: usize) -> Vec<String> {
+        let mut lines = wrap(text, px, max_width);
+        if lines.len() > 1 && text.contains(", ") && !text.contains('\n') {
+            let parts: Vec<String> = text.split(", ").map(str::to_string).collect();
+            let last = parts.len() - 1;
+            let at_commas: Vec<String> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| if i < last { format!("{p},") } else { p.clone() })
+                .flat_map(|p| wrap(&p, px, max_width))
+                .collect();
+            if at_commas.len() <= lines.len().min(max_lines.max(1))
+                && at_commas.iter().all(|l| width(l, px) <= max_width)
+            {
+                lines = at_commas;
+            }
+        }
+        if lines.len() > max_lines.max(1) {
+            lines.truncate(max_lines.max(1));
+            let last = lines.pop().unwrap_or_default();
+            let cut = last.trim_end_matches('…').to_string() + "…";
+            lines.push(if width(&cut, px) <= max_width {
+                cut
+            } else {
+                shorten(&(last + "……"), px, max_width)
+            });
+        }
+        lines
+    }
+
     /// `text`, cut and ended with "…" if it is wider than `max_width` at `px`.
     pub(crate) fn shorten(text: &str, px: f64, max_width: u32) -> String {
         if width(text, px) <= max_width {
@@ -174,6 +207,23 @@ mod tests {
         assert_eq!(
             text::wrap("white hair\naqua eyes", 14.0, 500),
             ["white hair", "aqua eyes"]
+        );
+        let two = text::wrap_lines("blonde hair, blue eyes, glasses", 14.0, w, 2);
+        assert_eq!(two.len(), 2, "{two:?}");
+        assert!(
+            two[1].ends_with('…') && text::width(&two[1], 14.0) <= w,
+            "{two:?}"
+        );
+        assert_eq!(text::wrap_lines("black hair", 14.0, w, 2), ["black hair"]);
+        assert_eq!(
+            text::wrap_lines(
+                "black hair, red eyes",
+                14.0,
+                text::width("black hair,", 14.0),
+                2
+            ),
+            ["black hair,", "red eyes"],
+            "a break after the comma"
         );
         let cut = text::wrap("glasses", 14.0, 20);
         assert!(

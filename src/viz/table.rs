@@ -1,6 +1,7 @@
 //! Small tables: numbers next to a figure, inline as HTML, in a terminal as text.
-use super::display::{emit, write_atomically, Html};
+use super::display::{emit, Html};
 use super::grid::count;
+use crate::files::write_atomically;
 use crate::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
