@@ -3,6 +3,7 @@
 //! - an rpath to libtorch's lib folder (torch-sys tells us where it is through `links = "tch"`);
 //! - `--no-as-needed -ltorch_cuda`, because the linker otherwise drops libtorch_cuda (nothing
 //!   references it by name) and `tch::Cuda::is_available()` then says false on a GPU machine.
+//!
 //! Notebook cells are built by evcxr as shared libraries of another crate, where these
 //! arguments do not reach: there `gankit::device` loads libtorch_cuda itself.
 //!

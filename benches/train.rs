@@ -626,7 +626,7 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
     // fwd+bwd (no dX for the first layer), D fwd + dX only
     let step_flops = g + 2.0 * (3.0 * d - first(&d_layers)) + (3.0 * g - first(&layers)) + 2.0 * d;
     let opts = (Kind::Float, Device::Cpu);
-    let (a, w, mut c) = (
+    let (a, w, c) = (
         Tensor::randn([MLP_BATCH, 128], opts),
         Tensor::randn([128, 128], opts),
         Tensor::empty([MLP_BATCH, 128], opts),
@@ -646,7 +646,7 @@ fn profile_toy(mc: &MlpConfig, ring: &Dataset, rounds: usize, threads: i32, py: 
                 gan.update_g(&batch).expect("update_g");
             }),
         );
-        s.add("mm", cpu_micros(5 * n, || drop(a.mm_out(&mut c, &w))));
+        s.add("mm", cpu_micros(5 * n, || drop(a.mm_out(&c, &w))));
         s.add("py", py.steps(n, "lean").1 * 1e3);
     }
     tch::set_num_threads(threads);

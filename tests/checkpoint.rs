@@ -40,8 +40,8 @@ fn ring_gan(init_seed: u64, d_steps: usize) -> Gan<impl GanNet, impl GanNet> {
         nn::VarStore::new(Device::Cpu),
     );
     manual_seed(init_seed);
-    let g = mlp_generator(&vs_g.root(), &net);
-    let d = mlp_discriminator(&vs_d.root(), &net);
+    let g = mlp_generator(vs_g.root(), &net);
+    let d = mlp_discriminator(vs_d.root(), &net);
     let cfg = TrainConfig {
         loss: Loss::Wgan.into(),
         penalty: Penalty::Gradient(GradientPenalty::default()),
@@ -116,8 +116,8 @@ fn a_conditional_run_keeps_its_fixed_conditions_and_resumes() {
             nn::VarStore::new(Device::Cpu),
         );
         manual_seed(init);
-        let g = cgan_generator(&vs_g.root(), &net);
-        let d = cgan_discriminator(&vs_d.root(), &net);
+        let g = cgan_generator(vs_g.root(), &net);
+        let d = cgan_discriminator(vs_d.root(), &net);
         let cfg = TrainConfig {
             loss: Loss::NonSaturating(gankit::losses::DOutput::Logit).into(),
             z_dim: 8,
@@ -184,8 +184,8 @@ fn generator_weights_load_into_pytorch() {
         nn::VarStore::new(Device::Cpu),
     );
     manual_seed(0);
-    let g = dcgan_generator(&vs_g.root(), &net);
-    let d = dcgan_discriminator(&vs_d.root(), &net);
+    let g = dcgan_generator(vs_g.root(), &net);
+    let d = dcgan_discriminator(vs_d.root(), &net);
     let mut gan = Gan::from_parts(
         g,
         vs_g,
@@ -319,8 +319,8 @@ fn the_loop_keeps_previews_checkpoints_and_hooks_on_schedule() {
         nn::VarStore::new(Device::Cpu),
         nn::VarStore::new(Device::Cpu),
     );
-    let g = dcgan_generator(&vs_g.root(), &net);
-    let d = dcgan_discriminator(&vs_d.root(), &net);
+    let g = dcgan_generator(vs_g.root(), &net);
+    let d = dcgan_discriminator(vs_d.root(), &net);
     let mut gan = Gan::from_parts(
         g,
         vs_g,

@@ -724,7 +724,8 @@ fn without_seconds(csv: &str) -> Vec<String> {
 #[test]
 fn the_notebook_api_and_gankit_train_step_identically() {
     let dir = scratch("same");
-    let cases: [(&str, &[(&str, &str)], usize); 3] = [
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], usize);
+    let cases: [Case; 3] = [
         // warm-up: G every step for 2 steps, then every 5th (steps 1, 2, 6)
         (
             "report002_wgan_clip",

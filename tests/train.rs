@@ -14,8 +14,8 @@ fn mlp_gan(seed: u64, cfg: TrainConfig, sigmoid: bool) -> Gan<impl GanNet, impl 
         nn::VarStore::new(Device::Cpu),
     );
     manual_seed(seed);
-    let g = mlp_generator(&vs_g.root(), &net);
-    let d = mlp_discriminator(&vs_d.root(), &net);
+    let g = mlp_generator(vs_g.root(), &net);
+    let d = mlp_discriminator(vs_d.root(), &net);
     Gan::from_parts(
         g,
         vs_g,
@@ -136,8 +136,8 @@ fn bad_settings_name_the_key() {
         nn::VarStore::new(Device::Cpu),
     );
     let net = MlpConfig::default();
-    let g = mlp_generator(&vs_g.root(), &net);
-    let d = mlp_discriminator(&vs_d.root(), &net);
+    let g = mlp_generator(vs_g.root(), &net);
+    let d = mlp_discriminator(vs_d.root(), &net);
     let cfg = TrainConfig {
         batch_size: 0,
         ..Default::default()
@@ -340,8 +340,8 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
             nn::VarStore::new(Device::Cpu),
         );
         manual_seed(4);
-        let g = mlp_generator(&vs_g.root(), &net);
-        let d = mlp_discriminator(&vs_d.root(), &net);
+        let g = mlp_generator(vs_g.root(), &net);
+        let d = mlp_discriminator(vs_d.root(), &net);
         let mut gan = one_or_two_passes(
             g,
             vs_g,
@@ -383,8 +383,8 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
             nn::VarStore::new(Device::Cpu),
         );
         manual_seed(5);
-        let g = cwgan_generator(&vs_g.root(), &cfg);
-        let d = cwgan_critic(&vs_d.root(), &cfg);
+        let g = cwgan_generator(vs_g.root(), &cfg);
+        let d = cwgan_critic(vs_d.root(), &cfg);
         let train = TrainConfig {
             loss: Loss::Wgan.into(),
             penalty: Penalty::Gradient(Default::default()),

@@ -234,7 +234,8 @@ pub fn faces(cfg: &FacesConfig) -> Dataset {
 
 /// Label tensor and column names for faces with these tags.
 pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>, Vec<String>) {
-    let (k, names, hot): (usize, Vec<String>, Box<dyn Fn(&FaceTags) -> Vec<usize>>) = match kind {
+    type Hot = Box<dyn Fn(&FaceTags) -> Vec<usize>>;
+    let (k, names, hot): (usize, Vec<String>, Hot) = match kind {
         FaceLabels::None => return (None, Vec::new()),
         FaceLabels::HairEye => {
             let combos = combinations();
@@ -268,7 +269,7 @@ pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>
             )
         }
     };
-    let rows: Vec<Vec<usize>> = specs.iter().map(|s| hot(s)).collect();
+    let rows: Vec<Vec<usize>> = specs.iter().map(hot).collect();
     (Some(super::multi_hot(&rows, k)), names)
 }
 

@@ -50,7 +50,7 @@ pub fn image_files(dir: impl AsRef<Path>) -> Result<Vec<PathBuf>> {
             "no png or jpg images in this folder",
         ));
     }
-    files.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+    files.sort_by_key(|a| natural_key(a));
     Ok(files)
 }
 

@@ -5,6 +5,7 @@
 //! - CycleGAN: `trainA/ trainB/ testA/ testB/` image folders;
 //! - CelebA: `list_attr_celeba.txt` (count line, attribute names line, then `file ±1 …`) and
 //!   the images in `img_align_celeba/` (or beside it).
+//!
 //! Errors name the file and the line or key at fault; loaders never write into the data
 //! folder.
 use super::folder::{load_image_folder, load_images};

@@ -250,6 +250,24 @@ pub fn maps(n: usize, size: usize, seed: u64) -> MapPairs {
     }
 }
 
+/// Two unlabelled [`Dataset`]s from the built-in pairs: A the maps, B the aerial images. Each
+/// is in layout order; draw them with batch streams of different seeds
+/// (`data_a.batches(n, 0)`, `data_b.batches(n, 1)`) and the batches are unpaired, as CycleGAN
+/// trains; the true pairs stay in `pairs` for scoring (`gankit::metrics::pairs`).
+pub fn map_domains(pairs: &MapPairs) -> (Dataset, Dataset) {
+    let size = pairs.maps.size()[3];
+    let set = |name: &str, x: &Tensor| Dataset {
+        name: format!("{name} {size}×{size}"),
+        x: x.shallow_clone(),
+        labels: None,
+        label_names: Vec::new(),
+    };
+    (
+        set("maps", &pairs.maps),
+        set("aerial photos", &pairs.aerial),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,22 +299,4 @@ mod tests {
         let shuffled = p.aerial_unpaired(1);
         assert!(!shuffled.equal(&p.aerial));
     }
-}
-
-/// Two unlabelled [`Dataset`]s from the built-in pairs: A the maps, B the aerial images. Each
-/// is in layout order; draw them with batch streams of different seeds
-/// (`data_a.batches(n, 0)`, `data_b.batches(n, 1)`) and the batches are unpaired, as CycleGAN
-/// trains; the true pairs stay in `pairs` for scoring (`gankit::metrics::pairs`).
-pub fn map_domains(pairs: &MapPairs) -> (Dataset, Dataset) {
-    let size = pairs.maps.size()[3];
-    let set = |name: &str, x: &Tensor| Dataset {
-        name: format!("{name} {size}×{size}"),
-        x: x.shallow_clone(),
-        labels: None,
-        label_names: Vec::new(),
-    };
-    (
-        set("maps", &pairs.maps),
-        set("aerial photos", &pairs.aerial),
-    )
 }

@@ -145,7 +145,7 @@ impl TrainConfig {
             );
         }
         if let Some(c) = self.clip {
-            if !(c.c > 0.0) {
+            if c.c.is_nan() || c.c <= 0.0 {
                 return bad(
                     "clip",
                     format!("the clipping bound must be positive, got {}", c.c),

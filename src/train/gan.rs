@@ -305,7 +305,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             Penalty::R1(p) => Some(p.penalty(&critic, &real)?),
         };
         if let Some(p) = &penalty {
-            loss = loss + &p.value;
+            loss += &p.value;
         }
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "D loss")?;
         let grad_norm = self.opt_d.minimize(&loss);

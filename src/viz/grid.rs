@@ -598,6 +598,24 @@ impl Margins {
 
 evcxr_figure!(ImageGrid);
 
+/// The grids of image snapshots as (step, grid) pairs; a 2-D field snapshot is an error
+/// naming `what`.
+pub(crate) fn snapshot_grids(
+    snapshots: &[Snapshot],
+    what: &str,
+) -> Result<Vec<(usize, ImageGrid)>> {
+    snapshots
+        .iter()
+        .map(|s| match &s.preview {
+            Preview::Images(p) => Ok((s.step, ImageGrid::new(&p.images)?)),
+            Preview::Field(_) => Err(Error::setting(
+                what,
+                "the snapshots are 2-D fields, not images (draw each with FieldPlot::from_preview)",
+            )),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,22 +661,4 @@ mod tests {
         let e = ImageGrid::new(&Tensor::zeros([8, 8], (Kind::Float, Device::Cpu))).unwrap_err();
         assert!(e.to_string().contains("got [8, 8]"));
     }
-}
-
-/// The grids of image snapshots as (step, grid) pairs; a 2-D field snapshot is an error
-/// naming `what`.
-pub(crate) fn snapshot_grids(
-    snapshots: &[Snapshot],
-    what: &str,
-) -> Result<Vec<(usize, ImageGrid)>> {
-    snapshots
-        .iter()
-        .map(|s| match &s.preview {
-            Preview::Images(p) => Ok((s.step, ImageGrid::new(&p.images)?)),
-            Preview::Field(_) => Err(Error::setting(
-                what,
-                "the snapshots are 2-D fields, not images (draw each with FieldPlot::from_preview)",
-            )),
-        })
-        .collect()
 }
