@@ -60,7 +60,9 @@ pub mod prelude {
     pub use crate::experiment::Experiment;
     pub use crate::losses::prelude::*;
     pub use crate::manual_seed;
-    pub use crate::metrics::modes::{mode_coverage, ModeCoverage};
+    pub use crate::metrics::modes::{
+        conditional_modes, mode_coverage, ConditionalModes, ModeCoverage,
+    };
     pub use crate::nets::prelude::*;
     pub use crate::notebook::{output_dir, Mode};
     pub use crate::optim::prelude::*;

@@ -512,3 +512,90 @@ fn a_linear_lr_schedule_decays_both_rates_to_zero_and_then_the_weights_stay() {
         "{e}"
     );
 }
+
+/// After a step, each parameter's gradient norm is there by its PyTorch name (the trainer
+/// differentiates with run_backward, so `.grad()` stays empty), and the layers' outputs can be
+/// recorded on the way through a network.
+#[test]
+fn per_layer_gradients_and_activations_after_a_step() {
+    let _rng = common::torch_rng();
+    let data = Mixture::ring8().sample(1000, 1);
+    let mut gan = mlp_gan(7, TrainConfig::default(), true);
+    gan.set_data(&data).unwrap();
+    let r = gan.step().unwrap();
+    let norms = gan.opt_d().grad_norms();
+    let names: Vec<&str> = norms.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "main.0.bias",
+            "main.0.weight",
+            "main.2.bias",
+            "main.2.weight",
+            "main.4.bias",
+            "main.4.weight"
+        ]
+    );
+    assert!(norms.iter().all(|(_, v)| *v > 0.0), "{norms:?}");
+    let total = norms.iter().map(|(_, v)| v * v).sum::<f64>().sqrt();
+    assert!(
+        (total - r.d_grad_norm.unwrap()).abs() < 1e-4 * total,
+        "{total} vs {r}"
+    );
+    assert!((gan.opt_d().grad_norm() - total).abs() < 1e-9);
+    assert!(gan.opt_g().grad_norm() > 0.0);
+
+    let z = Tensor::randn([64, 2], (Kind::Float, Device::Cpu));
+    let (out, layers) = gankit::nets::layer_outputs(|| gan.g().forward_gan(&z, None, false));
+    let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["main.0", "main.1", "main.2", "main.3", "main.4"]);
+    assert!(
+        layers[4].output.equal(&out),
+        "the last layer's output is the network's"
+    );
+    assert!(
+        layers[1].output.min().double_value(&[]) >= 0.0,
+        "after the ReLU"
+    );
+    let (_, none) = gankit::nets::layer_outputs(|| ());
+    assert!(none.is_empty());
+}
+
+/// Conditional 2-D mixtures (the mode as the condition) with the small conditional MLP pair: in
+/// a couple of thousand steps G puts its samples at the modes it is asked for.
+#[test]
+fn a_conditional_mlp_gan_learns_to_hit_the_requested_mode() {
+    let _rng = common::torch_rng();
+    let ring = Mixture::ring(8, 2.0, 0.05);
+    let data = ring.sample(20_000, 6);
+    let net = MlpConfig {
+        sigmoid: false,
+        ..Default::default()
+    };
+    let cfg = TrainConfig {
+        loss: Loss::NonSaturating(DOutput::Logit).into(),
+        optimizers: GanOptimizers::same(Optimizer::adam(1e-3).betas(0.5, 0.999)),
+        z_dim: net.z_dim,
+        batch_size: 128,
+        seed: 6,
+        ..Default::default()
+    };
+    let mut gan = Gan::new(
+        Device::Cpu,
+        |p| conditional_mlp_generator(p, &net, 8),
+        |p| conditional_mlp_discriminator(p, &net, 8),
+        cfg,
+    )
+    .unwrap()
+    .with_data(&data)
+    .unwrap();
+    let asked = data.head(2000).labels.unwrap();
+    let before = conditional_modes(&gan.sample_with(&asked), &asked, &ring).unwrap();
+    gan.train(2000, TrainOptions::new()).unwrap();
+    let after = conditional_modes(&gan.sample_with(&asked), &asked, &ring).unwrap();
+    println!("before: {before}\nafter 2000 steps: {after}");
+    assert!(
+        after.accuracy > 0.5 && after.accuracy > before.accuracy + 0.4,
+        "{before} → {after}"
+    );
+}

@@ -283,6 +283,48 @@ impl Experiment {
         })
     }
 
+    /// The networks' PyTorch-style tables at this experiment's sizes (layers, output shapes,
+    /// parameter counts), built on the CPU: G then D (CycleGAN: G_AB and D_A, each of a pair;
+    /// StarGAN: G and D). A notebook prints them before training.
+    pub fn architecture(&self) -> Result<Vec<NetSummary>> {
+        let size = self.data.size as i64;
+        let image = [1, 3, size, size];
+        match self.model.family {
+            Family::CycleGan => {
+                let gan = self.untrained_cyclegan(Device::Cpu)?;
+                Ok(vec![
+                    gan.g_ab().try_summary(&image)?,
+                    gan.d_a().try_summary(&image)?,
+                ])
+            }
+            Family::StarGan => {
+                let gan = self.untrained_stargan(Device::Cpu)?;
+                Ok(vec![
+                    gan.g().try_summary(&image)?,
+                    gan.d().try_summary(&image)?,
+                ])
+            }
+            _ => {
+                let (g, _vs_g, d, _vs_d) = self.build_nets(Device::Cpu)?;
+                let sample: Vec<i64> = if self.data.source.is_2d() {
+                    vec![1, 2]
+                } else {
+                    image.to_vec()
+                };
+                let table = |net: &dyn GanNet, input: &[i64]| -> Result<NetSummary> {
+                    let net = net.as_net().ok_or_else(|| {
+                        Error::setting("architecture", "a network without a summary")
+                    })?;
+                    net.try_summary(input)
+                };
+                Ok(vec![
+                    table(&*g, &[1, self.train.z_dim])?,
+                    table(&*d, &sample)?,
+                ])
+            }
+        }
+    }
+
     /// The conditions shown with the fixed noise of a conditional run: one (hair, eye)
     /// combination per sample in order, the 8 attribute sets, or the objects' test conditions.
     pub fn fixed_conditions(&self) -> Result<Option<Tensor>> {

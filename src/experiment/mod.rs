@@ -60,7 +60,7 @@ use crate::data::{objects as objects_data, Dataset};
 use crate::losses::{DOutput, Dragan, GradientPenalty, Labels, Loss, LossConfig, WeightClip, R1};
 use crate::metrics::evaluators::{FaceEvaluator, ObjectEvaluator};
 use crate::metrics::modes::mode_coverage;
-use crate::nets::{self, CycleGanConfig, CycleGanNorm, GanNet, StarGanConfig};
+use crate::nets::{self, CycleGanConfig, CycleGanNorm, GanNet, Net, NetSummary, StarGanConfig};
 use crate::notebook::Mode;
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer};
 use crate::train::config::{Penalty, TrainConfig, UpdateOrder};

@@ -262,3 +262,32 @@ fn every_config_reads_back_from_its_effective_toml_in_every_variant() {
         }
     }
 }
+
+#[test]
+fn the_architecture_tables_of_an_experiments_networks_add_up_to_its_counts() {
+    for file in [
+        "report001_dcgan",
+        "report003_cwgan_gp",
+        "report001_cyclegan_lsgan",
+        "report001_stargan",
+        "ring8_gan",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("configs")
+            .join(format!("{file}.toml"));
+        let exp = Experiment::load(&path).unwrap().quick();
+        let tables = exp.architecture().unwrap();
+        let (g, d) = exp.parameter_counts().unwrap();
+        let total = |t: &NetSummary| t.trainable_parameters();
+        assert_eq!(tables.len(), 2, "{file}");
+        match exp.model.family {
+            // one network of each pair
+            Family::CycleGan => assert_eq!((2 * total(&tables[0]), 2 * total(&tables[1])), (g, d)),
+            _ => assert_eq!((total(&tables[0]), total(&tables[1])), (g, d), "{file}"),
+        }
+        assert!(
+            !tables[0].rows.is_empty() && !tables[1].rows.is_empty(),
+            "{file}"
+        );
+    }
+}

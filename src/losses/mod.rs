@@ -38,7 +38,7 @@ pub use terms::{LossTerms, Side};
 /// What a notebook cell needs from this module (re-exported by `gankit::prelude`).
 pub mod prelude {
     pub use super::penalty::{Dragan, GradientPenalty, PenaltyTerms, WeightClip, R1};
-    pub use super::{DOutput, Labels, Loss, LossConfig, LossTerms, Side, Targets};
+    pub use super::{DOutput, Labels, Loss, LossConfig, LossPoint, LossTerms, Side, Targets};
 }
 
 /// What the discriminator outputs: the choice a BCE loss needs.
@@ -289,12 +289,20 @@ pub struct Targets {
 ///
 /// L_D = real_weight · (real term) + fake_weight · (fake term). RSGAN's D loss is a single
 /// term over pairs, so weights other than 1:1 panic for it.
+///
+/// The relativistic average losses' G loss is a sum of two expectations too (RaSGAN's
+/// L_G = −E log σ(C(x_f) − E C(x_r)) − E log(1 − σ(C(x_r) − E C(x_f)))); `g_weights` weigh
+/// them: (1, 1) is the paper's sum, `.g_weights(0.5, 0.5)` with `.weights(0.5, 0.5)` the
+/// author's reference code, which halves both losses.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LossConfig {
     pub loss: Loss,
     pub real_weight: f64,
     pub fake_weight: f64,
     pub labels: Labels,
+    /// Weights on the real and fake terms of the G loss, where it has both (the relativistic
+    /// average losses): (1, 1).
+    pub g_weights: (f64, f64),
 }
 
 impl Default for LossConfig {
@@ -310,6 +318,7 @@ impl From<Loss> for LossConfig {
             real_weight: 1.0,
             fake_weight: 1.0,
             labels: Labels::Hard,
+            g_weights: (1.0, 1.0),
         }
     }
 }
@@ -333,6 +342,13 @@ impl LossConfig {
             "LossConfig::ratio: expected r, f ≥ 0 with r + f > 0, got {real}:{fake}"
         );
         self.weights(2.0 * real / sum, 2.0 * fake / sum)
+    }
+
+    /// Weights on the real and fake terms of the G loss (see [`LossConfig`]): `(0.5, 0.5)`
+    /// gives the relativistic losses' halved G loss of the author's reference code.
+    pub fn g_weights(mut self, real: f64, fake: f64) -> Self {
+        self.g_weights = (real, fake);
+        self
     }
 
     /// The D loss's labels.
@@ -442,6 +458,44 @@ impl LossConfig {
         (!self.loss.is_relativistic()).then(|| adversarial::g_value(self.loss, d_fake))
     }
 
+    /// The losses and their gradients at one pair of critic outputs (C(x_r), C(x_f); D's
+    /// probabilities for the BCE losses on probabilities): a point of the loss's landscape,
+    /// for plots of how each loss pushes D and G as D's outputs change.
+    pub fn at(&self, c_real: f64, c_fake: f64) -> LossPoint {
+        let opts = (tch::Kind::Double, tch::Device::Cpu);
+        let r = Tensor::from_slice(&[c_real])
+            .to_kind(opts.0)
+            .set_requires_grad(true);
+        let f = Tensor::from_slice(&[c_fake])
+            .to_kind(opts.0)
+            .set_requires_grad(true);
+        let grads = |loss: Tensor| {
+            let g = Tensor::run_backward(&[&loss], &[&r, &f], false, false);
+            let v = |t: &Tensor| {
+                if t.defined() {
+                    t.double_value(&[0])
+                } else {
+                    0.0
+                }
+            };
+            (loss.double_value(&[]), (v(&g[0]), v(&g[1])))
+        };
+        let hard = LossConfig {
+            labels: Labels::Hard,
+            ..*self
+        };
+        let (d_loss, d_grad) = grads(hard.d_loss(&r, &f));
+        let (g_loss, g_grad) = grads(self.g_loss(&r, &f));
+        LossPoint {
+            c_real,
+            c_fake,
+            d_loss,
+            d_grad,
+            g_loss,
+            g_grad,
+        }
+    }
+
     /// The G loss with its pieces.
     pub fn g_terms(&self, d_real: &Tensor, d_fake: &Tensor) -> LossTerms {
         let parts = if self.loss.is_relativistic() {
@@ -449,8 +503,31 @@ impl LossConfig {
         } else {
             adversarial::g_parts(self.loss, d_fake)
         };
-        LossTerms::new(self.loss, Side::G, (1.0, 1.0), d_real, d_fake, parts, None)
+        LossTerms::new(
+            self.loss,
+            Side::G,
+            self.g_weights,
+            d_real,
+            d_fake,
+            parts,
+            None,
+        )
     }
+}
+
+/// A loss at one pair of critic outputs (see [`LossConfig::at`]): L_D and L_G (hard labels)
+/// and their derivatives with respect to C(x_r) and C(x_f).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LossPoint {
+    pub c_real: f64,
+    pub c_fake: f64,
+    pub d_loss: f64,
+    /// (∂L_D/∂C(x_r), ∂L_D/∂C(x_f)).
+    pub d_grad: (f64, f64),
+    pub g_loss: f64,
+    /// (∂L_G/∂C(x_r), ∂L_G/∂C(x_f)): the second is how strongly G is pushed; the first is
+    /// non-zero only for the relativistic losses (G also lowers the real data's score).
+    pub g_grad: (f64, f64),
 }
 
 /// What one loss computation produces before weighting: the terms (real, fake; a single

@@ -332,3 +332,82 @@ fn display_examples() {
         R1::default().penalty(&|x| lin.forward(x), &x).unwrap()
     );
 }
+
+/// The author's reference code halves the relativistic average losses; `g_weights(0.5, 0.5)`
+/// (with `weights(0.5, 0.5)` for D) gives exactly that, written out on tensors here.
+#[test]
+fn the_halved_relativistic_g_loss_of_the_reference_code() {
+    let (r, f) = (t(&[1.5, -0.5, 2.0]), t(&[-1.0, 0.5, 0.0]));
+    let bce = |x: &Tensor, y: f64| -> f64 {
+        let v = Vec::<f32>::try_from(x.view([-1])).unwrap();
+        v.iter()
+            .map(|&x| {
+                let x = x as f64;
+                if y == 1.0 {
+                    softplus(-x)
+                } else {
+                    softplus(x)
+                }
+            })
+            .sum::<f64>()
+            / v.len() as f64
+    };
+    let mean = |x: &Tensor| x.mean(Kind::Float);
+    // RaSGAN (Jolicoeur-Martineau's code): (BCE(C(x_r) − E C(x_f), 0) + BCE(C(x_f) − E C(x_r), 1)) / 2
+    let want_g = (bce(&(&r - mean(&f)), 0.0) + bce(&(&f - mean(&r)), 1.0)) / 2.0;
+    let want_d = (bce(&(&r - mean(&f)), 1.0) + bce(&(&f - mean(&r)), 0.0)) / 2.0;
+    let halved = LossConfig::from(Loss::Rasgan)
+        .weights(0.5, 0.5)
+        .g_weights(0.5, 0.5);
+    let g = halved.g_loss(&r, &f).double_value(&[]);
+    let d = halved.d_loss(&r, &f).double_value(&[]);
+    assert!(close(g, want_g, 1e-5), "G {g} against {want_g}");
+    assert!(close(d, want_d, 1e-5), "D {d} against {want_d}");
+    let full = Loss::Rasgan.g_loss(&r, &f).double_value(&[]);
+    assert!(
+        close(full, 2.0 * want_g, 1e-5),
+        "the paper's sum is twice it"
+    );
+    // RaLSGAN and RaHinge halve the same way
+    for loss in [Loss::RaLsgan, Loss::RaHinge] {
+        let full = loss.g_loss(&r, &f).double_value(&[]);
+        let half = LossConfig::from(loss)
+            .g_weights(0.5, 0.5)
+            .g_loss(&r, &f)
+            .double_value(&[]);
+        assert!(
+            close(half, full / 2.0, 1e-5),
+            "{loss}: {half} against {full}"
+        );
+    }
+}
+
+/// The gradients that make the difference (report 002 §2): as D grows confident that a fake is
+/// fake, minimax SGAN's push on C(x_f) vanishes, the non-saturating one's does not, and only
+/// the relativistic G losses also push on C(x_r).
+#[test]
+fn loss_points_give_each_losss_push_on_the_critic_outputs() {
+    let minimax = LossConfig::from(Loss::Minimax(DOutput::Logit));
+    let ns = LossConfig::from(Loss::BCE_WITH_LOGITS);
+    let rsgan = LossConfig::from(Loss::Rsgan);
+    let confident = |c: &LossConfig| c.at(4.0, -8.0);
+    assert!(
+        confident(&minimax).g_grad.1.abs() < 1e-3,
+        "{:?}",
+        confident(&minimax)
+    );
+    assert!(confident(&ns).g_grad.1 < -0.99, "{:?}", confident(&ns));
+    assert_eq!(
+        confident(&ns).g_grad.0,
+        0.0,
+        "a standard G loss never reads C(x_r)"
+    );
+    let p = confident(&rsgan);
+    assert!(p.g_grad.0 > 0.99 && p.g_grad.1 < -0.99, "{p:?}");
+    // the values: −log σ(C(x_f)) for NS-GAN, −log σ(C(x_f) − C(x_r)) for RSGAN
+    assert!(close(confident(&ns).g_loss, softplus(8.0), 1e-9));
+    assert!(close(p.g_loss, softplus(12.0), 1e-9));
+    // D's loss falls as it separates them: ∂L_D/∂C(x_r) < 0, ∂L_D/∂C(x_f) > 0
+    let d = ns.at(0.0, 0.0);
+    assert!(d.d_grad.0 < 0.0 && d.d_grad.1 > 0.0, "{d:?}");
+}

@@ -2,7 +2,7 @@
 //! two hidden layers of 128 with ReLU.
 use super::info::NetInfo;
 use super::layers::Layers;
-use super::unconditional_net;
+use super::{conditional_net, unconditional_net};
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
@@ -110,3 +110,77 @@ impl Mlp {
 }
 
 unconditional_net!(Mlp);
+
+/// A conditional MLP (see [`conditional_mlp_generator`], [`conditional_mlp_discriminator`]):
+/// the condition rows joined to the input, then the MLP.
+#[derive(Debug)]
+pub struct ConditionalMlp {
+    main: Layers,
+    scores: bool,
+    info: NetInfo,
+}
+
+fn conditional_mlp(
+    p: &nn::Path,
+    name: &'static str,
+    input: i64,
+    classes: i64,
+    hidden: &[i64],
+    output: i64,
+    sigmoid: bool,
+) -> ConditionalMlp {
+    let Mlp { main, scores, .. } = mlp(p, name, input + classes, hidden, output, sigmoid);
+    let info = NetInfo::new(name, p, vec![vec![input]], Some(classes), main.iter());
+    ConditionalMlp { main, scores, info }
+}
+
+/// Conditional MLP generator for 2-D data (a mode of a mixture as the condition): noise
+/// `[N, z_dim]` and the one-hot condition `[N, classes]` concatenated, then the layers of
+/// [`mlp_generator`] with `z_dim + classes` inputs. PyTorch default init.
+pub fn conditional_mlp_generator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &MlpConfig,
+    classes: i64,
+) -> ConditionalMlp {
+    conditional_mlp(
+        p.borrow(),
+        "conditional mlp generator",
+        cfg.z_dim,
+        classes,
+        &cfg.hidden,
+        cfg.data_dim,
+        false,
+    )
+}
+
+/// Conditional MLP discriminator for 2-D data: the point `[N, data_dim]` and its condition
+/// `[N, classes]` concatenated, then the layers of [`mlp_discriminator`]; scores `[N]`.
+pub fn conditional_mlp_discriminator<'a, P: Borrow<nn::Path<'a>>>(
+    p: P,
+    cfg: &MlpConfig,
+    classes: i64,
+) -> ConditionalMlp {
+    conditional_mlp(
+        p.borrow(),
+        "conditional mlp discriminator",
+        cfg.data_dim,
+        classes,
+        &cfg.hidden,
+        1,
+        cfg.sigmoid,
+    )
+}
+
+impl ConditionalMlp {
+    /// Generator: points from noise and conditions; discriminator: scores `[N]` from points
+    /// and conditions.
+    pub fn try_forward_ct(&self, x: &Tensor, cond: &Tensor, train: bool) -> Result<Tensor> {
+        let cond = self.info.check(x, cond)?;
+        let y = self
+            .main
+            .forward_t(&Tensor::cat(&[x.shallow_clone(), cond], 1), train);
+        Ok(if self.scores { y.view([-1]) } else { y })
+    }
+}
+
+conditional_net!(ConditionalMlp);

@@ -78,7 +78,10 @@ pub use dcgan::{
 pub use info::NetInfo;
 pub use init::{dcgan_init, normal_init};
 pub use layers::{Layer, Layers};
-pub use mlp::{mlp_discriminator, mlp_generator, MlpConfig, MlpDiscriminator, MlpGenerator};
+pub use mlp::{
+    conditional_mlp_discriminator, conditional_mlp_generator, mlp_discriminator, mlp_generator,
+    ConditionalMlp, MlpConfig, MlpDiscriminator, MlpGenerator,
+};
 pub use selu::{selu_discriminator, selu_generator};
 pub use sngan::{
     projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator,
@@ -299,12 +302,14 @@ pub(crate) fn image_shape(channels: i64, size: i64) -> Vec<Vec<i64>> {
 pub mod prelude {
     pub use super::{
         baseline_critic, baseline_discriminator, baseline_generator, cgan_discriminator,
-        cgan_generator, cwgan_critic, cwgan_generator, cyclegan_generator, dcgan_discriminator,
-        dcgan_generator, dcgan_init, mlp_discriminator, mlp_generator, normal_init,
-        patchgan_discriminator, projection_discriminator, selu_discriminator, selu_generator,
-        sn_discriminator, stargan_discriminator, stargan_generator, text_to_image_discriminator,
+        cgan_generator, conditional_mlp_discriminator, conditional_mlp_generator, cwgan_critic,
+        cwgan_generator, cyclegan_generator, dcgan_discriminator, dcgan_generator, dcgan_init,
+        mlp_discriminator, mlp_generator, normal_init, patchgan_discriminator,
+        projection_discriminator, selu_discriminator, selu_generator, sn_discriminator,
+        stargan_discriminator, stargan_generator, text_to_image_discriminator,
         text_to_image_generator,
     };
+    pub use super::{layer_outputs, LayerOutput};
     pub use super::{
         BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm,
         DcganConfig, GanNet, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,

@@ -11,7 +11,7 @@
 //! let mut gan = Gan::new(Device::Cpu, |p| mlp_generator(p, &net), |p| mlp_discriminator(p, &net), config)?
 //!     .with_data(&Mixture::ring8().sample(10_000, 0))?;
 //! let ring = Mixture::ring8();
-//! gan.train(2_000, TrainOptions::new().print_every(500).every(250, |gan: &mut BoxedGan| {
+//! gan.train(2_000, TrainOptions::new().print_every(500).every(250, |gan: &mut Gan<_, _>| {
 //!     let modes = mode_coverage(&gan.sample(2_500), &ring)?;
 //!     gan.record("modes covered", modes.captured as f64);
 //!     Ok(())

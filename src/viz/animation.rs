@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 /// ```no_run
 /// # use gankit::prelude::*;
 /// # fn f(gan: &Gan<nn::Sequential, nn::Sequential>) -> gankit::Result<()> {
-/// Animation::from_snapshots(&gan.snapshots)?.columns(8).zoom(2)
+/// Animation::from_snapshots(gan.snapshots())?.columns(8).zoom(2)
 /// # ; Ok(()) }
 /// ```
 #[derive(Clone)]

@@ -17,9 +17,9 @@ use tch::{nn, Device, Kind, Tensor};
 /// ```no_run
 /// # use gankit::prelude::*;
 /// # fn f(gan: &mut Gan<nn::Sequential, nn::Sequential>) -> gankit::Result<()> {
-/// let before = Histogram::new("Critic weights").weights("before clipping", &gan.vs_d);
+/// let before = Histogram::new("Critic weights").weights("before clipping", gan.vs_d());
 /// // … a critic step with weight clipping …
-/// before.weights("after clipping", &gan.vs_d).x_label("weight")
+/// before.weights("after clipping", gan.vs_d()).x_label("weight")
 /// # ; Ok(()) }
 /// ```
 ///
