@@ -677,6 +677,11 @@ fn cyclegan_and_stargan_train_sample_and_evaluate() {
             stdout.contains(row),
             "{config}: eval lacks {row:?}:\n{stdout}"
         );
+        assert!(
+            !config.contains("cyclegan")
+                || stdout.contains("the mean training image of the target domain: map → aerial L1"),
+            "{config}: eval lacks the mean-image bar:\n{stdout}"
+        );
         // resume continues the image-to-image trainers too
         let stdout = ok(
             &gankit(

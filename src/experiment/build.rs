@@ -619,7 +619,10 @@ impl Experiment {
         }
     }
 
-    pub(super) fn star_domains(&self) -> Option<&StarDomains> {
+    /// A `stargan` experiment's domains on the built-in faces (its hair group and attributes,
+    /// as `data.hair` and `data.attributes` name them); None for CelebA or another family. A
+    /// notebook judges the edits with them (`FaceEvaluator::hair_accuracy`).
+    pub fn star_domains(&self) -> Option<&StarDomains> {
         match &self.translation {
             Some(Translation::Star { domains, .. }) => domains.as_ref(),
             _ => None,

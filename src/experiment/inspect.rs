@@ -645,6 +645,17 @@ pub(super) fn eval_cyclegan(
             show(score(&p.fake_a, &a)?),
             show(score(&b, &a)?),
         ));
+        let sets = t.exp.load_domains()?;
+        let mean = |x: &Tensor, like: &Tensor| {
+            cpu(x)
+                .mean_dim(&[0i64][..], true, Kind::Float)
+                .expand_as(&cpu(like))
+        };
+        notes.push(format!(
+            "the bar: a generator that ignores its input does best with the mean training image of the target domain: map → aerial {}, aerial → map {}",
+            show(score(&mean(&sets.b.x, &b), &b)?),
+            show(score(&mean(&sets.a.x, &a), &a)?)
+        ));
     } else {
         notes.push("testA/testB of a folder are not known to be pairs: only the reconstructions are scored".to_string());
     }

@@ -126,6 +126,14 @@ fn image_to_image_families_take_their_trainers_defaults() {
         (5, 5, 16, Some(10.0))
     );
     assert_eq!(domains.as_ref().unwrap(), &StarDomains::default());
+    assert_eq!(e.star_domains(), Some(&StarDomains::default()));
+    let three = parse("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 10\n[data]\nattributes = [\"glasses\", \"blush\", \"smile\"]\n").unwrap();
+    assert_eq!(
+        three.star_domains().map(StarDomains::names).unwrap(),
+        ["black hair", "blonde hair", "brown hair", "glasses", "blush", "smile"],
+        "the notebook's judge reads the file's domains"
+    );
+    assert_eq!(parse(MIN).unwrap().star_domains(), None);
 }
 
 #[test]
