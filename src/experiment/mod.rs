@@ -57,6 +57,7 @@ use crate::data::faces::{
 use crate::data::maps::map_domains;
 use crate::data::mixtures::{swiss_roll, Mixture};
 use crate::data::{objects as objects_data, Dataset};
+use crate::error::{Error, Result};
 use crate::losses::{DOutput, Dragan, GradientPenalty, Labels, Loss, LossConfig, WeightClip, R1};
 use crate::metrics::evaluators::{FaceEvaluator, ObjectEvaluator};
 use crate::metrics::modes::mode_coverage;
@@ -70,7 +71,6 @@ use crate::train::history::History;
 use crate::train::stargan::{StarGan, StarTrainConfig};
 use crate::train::{latest_checkpoint, read_info, TrainOptions, Trainer};
 use crate::viz::{FieldPlot, Figure, ImageGrid, LinePlot};
-use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -38,7 +38,7 @@
 //!   `num_batches_tracked` counter aside (tch has none).
 //! - image sizes are powers of two from 8 (the reports use 64; 32 suits quick CPU runs): the
 //!   DCGAN-like nets then have one stride-2 stage fewer, dropping the widest layer.
-use crate::Result;
+use crate::error::Result;
 use std::collections::BTreeMap;
 use tch::Tensor;
 
@@ -225,7 +225,7 @@ macro_rules! unconditional_net {
             fn info(&self) -> &$crate::nets::NetInfo {
                 &self.info
             }
-            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+            fn probe(&self, x: &tch::Tensor) -> $crate::error::Result<Vec<tch::Tensor>> {
                 Ok(vec![self.try_forward_t(x, false)?])
             }
         }
@@ -259,7 +259,7 @@ macro_rules! conditional_net {
             fn info(&self) -> &$crate::nets::NetInfo {
                 &self.info
             }
-            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+            fn probe(&self, x: &tch::Tensor) -> $crate::error::Result<Vec<tch::Tensor>> {
                 let n = x.size().first().copied().unwrap_or(1);
                 let cond = tch::Tensor::zeros([n, self.info.cond_width().unwrap_or(0)], (x.kind(), x.device()));
                 Ok(vec![self.try_forward_ct(x, &cond, false)?])

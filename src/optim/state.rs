@@ -4,7 +4,7 @@
 //! run libtorch's fused kernel on the same state (see `fused`), op by op only where it refuses.
 use super::fused::{self, AdamRule, AdamTensors};
 use super::Optimizer;
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::collections::HashMap;
 use tch::{nn, Tensor};
 
