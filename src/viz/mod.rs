@@ -21,6 +21,7 @@ mod field;
 mod grid;
 mod histogram;
 mod history;
+mod legend;
 mod plot;
 mod preview;
 mod style;
