@@ -15,6 +15,7 @@ mod field;
 mod grid;
 mod plot;
 mod preview;
+mod report;
 mod style;
 mod summary;
 mod table;
