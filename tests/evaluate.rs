@@ -73,7 +73,7 @@ fn a_gan_in_memory_and_its_checkpoint_give_the_same_report() {
                 memory.value("within-condition diversity").unwrap(),
                 memory.real("within-condition diversity").unwrap(),
             );
-            assert!(g >= 0.0 && r > 0.05, "generated {g}, real {r}");
+            assert!(g >= 0.0 && r > 1.0, "generated {g}, real {r}");
         }
         // evaluating again draws the same noise: the same numbers
         assert_eq!(
