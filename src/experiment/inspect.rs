@@ -335,7 +335,7 @@ pub fn sample_checkpoint(
 
 impl Experiment {
     /// The [`Judge`] for this experiment's data, what `gankit eval` scores a checkpoint with
-    /// and a notebook gives [`evaluate`](crate::metrics::evaluate): faces (a conditional
+    /// and a notebook gives [`evaluate`]: faces (a conditional
     /// family on hair_eye or tags labels: [`Judge::conditional_faces`]), objects, the 2-D
     /// mixture's modes (none for the swiss roll), CycleGAN's held-out pairs, StarGAN's
     /// held-out faces.
