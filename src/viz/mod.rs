@@ -24,6 +24,7 @@ mod history;
 mod legend;
 mod plot;
 mod preview;
+mod report;
 mod style;
 mod summary;
 mod table;
