@@ -55,6 +55,7 @@ pub mod selu;
 pub mod sngan;
 pub mod spectral;
 pub mod stargan;
+mod stats;
 mod summary;
 pub mod text_to_image;
 mod trunks;
@@ -90,6 +91,7 @@ pub use sngan::{
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
+pub use stats::{tensor_stats, weight_stats, WeightStats};
 pub use summary::{layer_outputs, LayerOutput, NetSummary, SummaryRow};
 pub use text_to_image::{
     text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
@@ -309,7 +311,7 @@ pub mod prelude {
         stargan_discriminator, stargan_generator, text_to_image_discriminator,
         text_to_image_generator,
     };
-    pub use super::{layer_outputs, LayerOutput};
+    pub use super::{layer_outputs, weight_stats, LayerOutput, WeightStats};
     pub use super::{
         BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm,
         DcganConfig, GanNet, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
