@@ -68,6 +68,7 @@ pub mod prelude {
         TrainOptions, Trainer, UpdateOrder,
     };
     pub use crate::train::{CycleGan, CyclePanel, CycleTrainConfig, StarGan, StarTrainConfig};
+    pub use crate::viz::Scrubber;
     pub use crate::viz::{Animation, FieldPlot, Figure, Html, ImageGrid, LinePlot, Table};
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }
