@@ -17,6 +17,15 @@ std::panic::set_hook(Box::new(|info: &std::panic::PanicHookInfo<'_>| {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(a panic without a message)".to_string());
+    // A libtorch error carries its C++ stack (hundreds of frames, the kernel's among them)
+    // after its one-line message: keep the message.
+    let message = match message.find("Exception raised from") {
+        Some(i) => format!(
+            "{} … (libtorch's C++ stack left out)",
+            message[..i].trim_end().trim_end_matches("\\n")
+        ),
+        None => message,
+    };
     // The cell's own code is compiled from `$EVCXR_TMPDIR/src/lib.rs`, where evcxr copies it
     // verbatim between lines it generates (which mention evcxr, or open the final expression).
     let cell_line = |line: u32| -> Option<(Option<usize>, String)> {
