@@ -643,9 +643,9 @@ mod tests {
         assert!(!c.contains(&(6, 1)), "purple hair, black eyes");
         assert_eq!((HAIR_COLORS[6], EYE_COLORS[1]), ("purple", "black"));
         let w = combination_weights();
-        for h in 0..12 {
-            for e in 0..11 {
-                assert_eq!(w[h][e] > 0.0, c.contains(&(h, e)), "({h}, {e})");
+        for (h, row) in w.iter().enumerate() {
+            for (e, weight) in row.iter().enumerate() {
+                assert_eq!(*weight > 0.0, c.contains(&(h, e)), "({h}, {e})");
             }
         }
     }
