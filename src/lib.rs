@@ -76,7 +76,8 @@ pub mod prelude {
     };
     pub use crate::train::{CycleGan, CyclePanel, CycleTrainConfig, StarGan, StarTrainConfig};
     pub use crate::viz::{
-        Animation, FieldPlot, Figure, Histogram, Html, ImageGrid, LinePlot, Scale, Scrubber, Table,
+        Animation, FieldPlot, Figure, FigureRow, Histogram, Html, ImageGrid, LinePlot, Scale,
+        Scrubber, Table,
     };
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

@@ -62,6 +62,10 @@ impl Experiment {
                     ""
                 }
             ),
+            (None, _) if self.model.dropout > 0.0 => format!(
+                " ngf {} ndf {}, Dropout({}) after each BatchNorm of G",
+                self.model.ngf, self.model.ndf, self.model.dropout
+            ),
             (None, _) => format!(" ngf {} ndf {}", self.model.ngf, self.model.ndf),
         };
         s.push_str(&format!("\n  model: {}{model}", self.model.family));
@@ -70,10 +74,10 @@ impl Experiment {
         } else {
             t.optimizers.to_string()
         };
-        let labels = if t.loss.labels == Labels::Hard {
-            String::new()
-        } else {
-            format!(", labels {:?}", t.loss.labels)
+        let labels = match (t.loss.labels, t.loss.labels_in_g) {
+            (Labels::Hard, _) => String::new(),
+            (l, false) => format!(", labels {l:?}"),
+            (l, true) => format!(", labels {l:?} (in G's loss too)"),
         };
         let weights = if (t.loss.real_weight, t.loss.fake_weight) == (1.0, 1.0) {
             String::new()

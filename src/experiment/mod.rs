@@ -24,8 +24,9 @@
 //! [train]                # loss, d_output, optimizer, lr, betas, eps, weight_decay, momentum,
 //! loss = "bce"           # alpha ([train.g] / [train.d] per network), d_steps, g_steps, g_every,
 //! optimizer = "adam"     # warmup_steps | warmup_epochs, order, penalty, penalty_weight, clip,
-//! lr = 2e-5              # labels, real_label, real_range, fake_range, real_weight, fake_weight,
-//! betas = [0.5, 0.999]   # ratio, batch_size, steps | epochs, seed, z_dim, fixed_samples,
+//! lr = 2e-5              # labels, real_label, real_range, fake_range, labels_in_g (G's target
+//! betas = [0.5, 0.999]   # from labels too, report 001 §4), real_weight, fake_weight, ratio,
+//!                        # batch_size, steps | epochs, seed, z_dim, fixed_samples,
 //!                        # lr_decay (the run's last share, e.g. 0.5, with the rates falling
 //!                        # linearly to 0: LrSchedule::Linear);
 //!                        # lambda_cycle, lambda_identity, pool_size (cyclegan); lambda_cls,
