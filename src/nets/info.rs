@@ -2,7 +2,7 @@
 //! built for, its tensors by PyTorch name, and the summary it makes of itself.
 use super::layers::{path_name, Layer, Var};
 use super::summary::{recording, NetSummary};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use tch::{nn, Tensor};
 
