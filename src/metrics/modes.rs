@@ -3,7 +3,7 @@
 //! *captured* when it is the nearest mode of at least one high-quality sample. The papers
 //! score 2,500 samples.
 use crate::data::mixtures::Mixture;
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::fmt;
 use tch::{Device, Kind, Tensor};
 

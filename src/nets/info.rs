@@ -4,7 +4,7 @@ use super::layers::{path_name, Layer, Var};
 use super::spectral::SpectralSigma;
 use super::summary::{recording, NetSummary};
 use super::weight::SpectralNorm;
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use tch::{nn, Tensor};
 

@@ -38,7 +38,7 @@
 //!   `num_batches_tracked` counter aside (tch has none).
 //! - image sizes are powers of two from 8 (the reports use 64; 32 suits quick CPU runs): the
 //!   DCGAN-like nets then have one stride-2 stage fewer, dropping the widest layer.
-use crate::Result;
+use crate::error::Result;
 use std::collections::BTreeMap;
 use tch::Tensor;
 
@@ -55,6 +55,7 @@ pub mod selu;
 pub mod sngan;
 pub mod spectral;
 pub mod stargan;
+mod stats;
 mod summary;
 pub mod text_to_image;
 mod trunks;
@@ -91,6 +92,7 @@ pub use spectral::SpectralSigma;
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
+pub use stats::{tensor_stats, weight_stats, WeightStats};
 pub use summary::{layer_outputs, LayerOutput, NetSummary, SummaryRow};
 pub use text_to_image::{
     text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
@@ -242,7 +244,7 @@ macro_rules! unconditional_net {
             fn info(&self) -> &$crate::nets::NetInfo {
                 &self.info
             }
-            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+            fn probe(&self, x: &tch::Tensor) -> $crate::error::Result<Vec<tch::Tensor>> {
                 Ok(vec![self.try_forward_t(x, false)?])
             }
         }
@@ -276,7 +278,7 @@ macro_rules! conditional_net {
             fn info(&self) -> &$crate::nets::NetInfo {
                 &self.info
             }
-            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+            fn probe(&self, x: &tch::Tensor) -> $crate::error::Result<Vec<tch::Tensor>> {
                 let n = x.size().first().copied().unwrap_or(1);
                 let cond = tch::Tensor::zeros([n, self.info.cond_width().unwrap_or(0)], (x.kind(), x.device()));
                 Ok(vec![self.try_forward_ct(x, &cond, false)?])
@@ -326,7 +328,7 @@ pub mod prelude {
         stargan_discriminator, stargan_generator, text_to_image_discriminator,
         text_to_image_generator,
     };
-    pub use super::{layer_outputs, LayerOutput};
+    pub use super::{layer_outputs, weight_stats, LayerOutput, WeightStats};
     pub use super::{
         BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm,
         DcganConfig, GanNet, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,
