@@ -88,6 +88,7 @@ pub use sngan::{
     projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator,
     ProjectionHead, SnganConfig,
 };
+pub use spectral::SpectralSigma;
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
@@ -198,6 +199,22 @@ pub trait Net {
     /// Number of parameters that take gradients.
     fn trainable_parameters(&self) -> i64 {
         self.info().trainable_parameters()
+    }
+
+    /// The largest singular value of each spectrally normalised layer's weight: the power
+    /// iteration's estimate against the exact one (an SVD); empty for a network without
+    /// spectral norm.
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// let vs = nn::VarStore::new(Device::Cpu);
+    /// let d = sn_discriminator(&vs.root(), &SnganConfig { image_size: 32, ..Default::default() });
+    /// for s in d.spectral_norms() {
+    ///     println!("{s}"); // main.0: σ estimate …, exact …
+    /// }
+    /// ```
+    fn spectral_norms(&self) -> Vec<spectral::SpectralSigma> {
+        self.info().spectral_norms()
     }
 
     /// PyTorch-style table of the layers, their output shapes for a batch of `input_size`
