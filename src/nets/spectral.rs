@@ -99,7 +99,7 @@ mod tests {
             image_size: 16,
             ..Default::default()
         };
-        let d = sn_discriminator(&vs.root(), &cfg);
+        let d = sn_discriminator(vs.root(), &cfg);
         let first = d.spectral_norms();
         // Every conv of the SN discriminator is normalised: 16×16 has 3 stride-2 convs
         // before the 4×4 one.
