@@ -376,8 +376,8 @@ pub fn render_faces(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
 
 /// The same heads without their features: background, hair, body, neck and face as smooth
 /// colour blobs, the fringe without its zig-zag, and no eyes, mouth, blush or glasses. What an
-/// early generator draws (a head-shaped blob); the face evaluator learns that these are not
-/// faces and its calibration counts how many it accepts.
+/// early generator draws (a head-shaped blob): negatives for a judge of faces, which should
+/// not call these faces.
 pub fn render_featureless_heads(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
     render_batch(specs.len(), size, |canvas, i| {
         draw_face(canvas, &specs[i], seed, false)

@@ -101,10 +101,7 @@ pub(super) fn g_value(loss: Loss, f: &Tensor, target: Option<&Tensor>) -> Tensor
         Loss::Minimax(o) => -bce(o, f, &or(f.zeros_like()), "D(x_f)"),
         Loss::NonSaturating(o) => bce(o, f, &or(f.ones_like()), "D(x_f)"),
         Loss::Wgan | Loss::Hinge => -f.mean(None),
-        Loss::Lsgan => match target {
-            Some(t) => 0.5 * (f - t).square().mean(None),
-            None => 0.5 * (f - 1.0).square().mean(None),
-        },
+        Loss::Lsgan => 0.5 * (f - or(f.ones_like())).square().mean(None),
         _ => unreachable!("{loss}: not a plain adversarial loss"),
     }
 }

@@ -16,7 +16,7 @@ use image::{Rgb, RgbImage};
 ///     .with(&b.field_preview(real, 300, 3.0)?)
 /// # }
 /// ```
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct FigureRow {
     images: Vec<RgbImage>,
     gap: u32,
@@ -26,6 +26,12 @@ impl std::fmt::Debug for FigureRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let sizes: Vec<_> = self.images.iter().map(RgbImage::dimensions).collect();
         write!(f, "FigureRow({sizes:?})")
+    }
+}
+
+impl Default for FigureRow {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
