@@ -1,7 +1,9 @@
 """Executes gankit notebooks headless with the "Rust (gankit)" kernel and checks them.
 
-    nbrun.py run  --out DIR NOTEBOOK...   the main job: executed notebooks, HTML exports and
-                                         every figure as PNG under DIR
+    nbrun.py run  --out DIR NOTEBOOK...   the main job: executed notebooks (signed, so JupyterLab
+                                         trusts their outputs), HTML exports that need no network
+                                         (maths as MathML, long lines wrapped) and every figure
+                                         (PNG, GIF, JPEG, SVG) under DIR
     nbrun.py test NOTEBOOK...             the notebook tests (GANKIT_MODE=smoke): every notebook
                                          must pass; the broken fixtures in tests/fixtures must
                                          fail for the reason they declare; two kernels must run
@@ -9,8 +11,13 @@
 
 A notebook fails when a cell errors, when an output holds an error, a Rust panic or anything on
 stderr (evcxr reports a panic and an error returned by `?` only there; tag a cell
-`allow-stderr` to permit it), or when a cell tagged `figure` produces no image.
+`allow-stderr` to permit it), when a cell tagged `figure` produces no image, or when a cell shows
+`()` (its last expression is a `for` loop or a call returning nothing: end it with `;`).
 Failures name the notebook, the cell and the error.
+
+A test fixture (tests/fixtures) declares in metadata.gankit what it must do: `expect_failure`
+(a piece of the failure message) or `expect_pass: true`, and optionally `expect_output` /
+`expect_no_output`: texts its outputs must hold / must not hold.
 """
 import argparse
 import base64
@@ -34,7 +41,46 @@ REPO = os.path.dirname(HERE)
 FIXTURES = os.path.join(REPO, "tests", "fixtures")
 CELL_TIMEOUT = int(os.environ.get("GANKIT_CELL_TIMEOUT", "1800"))
 PANIC = re.compile(r"panicked at|thread '.*' panicked")
-IMAGE_TYPES = ("image/png", "image/svg+xml", "image/gif", "image/jpeg")
+# Figures embedded in an HTML output (Html::side_by_side, Scrubber): data-URI images.
+EMBEDDED_IMAGE = re.compile(r'<img\b[^>]*\bsrc="data:image/(png|gif|jpeg);base64,([A-Za-z0-9+/=]+)"')
+
+
+def figures_in(data):
+    """The figures of one output's data as (extension, bytes): its image parts, or else the
+    data-URI images of its HTML."""
+    found = []
+    for mime, ext in FIGURE_FILES.items():
+        if mime in data:
+            payload = data[mime]
+            if isinstance(payload, list):
+                payload = "".join(payload)
+            found.append((ext, payload.encode() if mime == "image/svg+xml" else base64.b64decode(payload)))
+    if not found and "text/html" in data:
+        html = data["text/html"]
+        if isinstance(html, list):
+            html = "".join(html)
+        found = [("jpg" if kind == "jpeg" else kind, base64.b64decode(b64)) for kind, b64 in EMBEDDED_IMAGE.findall(html)]
+    return found
+# Where `run` saves each kind of figure: figures/<notebook>/cellNN_K.<ext>.
+FIGURE_FILES = {"image/png": "png", "image/gif": "gif", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+
+# The HTML export: nbconvert's JupyterLab template without what it loads from a CDN (MathJax,
+# require.js, mermaid): the maths is turned into MathML here, which browsers draw themselves,
+# so the page needs no network. Long output lines wrap instead of running past the cell.
+EXPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+/* gankit: printed lines wrap inside the cell; formulas are MathML */
+.jp-OutputArea-output pre, .jp-RenderedText pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+math { font-size: 1.1em; }
+math[display="block"] { display: block; margin: 0.6em 0; }
+.gankit-tex-error { color: #a00; }
+</style>
+{%- endblock extra_css -%}
+"""
 
 
 class GankitClient(NotebookClient):
@@ -98,12 +144,15 @@ def check_outputs(nb_path, nb):
         tags = cell.get("metadata", {}).get("tags", [])
         images, stderr = 0, ""
         for out in cell.get("outputs", []):
+            if out.output_type == "execute_result" and out.get("data", {}).get("text/plain", "").strip() == "()":
+                raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: shows `()`: its last expression is a `for` loop "
+                                      "or a call that returns nothing, which evcxr prints; end the cell with `;`")
             if out.output_type == "error":
                 raise NotebookFailure(f"{cell_label(nb_path, i, cell)}: {out.get('ename')}: {first_line(out.get('evalue', ''))}")
             if out.output_type == "stream" and out.get("name") == "stderr":
                 stderr += out.get("text", "")
             if out.output_type in ("display_data", "execute_result"):
-                images += sum(1 for t in IMAGE_TYPES if t in out.get("data", {}))
+                images += len(figures_in(out.get("data", {})))
         lines = [l.strip() for l in stderr.splitlines() if l.strip()]
         panic = next((k for k, l in enumerate(lines) if PANIC.search(l)), None)
         if panic is not None:
@@ -152,14 +201,91 @@ def execute(nb_path, env_extra=None):
     return nb, time.time() - t0, failure
 
 
-def save_outputs(nb_path, nb, out_dir):
-    """Writes the executed notebook, its HTML export and its images; returns the image paths."""
-    from nbconvert import HTMLExporter
+FUNCTION_NAME = re.compile(r'(?<!<msub>)(?<!<msup>)(?<!<msubsup>)(<mi>(?:log|ln|exp|sin|cos|tan|tanh|max|min|arg|det|sup|inf|lim)</mi>)'
+                           r'(?!<mo stretchy="false">&#x00028;|<mo>&#x00028;)')
 
+
+def tex_to_mathml(tex, display):
+    """MathML for a TeX formula (latex2mathml, installed by kernel/requirements.txt); the TeX
+    itself, marked, if it cannot be converted or latex2mathml is missing."""
+    import html
+
+    try:
+        from latex2mathml.converter import convert
+    except ImportError:
+        if not getattr(tex_to_mathml, "warned", False):
+            tex_to_mathml.warned = True
+            print("[gankit] warning: latex2mathml is not installed (run: bash kernel/gankit setup); "
+                  "formulas stay as TeX in the HTML export", file=sys.stderr)
+        convert = None
+    try:
+        mathml = convert(tex, display="block" if display else "inline") if convert else None
+    except Exception:
+        mathml = None
+    if mathml is None:
+        d = "$$" if display else "$"
+        return f'<code class="gankit-tex-error">{d}{html.escape(tex)}{d}</code>'
+    # TeX puts a thin space after a function name (\\log D); MathML leaves it to the font.
+    mathml = FUNCTION_NAME.sub(r'\1<mspace width="0.1667em"></mspace>', mathml)
+    # The namespace is implied in HTML; dropping it leaves the page without a single URL.
+    return mathml.replace(' xmlns="http://www.w3.org/1998/Math/MathML"', "")
+
+
+def exporter():
+    """nbconvert's HTML exporter with EXPORT_TEMPLATE and the maths as MathML."""
+    import jinja2
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    class MathMLRenderer(IPythonRenderer):
+        def inline_math(self, body):
+            return tex_to_mathml(body, display=False)
+
+        def block_math(self, body):
+            return tex_to_mathml(body, display=True)
+
+        def latex_environment(self, name, body):
+            return tex_to_mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+    class GankitExporter(HTMLExporter):
+        @jinja2.pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = MathMLRenderer(
+                escape=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return GankitExporter(
+        extra_loaders=[jinja2.DictLoader({"gankit_export.html.j2": EXPORT_TEMPLATE})],
+        template_file="gankit_export.html.j2",
+    )
+
+
+def sign(nb):
+    """Signs an executed notebook, as JupyterLab signs one it ran itself: opened in this user's
+    JupyterLab, its outputs are trusted (their scripts run, e.g. a Scrubber's slider) instead
+    of sanitised. The outputs are what this user's own code produced on this machine."""
+    from nbformat.sign import NotebookNotary
+
+    NotebookNotary().sign(nb)
+
+
+def save_outputs(nb_path, nb, out_dir):
+    """Writes the executed notebook (signed), its HTML export and its figures; returns the
+    figure paths."""
     name = os.path.splitext(os.path.basename(nb_path))[0]
     os.makedirs(out_dir, exist_ok=True)
     nbformat.write(nb, os.path.join(out_dir, name + ".ipynb"))
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    sign(nb)
+    html, _ = exporter().from_notebook_node(
+        nb, resources={"metadata": {"name": name, "path": os.path.dirname(os.path.abspath(nb_path))}})
     with open(os.path.join(out_dir, name + ".html"), "w") as f:
         f.write(html)
     fig_dir = os.path.join(out_dir, "figures", name)
@@ -168,12 +294,11 @@ def save_outputs(nb_path, nb, out_dir):
     for i, cell in enumerate(nb.cells):
         k = 0
         for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if "image/png" in data:
+            for ext, payload in figures_in(out.get("data", {})):
                 k += 1
-                p = os.path.join(fig_dir, f"cell{i:02d}_{k}.png")
+                p = os.path.join(fig_dir, f"cell{i:02d}_{k}.{ext}")
                 with open(p, "wb") as f:
-                    f.write(base64.b64decode(data["image/png"]))
+                    f.write(payload)
                 paths.append(p)
     return paths
 
@@ -199,9 +324,80 @@ def cmd_run(args):
     return 1 if failed else 0
 
 
-def expected_failure(nb_path):
-    nb = nbformat.read(nb_path, as_version=4)
-    return nb.metadata.get("gankit", {}).get("expect_failure")
+def fixture_metadata(nb_path):
+    return nbformat.read(nb_path, as_version=4).metadata.get("gankit", {})
+
+
+def output_text(nb):
+    """Everything a notebook's outputs say: streams, errors and every text-like MIME type."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            parts += [out.get("ename", ""), out.get("evalue", "")] + list(out.get("traceback", []))
+            for mime, v in out.get("data", {}).items():
+                if mime.startswith("text/"):
+                    parts.append("".join(v) if isinstance(v, list) else v)
+    return "\n".join(parts)
+
+
+def check_expected_output(nb, meta):
+    """The fixture's `expect_output` / `expect_no_output` checks; a message or None."""
+    text = output_text(nb)
+    for want in meta.get("expect_output", []):
+        if want not in text:
+            return f"its outputs do not hold {want!r}"
+    for unwanted in meta.get("expect_no_output", []):
+        if unwanted in text:
+            line = next(l for l in text.splitlines() if unwanted in l)
+            return f"its outputs hold {unwanted!r}: {line.strip()[:200]!r}"
+    return None
+
+
+# A 1×1 GIF, for the export check.
+TINY_GIF = "R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw=="
+
+
+def check_export():
+    """The HTML export needs no network (no CDN script, maths as MathML), wraps long lines, keeps
+    GIFs in figures/, and the executed notebook is signed. A message or None; needs no kernel."""
+    import tempfile
+
+    from nbformat.sign import NotebookNotary
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Rust (gankit)", "language": "rust"}
+    formulas = ["D(G(z))", "\\log(1 - D(G(z)))", "L_D = -\\mathbb{E}[\\log D(x_r)]"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"Inline ${formulas[0]}$ and ${formulas[1]}$, displayed:\n\n$${formulas[2]}$$"),
+        nbformat.v4.new_code_cell("movie", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="x" * 2000 + "\n"),
+            nbformat.v4.new_output("display_data", data={
+                "text/html": f'<img src="data:image/gif;base64,{TINY_GIF}"/>', "image/gif": TINY_GIF}),
+        ]),
+    ]
+    with tempfile.TemporaryDirectory() as out:
+        path = os.path.join(out, "export_check.ipynb")
+        figures = save_outputs(path, nb, out)
+        html = open(os.path.join(out, "export_check.html")).read()
+        external = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="((?:https?:)?//[^"]*)"', html)
+        if external:
+            return f"the HTML export loads {external[0]}"
+        for word in ("cdnjs", "MathJax", "mathjax"):
+            if word in html:
+                return f"the HTML export still mentions {word}"
+        if html.count("<math") != len(formulas) or "$D(G(z))$" in html or "&lt;math" in html:
+            return f"expected {len(formulas)} formulas as MathML, found {html.count('<math')}"
+        if 'display="block"' not in html:
+            return "the displayed formula is not a MathML block"
+        if "white-space: pre-wrap" not in html:
+            return "long output lines do not wrap in the HTML export"
+        gif = os.path.join(out, "figures", "export_check", "cell01_1.gif")
+        if gif not in figures or not os.path.exists(gif):
+            return f"the GIF was not saved as {gif} (saved: {figures})"
+        if not NotebookNotary().check_signature(nbformat.read(path, as_version=4)):
+            return "the executed notebook is not signed (JupyterLab would not trust its outputs)"
+    return None
 
 
 def concurrency_notebook():
@@ -291,19 +487,32 @@ def cmd_test(args):
         _, secs, failure = execute(nb_path)
         record(os.path.relpath(nb_path, REPO), failure, secs)
 
-    # The checker must catch what it claims to catch: each fixture declares how it breaks.
+    # The checker must catch what it claims to catch: each fixture declares how it breaks (or
+    # that it passes), and what its outputs must and must not say.
     for fx in sorted(f for f in os.listdir(FIXTURES) if f.endswith(".ipynb")):
         fx_path = os.path.join(FIXTURES, fx)
-        want = expected_failure(fx_path)
-        _, secs, failure = execute(fx_path)
-        if not want:
-            record(f"fixture {fx}", "declares no metadata.gankit.expect_failure", secs)
-        elif failure is None:
+        meta = fixture_metadata(fx_path)
+        want, must_pass = meta.get("expect_failure"), meta.get("expect_pass")
+        nb_done, secs, failure = execute(fx_path)
+        problem = check_expected_output(nb_done, meta)
+        if not want and not must_pass:
+            record(f"fixture {fx}", "declares neither metadata.gankit.expect_failure nor expect_pass", secs)
+        elif must_pass and failure is not None:
+            record(f"fixture {fx}", f"must pass, but failed: {failure}", secs)
+        elif want and failure is None:
             record(f"fixture {fx}", f"passed, but must fail with {want!r}", secs)
-        elif want not in failure or fx not in failure:
+        elif want and (want not in failure or fx not in failure):
             record(f"fixture {fx}", f"failed with {failure!r}, expected a message naming {fx} and {want!r}", secs)
-        else:
+        elif problem:
+            record(f"fixture {fx}", problem, secs)
+        elif want:
             record(f"fixture {fx} fails as it should: {failure}", None, secs)
+        else:
+            record(f"fixture {fx} passes as it should", None, secs)
+
+    t0 = time.time()
+    record("the HTML export needs no network, wraps lines, keeps GIFs; notebooks are signed",
+           check_export(), time.time() - t0)
 
     t0 = time.time()
     record("a kernel without libtorch names the setup command", run_not_set_up(), time.time() - t0)

@@ -4,7 +4,7 @@
 //! refers to it by name, so linkers drop it and a notebook cell (a shared library built by
 //! evcxr) never loads it: CUDA then looks absent even on a GPU machine. [`device`] therefore
 //! loads it first, from the folder libtorch itself was loaded from.
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::ffi::{CStr, CString};
 use std::fmt;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! Writing files safely: the one low-level helper that figures, tables, histories and
 //! checkpoints share (so the training core saves a CSV without importing the drawing code).
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::path::Path;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a

@@ -16,7 +16,7 @@
 //! - [`notebook`]: the run mode (smoke / quick / full) a notebook reads from `GANKIT_MODE`,
 //!   and where figures are saved;
 //! - [`data`]: built-in data sets (faces, 2-D mixtures) and minibatches;
-//! - [`metrics`]: evaluators (mode coverage, …);
+//! - [`metrics`]: evaluators (mode coverage, …) and the evaluation report of a trainer;
 //! - [`nets`]: the reports' generators and discriminators;
 //! - [`losses`]: adversarial losses, penalties and constraints;
 //! - [`optim`]: optimizer settings per network;
@@ -60,8 +60,12 @@ pub mod prelude {
     pub use crate::experiment::Experiment;
     pub use crate::losses::prelude::*;
     pub use crate::manual_seed;
+    pub use crate::metrics::evaluators::FaceEvaluator;
     pub use crate::metrics::modes::{
         conditional_modes, mode_coverage, ConditionalModes, ModeCoverage,
+    };
+    pub use crate::metrics::report::{
+        evaluate, within_condition_diversity, EvalReport, Evaluate, Judge,
     };
     pub use crate::nets::prelude::*;
     pub use crate::notebook::{output_dir, Mode};
@@ -72,7 +76,8 @@ pub mod prelude {
     };
     pub use crate::train::{CycleGan, CyclePanel, CycleTrainConfig, StarGan, StarTrainConfig};
     pub use crate::viz::{
-        Animation, FieldPlot, Figure, Histogram, Html, ImageGrid, LinePlot, Scale, Table,
+        Animation, FieldPlot, Figure, FigureRow, Histogram, Html, ImageGrid, LinePlot, Scale,
+        Scrubber, Table,
     };
     pub use tch::{self, nn, nn::Module, nn::ModuleT, Device, Kind, Tensor};
 }

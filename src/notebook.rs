@@ -1,5 +1,5 @@
 //! Settings a notebook reads in its first cell: how big to run, and where figures go.
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::fmt;
 use std::path::PathBuf;
 

@@ -553,14 +553,15 @@ fn data_path_trains_on_the_real_format() {
         out.join("step-000004/checkpoint.json").is_file(),
         "{stdout}"
     );
-    // the tags became the 119 one-hot (hair, eye) conditions of the text-to-image networks
+    // the tags became the 119 one-hot (hair, eye) conditions of the text-to-image networks; the
+    // config's fixed conditions are one per class (fixed_samples = 119, the report's grid)
     let state = Tensor::read_safetensors(out.join("step-000004/state.safetensors")).unwrap();
     let fixed_c = &state
         .iter()
         .find(|(k, _)| k == "fixed_c")
         .expect("conditional run keeps fixed_c")
         .1;
-    assert_eq!(fixed_c.size(), [64, 119]);
+    assert_eq!(fixed_c.size(), [119, 119]);
 
     // StarGAN on a CelebA folder (its attribute columns), CycleGAN on a trainA/trainB/testA/testB folder
     let celeba = gankit::data::formats::write_celeba(48, 32, 4, dir.join("celeba")).unwrap();

@@ -139,6 +139,46 @@ mod loaders {
         let _ = std::fs::remove_dir_all(&cache);
     }
 
+    /// Report 001 §2 numbers its one-hot classes by its own table (tag 0: aqua hair aqua eyes
+    /// … 118: purple hair purple eyes); a folder in its format loads with those numbers. Gray
+    /// eyes are not in its table: such a face has a 23-tag row but no one-hot class.
+    #[test]
+    fn tagged_faces_get_report_001s_class_numbers() {
+        let root = scratch("report001-classes");
+        write_tagged_faces(
+            &FacesConfig {
+                n: 4,
+                size: 16,
+                ..Default::default()
+            },
+            &root,
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("tags.csv"),
+            "0,aqua hair aqua eyes\n1,purple hair purple eyes\n2,blue hair black eyes\n3,gray hair gray eyes\n",
+        )
+        .unwrap();
+        let data = load_tagged_faces(&root, 16, FaceLabels::HairEye, false).unwrap();
+        assert_eq!(data.label_names.len(), 119);
+        assert_eq!(data.label_names[0], "aqua hair aqua eyes");
+        assert_eq!(data.label_names[118], "purple hair purple eyes");
+        let labels = data.labels.unwrap();
+        let class = |row: i64| {
+            let v = Vec::<f32>::try_from(labels.get(row)).unwrap();
+            assert!(v.iter().sum::<f32>() <= 1.0);
+            v.iter().position(|&x| x == 1.0)
+        };
+        assert_eq!(
+            (class(0), class(1), class(2), class(3)),
+            (Some(0), Some(118), Some(117), None)
+        );
+        let tags = load_tagged_faces(&root, 16, FaceLabels::Tags, false).unwrap();
+        let row = Vec::<f32>::try_from(tags.labels.unwrap().get(3)).unwrap();
+        assert_eq!((row[3], row[12]), (1.0, 1.0), "gray hair, gray eyes");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
     #[test]
     fn bad_tag_lines_name_the_file_and_line() {
         let root = scratch("badtags");

@@ -404,6 +404,9 @@ fn a_row_wise_d_scores_real_and_fake_in_one_pass_with_the_same_results() {
 
 #[test]
 fn row_wise_means_no_batchnorm_dropout_or_spectral_norm() {
+    // building networks draws their initial weights from torch's global generator, which the
+    // same-seed tests beside this one rely on: hold the lock
+    let _rng = common::torch_rng();
     let vs = nn::VarStore::new(Device::Cpu);
     let dc = DcganConfig {
         z_dim: 8,

@@ -1,10 +1,38 @@
 //! Built-in anime-style faces: the stand-in for the reports' anime-face data set.
 //!
-//! Each face has a hair colour from the real set's 12 and an eye colour from its 11 (23 tags,
-//! like report 003), a hair style (short, long, twin tails), optional attributes (glasses,
-//! blush, smile: for StarGAN-style translation), and jitter in position, scale and shape.
-//! Like the real set, not every (hair, eye) combination occurs (119 of 132 do, as in report
-//! 001) and they are not equally frequent: see [`combination_weights`].
+//! Each face has a hair colour from [`HAIR_COLORS`] (12) and an eye colour from [`EYE_COLORS`]
+//! (11): the 23 tags of report 003, laid out as 12 hair colours then 11 eye colours
+//! ([`FaceLabels::Tags`]). Which (hair, eye) combinations occur is report 001's table: the 119
+//! of [`REPORT001_COMBINATIONS`], in its order ([`combinations`], [`FaceLabels::HairEye`]),
+//! not equally frequent ([`combination_weights`]). Faces also have a hair style (short, long,
+//! twin tails), optional attributes (glasses, blush, smile: for StarGAN-style translation),
+//! and jitter in position, scale and shape.
+//!
+//! # The reports' tag lists and the built-in ones
+//!
+//! - **Report 001 §2** numbers the (hair, eye) combinations found in its tags 0–118 and prints
+//!   the table. Its colours: the same 12 hair colours as here, and 10 eye colours, those
+//!   here without gray (no combination in its table has gray eyes); of the 12 × 10 = 120
+//!   pairs only purple hair with black eyes is missing. The built-in faces have exactly those
+//!   119 combinations, and [`combinations`] (so the one-hot of [`FaceLabels::HairEye`], the
+//!   fixed samples of a text-to-image run, and the tag table of its figure) is in the report's
+//!   order: class k is the report's tag k, from 0 (aqua hair, aqua eyes) to 118 (purple hair,
+//!   purple eyes). The report's order is the order of first appearance in its tag file, not
+//!   alphabetical (hair: aqua, gray, green, orange, red, white, then black, blonde, blue,
+//!   brown, pink, purple; then three late finds).
+//! - **Report 003** conditions on "the 23 tags the TA evaluates" (hair and eye colours) but
+//!   does not list them. The built-in 23-tag layout is 12 hair colours then 11 eye colours in
+//!   the order of [`HAIR_COLORS`] and [`EYE_COLORS`]; 12 + 11 = 23 needs an eleventh eye
+//!   colour beyond report 001's ten, and that is gray. The order within each group is not
+//!   from either report (neither prints one); gankit keeps the one it has used since its
+//!   first release, so saved report-003 checkpoints keep their meaning.
+//! - **What this costs**: the two reports used different data sets, and one built-in set
+//!   cannot be both. Following report 001's table, no built-in face has gray eyes, so the
+//!   "gray eyes" column of [`FaceLabels::Tags`] is always 0 in the built-in data (a report 003
+//!   generator is never shown it; the face evaluator still knows gray eyes, it is trained on
+//!   every combination). A tagged folder with gray eyes ([`crate::data::tags`]) still loads:
+//!   its faces get their 23-tag rows, but no [`FaceLabels::HairEye`] class (a zero row), as
+//!   report 001's one-hot has none for them either.
 //!
 //! ```no_run
 //! use gankit::data::faces::{faces, FaceLabels, FacesConfig};
@@ -18,12 +46,14 @@ use super::rng::Rng;
 use super::Dataset;
 use std::sync::OnceLock;
 
-/// The real set's hair colours, in report 003's tag order.
+/// The hair colours (12), the first 12 of the 23 tags in [`FaceLabels::Tags`]; report 001's
+/// hair colours too (see the module docs on order).
 pub const HAIR_COLORS: [&str; 12] = [
     "orange", "white", "aqua", "gray", "green", "red", "purple", "pink", "blue", "black", "brown",
     "blonde",
 ];
-/// The real set's eye colours, in report 003's tag order.
+/// The eye colours (11), the last 11 of the 23 tags in [`FaceLabels::Tags`]; report 001's ten
+/// and gray (never drawn in the built-in data: see the module docs).
 pub const EYE_COLORS: [&str; 11] = [
     "gray", "black", "orange", "pink", "yellow", "aqua", "purple", "green", "brown", "red", "blue",
 ];
@@ -60,12 +90,65 @@ const EYE_RGB: [[f32; 3]; 11] = [
     [0.15, 0.35, 0.95], // blue
 ];
 
-/// Number of (hair, eye) combinations that occur.
+/// Number of (hair, eye) combinations that occur: report 001 §2's 119.
 pub const N_COMBINATIONS: usize = 119;
+
+/// Report 001 §2's table of the (hair, eye) combinations found in its tags, in its order (the
+/// classes of its one-hot condition, numbered 0–118 in the report): 12 hair colours × 10 eye
+/// colours (no gray eyes) less (purple hair, black eyes); first-appearance order in the
+/// report's tag file, so the last three come late.
+#[rustfmt::skip]
+pub const REPORT001_COMBINATIONS: [(&str, &str); N_COMBINATIONS] = [
+    // 0–9
+    ("aqua", "aqua"), ("aqua", "black"), ("aqua", "blue"), ("aqua", "brown"), ("aqua", "green"),
+    ("aqua", "orange"), ("aqua", "pink"), ("aqua", "purple"), ("aqua", "red"), ("aqua", "yellow"),
+    // 10–19
+    ("gray", "aqua"), ("gray", "black"), ("gray", "blue"), ("gray", "brown"), ("gray", "green"),
+    ("gray", "orange"), ("gray", "pink"), ("gray", "purple"), ("gray", "red"), ("gray", "yellow"),
+    // 20–29
+    ("green", "aqua"), ("green", "black"), ("green", "blue"), ("green", "brown"),
+    ("green", "green"), ("green", "orange"), ("green", "pink"), ("green", "purple"),
+    ("green", "red"), ("green", "yellow"),
+    // 30–39
+    ("orange", "aqua"), ("orange", "black"), ("orange", "blue"), ("orange", "brown"),
+    ("orange", "green"), ("orange", "orange"), ("orange", "pink"), ("orange", "purple"),
+    ("orange", "red"), ("orange", "yellow"),
+    // 40–49
+    ("red", "aqua"), ("red", "black"), ("red", "blue"), ("red", "brown"), ("red", "green"),
+    ("red", "orange"), ("red", "pink"), ("red", "purple"), ("red", "red"), ("red", "yellow"),
+    // 50–59
+    ("white", "aqua"), ("white", "black"), ("white", "blue"), ("white", "brown"),
+    ("white", "green"), ("white", "orange"), ("white", "pink"), ("white", "purple"),
+    ("white", "red"), ("white", "yellow"),
+    // 60–68
+    ("black", "aqua"), ("black", "blue"), ("black", "brown"), ("black", "green"),
+    ("black", "orange"), ("black", "pink"), ("black", "purple"), ("black", "red"),
+    ("black", "yellow"),
+    // 69–78
+    ("blonde", "aqua"), ("blonde", "black"), ("blonde", "blue"), ("blonde", "brown"),
+    ("blonde", "green"), ("blonde", "orange"), ("blonde", "pink"), ("blonde", "purple"),
+    ("blonde", "red"), ("blonde", "yellow"),
+    // 79–87
+    ("blue", "aqua"), ("blue", "blue"), ("blue", "brown"), ("blue", "green"), ("blue", "orange"),
+    ("blue", "pink"), ("blue", "purple"), ("blue", "red"), ("blue", "yellow"),
+    // 88–97
+    ("brown", "aqua"), ("brown", "black"), ("brown", "blue"), ("brown", "brown"),
+    ("brown", "green"), ("brown", "orange"), ("brown", "pink"), ("brown", "purple"),
+    ("brown", "red"), ("brown", "yellow"),
+    // 98–107
+    ("pink", "aqua"), ("pink", "black"), ("pink", "blue"), ("pink", "brown"), ("pink", "green"),
+    ("pink", "orange"), ("pink", "pink"), ("pink", "purple"), ("pink", "red"), ("pink", "yellow"),
+    // 108–115
+    ("purple", "aqua"), ("purple", "blue"), ("purple", "brown"), ("purple", "green"),
+    ("purple", "orange"), ("purple", "pink"), ("purple", "red"), ("purple", "yellow"),
+    // 116–118
+    ("black", "black"), ("blue", "black"), ("purple", "purple"),
+];
 
 /// How often each (hair, eye) combination occurs, `[hair][eye]`, summing to 1. Fixed (part of
 /// the data set's definition, not of a seed): uneven popularity of hair and eye colours, and
-/// 13 combinations that never occur.
+/// exactly [`REPORT001_COMBINATIONS`] occur (the 13 others, the 12 with gray eyes and purple
+/// hair with black eyes, never do).
 pub fn combination_weights() -> &'static [[f32; 11]; 12] {
     static W: OnceLock<[[f32; 11]; 12]> = OnceLock::new();
     W.get_or_init(|| {
@@ -78,13 +161,12 @@ pub fn combination_weights() -> &'static [[f32; 11]; 12] {
                 *cell = hair_pop * eye_pop * rng.range(0.5, 1.5);
             }
         }
-        let mut zeroed = 0;
-        while zeroed < 12 * 11 - N_COMBINATIONS {
-            let (h, e) = (rng.below(12), rng.below(11));
-            let left_in_row = w[h].iter().filter(|&&x| x > 0.0).count();
-            if w[h][e] > 0.0 && left_in_row > 7 {
-                w[h][e] = 0.0;
-                zeroed += 1;
+        let occurs = combinations();
+        for (h, row) in w.iter_mut().enumerate() {
+            for (e, cell) in row.iter_mut().enumerate() {
+                if !occurs.contains(&(h, e)) {
+                    *cell = 0.0;
+                }
             }
         }
         let total: f32 = w.iter().flatten().sum();
@@ -93,14 +175,23 @@ pub fn combination_weights() -> &'static [[f32; 11]; 12] {
     })
 }
 
-/// The (hair, eye) combinations that occur, in a fixed order: the classes of report 001's
-/// one-hot condition.
+/// The (hair, eye) combinations that occur as indices into [`HAIR_COLORS`] and
+/// [`EYE_COLORS`], in report 001's order ([`REPORT001_COMBINATIONS`]): the classes of its
+/// one-hot condition, so class k here is the report's tag k.
 pub fn combinations() -> Vec<(usize, usize)> {
-    let w = combination_weights();
-    (0..12)
-        .flat_map(|h| (0..11).map(move |e| (h, e)))
-        .filter(|&(h, e)| w[h][e] > 0.0)
-        .collect()
+    static C: OnceLock<Vec<(usize, usize)>> = OnceLock::new();
+    C.get_or_init(|| {
+        let index = |list: &[&str], c: &str| {
+            list.iter()
+                .position(|x| *x == c)
+                .expect("report 001's colours are among the built-in ones")
+        };
+        REPORT001_COMBINATIONS
+            .iter()
+            .map(|&(h, e)| (index(&HAIR_COLORS, h), index(&EYE_COLORS, e)))
+            .collect()
+    })
+    .clone()
 }
 
 /// Everything that decides one face.
@@ -179,7 +270,9 @@ pub enum FaceLabels {
     /// No labels (unconditional GANs).
     #[default]
     None,
-    /// One-hot over the 119 (hair, eye) combinations that occur (report 001's text-to-image).
+    /// One-hot over the 119 (hair, eye) combinations of report 001's table, in its order
+    /// ([`combinations`]; report 001's text-to-image). A face whose combination is not in the
+    /// table (only possible for loaded folders) gets a zero row.
     HairEye,
     /// Multi-hot over the 23 tags: 12 hair colours then 11 eye colours (report 003).
     Tags,
@@ -277,11 +370,22 @@ pub fn face_labels(specs: &[FaceTags], kind: FaceLabels) -> (Option<tch::Tensor>
 /// the fringe's fine detail; the spec decides everything else.
 pub fn render_faces(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
     render_batch(specs.len(), size, |canvas, i| {
-        draw_face(canvas, &specs[i], seed)
+        draw_face(canvas, &specs[i], seed, true)
     })
 }
 
-fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
+/// The same heads without their features: background, hair, body, neck and face as smooth
+/// colour blobs, the fringe without its zig-zag, and no eyes, mouth, blush or glasses. What an
+/// early generator draws (a head-shaped blob): negatives for a judge of faces, which should
+/// not call these faces.
+pub fn render_featureless_heads(specs: &[FaceSpec], size: usize, seed: u64) -> tch::Tensor {
+    render_batch(specs.len(), size, |canvas, i| {
+        draw_face(canvas, &specs[i], seed, false)
+    })
+}
+
+/// Draws one face; without `features`, only the blobs (see [`render_featureless_heads`]).
+fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64, features: bool) {
     let g = &s.geometry;
     let scale = 0.9 + 0.18 * g[0];
     let (cx, cy) = (0.5 + (g[1] - 0.5) * 0.08, 0.55 + (g[2] - 0.5) * 0.06);
@@ -366,7 +470,7 @@ fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
     let period = rx * (0.42 + 0.2 * g[8]);
     let phase = g[9] + (seed % 7) as f32 * 0.01;
     let base = cy - ry * (0.42 + 0.12 * g[10]);
-    let amp = ry * 0.22;
+    let amp = if features { ry * 0.22 } else { 0.0 };
     let head = ellipse(cx, cy - 0.01, rx * 1.04, ry * 1.03);
     canvas.fill(
         bbox(cx, cy, rx * 1.05, ry * 1.05),
@@ -378,6 +482,9 @@ fn draw_face(canvas: &mut Canvas, s: &FaceSpec, seed: u64) {
         },
         hair_at,
     );
+    if !features {
+        return;
+    }
     // Cheeks.
     let (ex, ey) = (rx * 0.46, cy + ry * 0.1);
     let (erx, ery) = (0.068 * scale, 0.085 * scale);
@@ -495,6 +602,52 @@ mod tests {
             "combinations are far from equally frequent ({lo} … {hi})"
         );
         assert_eq!(combinations().len(), N_COMBINATIONS);
+    }
+
+    #[test]
+    fn combinations_are_report_001s_table_in_its_order() {
+        let c = combinations();
+        let name = |k: usize| (HAIR_COLORS[c[k].0], EYE_COLORS[c[k].1]);
+        // Rows of the report's table (tag number: (hair, eyes)).
+        for (k, want) in [
+            (0, ("aqua", "aqua")),
+            (9, ("aqua", "yellow")),
+            (10, ("gray", "aqua")),
+            (23, ("green", "brown")),
+            (36, ("orange", "pink")),
+            (50, ("white", "aqua")),
+            (59, ("white", "yellow")),
+            (60, ("black", "aqua")),
+            (61, ("black", "blue")),
+            (69, ("blonde", "aqua")),
+            (72, ("blonde", "brown")),
+            (79, ("blue", "aqua")),
+            (80, ("blue", "blue")),
+            (95, ("brown", "purple")),
+            (107, ("pink", "yellow")),
+            (108, ("purple", "aqua")),
+            (115, ("purple", "yellow")),
+            (116, ("black", "black")),
+            (117, ("blue", "black")),
+            (118, ("purple", "purple")),
+        ] {
+            assert_eq!(name(k), want, "tag {k}");
+        }
+        let mut distinct = c.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), N_COMBINATIONS);
+        // 12 hair colours × report 001's 10 eye colours (no gray), less purple/black.
+        let gray = EYE_COLORS.iter().position(|&e| e == "gray").unwrap();
+        assert!(c.iter().all(|&(_, e)| e != gray));
+        assert!(!c.contains(&(6, 1)), "purple hair, black eyes");
+        assert_eq!((HAIR_COLORS[6], EYE_COLORS[1]), ("purple", "black"));
+        let w = combination_weights();
+        for (h, row) in w.iter().enumerate() {
+            for (e, weight) in row.iter().enumerate() {
+                assert_eq!(*weight > 0.0, c.contains(&(h, e)), "({h}, {e})");
+            }
+        }
     }
 
     fn tags_of(specs: &[FaceSpec]) -> Vec<FaceTags> {

@@ -3,7 +3,7 @@
 //! one summary line; loading fails only when nothing usable is left. An optional cache of the
 //! decoded tensor (outside the data folder, which is never written to) makes a second load
 //! instant.
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use image::imageops::FilterType;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};

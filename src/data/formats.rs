@@ -10,7 +10,7 @@
 //! folder.
 use super::folder::{load_image_folder, load_images};
 use super::{multi_hot, new_folder, save_images, Dataset};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

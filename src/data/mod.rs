@@ -21,7 +21,7 @@ pub mod objects;
 pub mod rng;
 pub mod tags;
 
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use rng::Rng;
 use std::path::{Path, PathBuf};
 use tch::{Device, Kind, Tensor};

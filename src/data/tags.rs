@@ -8,7 +8,7 @@ use super::faces::{
 };
 use super::folder::load_images;
 use super::{new_folder, save_images, Dataset};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
 /// One parsed line of tags.csv.

@@ -62,6 +62,10 @@ impl Experiment {
                     ""
                 }
             ),
+            (None, _) if self.model.dropout > 0.0 => format!(
+                " ngf {} ndf {}, Dropout({}) after each BatchNorm of G",
+                self.model.ngf, self.model.ndf, self.model.dropout
+            ),
             (None, _) => format!(" ngf {} ndf {}", self.model.ngf, self.model.ndf),
         };
         s.push_str(&format!("\n  model: {}{model}", self.model.family));
@@ -70,10 +74,10 @@ impl Experiment {
         } else {
             t.optimizers.to_string()
         };
-        let labels = if t.loss.labels == Labels::Hard {
-            String::new()
-        } else {
-            format!(", labels {:?}", t.loss.labels)
+        let labels = match (t.loss.labels, t.loss.labels_in_g) {
+            (Labels::Hard, _) => String::new(),
+            (l, false) => format!(", labels {l:?}"),
+            (l, true) => format!(", labels {l:?} (in G's loss too)"),
         };
         let weights = if (t.loss.real_weight, t.loss.fake_weight) == (1.0, 1.0) {
             String::new()
@@ -161,11 +165,9 @@ pub(super) fn checkpoint_dir(path: &Path) -> Result<PathBuf> {
 /// A trained network read back from a checkpoint: G for the GAN families (no D, no training
 /// state), the whole trainer's networks for CycleGAN and StarGAN (their weights only).
 pub(super) enum Loaded {
-    Gan {
-        g: Box<dyn GanNet>,
-        /// The conditions the run showed with its fixed noise.
-        fixed_c: Option<Tensor>,
-    },
+    /// The GAN trainer with G's weights and the run's fixed conditions (D untrained: no
+    /// evaluation reads it).
+    Gan(Box<BoxedGan>),
     Cycle(Box<CycleGan>),
     Star(Box<StarGan>),
 }
@@ -175,7 +177,6 @@ pub(super) struct Trained {
     net: Loaded,
     dir: PathBuf,
     step: u64,
-    device: Device,
 }
 
 /// Loads a store's variables from a checkpoint file.
@@ -246,23 +247,19 @@ impl Trained {
                 Loaded::Star(Box::new(gan))
             }
             None => {
-                let (g, mut vs_g, _d, _vs_d) = exp.build_nets(device)?;
-                load_store(&mut vs_g, &g_path)?;
+                let mut gan = exp.untrained_gan(device)?;
+                load_store(gan.stores().vs_g, &g_path)?;
                 let state = dir.join("state.safetensors");
-                let saved_c = if exp.model.family.is_conditional() && state.is_file() {
-                    Tensor::read_safetensors(&state)
+                if exp.model.family.is_conditional() && state.is_file() {
+                    let saved_c = Tensor::read_safetensors(&state)
                         .map_err(|e| Error::torch(format!("reading {}", state.display()), e))?
                         .into_iter()
-                        .find(|(k, _)| k == "fixed_c")
-                        .map(|(_, t)| t.to_device(device))
-                } else {
-                    None
-                };
-                let fixed_c = match saved_c {
-                    Some(c) => Some(c),
-                    None => exp.fixed_conditions()?.map(|c| c.to_device(device)),
-                };
-                Loaded::Gan { g, fixed_c }
+                        .find(|(k, _)| k == "fixed_c");
+                    if let Some((_, c)) = saved_c {
+                        gan = gan.with_fixed_conditions(&c)?;
+                    }
+                }
+                Loaded::Gan(Box::new(gan))
             }
         };
         let step = info.get("step").and_then(|s| s.as_u64()).unwrap_or(0);
@@ -271,47 +268,8 @@ impl Trained {
             net,
             dir,
             step,
-            device,
         })
     }
-
-    pub(super) fn fixed_c(&self) -> Option<&Tensor> {
-        match &self.net {
-            Loaded::Gan { fixed_c, .. } => fixed_c.as_ref(),
-            _ => None,
-        }
-    }
-
-    /// `n` samples from new noise (in chunks of 250; G in training mode, as the grids were
-    /// drawn), with `conditions` (cycled) for a conditional G.
-    pub(super) fn generate(&self, n: usize, conditions: Option<&Tensor>) -> Tensor {
-        let mut parts = Vec::new();
-        let chunks = n.div_ceil(250).max(1);
-        let mut done = 0;
-        for i in 0..chunks {
-            // even chunks (none of 1: G's BatchNorm1d needs two samples in training mode)
-            let k = n / chunks + usize::from(i < n % chunks);
-            let z = Tensor::randn([k as i64, self.exp.train.z_dim], (Kind::Float, self.device));
-            let c = conditions.map(|c| {
-                let rows = c.size()[0];
-                let idx = (Tensor::arange(k as i64, (Kind::Int64, self.device)) + done as i64)
-                    .remainder(rows);
-                c.to_device(self.device).index_select(0, &idx)
-            });
-            let Loaded::Gan { g, .. } = &self.net else {
-                unreachable!("generate is for the GAN families")
-            };
-            parts.push(tch::no_grad(|| g.forward_gan(&z, c.as_ref(), true)).to_device(Device::Cpu));
-            done += k;
-        }
-        Tensor::cat(&parts, 0)
-    }
-}
-
-/// The generator seed of `sample` and `eval`: mixed so that it never replays the run's own
-/// fixed noise (drawn right after seeding with the run's seed).
-pub(super) fn sampling_seed(seed: u64) -> i64 {
-    ((seed ^ 0x7361_6d70_6c65).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 1) as i64
 }
 
 /// `gankit sample`: `n` samples from a checkpoint's G (rebuilt from the experiment stored in
@@ -339,7 +297,7 @@ pub fn sample_checkpoint(
             .unwrap_or(Path::new("."))
             .join(format!("samples-step-{:06}.png", t.step)),
     };
-    match &t.net {
+    let x = match &t.net {
         Loaded::Cycle(gan) => {
             let (test_a, test_b, _) = t.exp.cycle_test_images()?;
             let k = (n as i64)
@@ -358,9 +316,8 @@ pub fn sample_checkpoint(
             let show = t.exp.star_show_faces(data.as_ref(), n.min(16))?;
             return gan.translations(&show)?.save(&path);
         }
-        Loaded::Gan { .. } => {}
-    }
-    let x = t.generate(n, t.fixed_c());
+        Loaded::Gan(gan) => generate(gan, n, gan.fixed_conditions()),
+    };
     if t.exp.data.source.is_2d() {
         let real = t.exp.load_data()?.head(1000).x;
         let r = real.abs().max().double_value(&[]) * 1.3 + 0.5;
@@ -377,60 +334,66 @@ pub fn sample_checkpoint(
     }
 }
 
-/// What `gankit eval` prints: one row per number, generated samples against real data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvalReport {
-    /// What was evaluated.
-    pub title: String,
-    /// The column names: ("metric", "generated", "real data"), or for CycleGAN
-    /// ("metric", "translated", "input unchanged").
-    pub header: (String, String, String),
-    /// (metric, generated, real data).
-    pub rows: Vec<(String, String, String)>,
-    /// Remarks printed under the table.
-    pub notes: Vec<String>,
-}
-
-impl fmt::Display for EvalReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.title)?;
-        let all: Vec<&(String, String, String)> =
-            std::iter::once(&self.header).chain(&self.rows).collect();
-        let w0 = all.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let w1 = all.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
-        let w2 = all.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
-        let pad =
-            |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
-        for (i, r) in all.iter().enumerate() {
-            writeln!(
-                f,
-                "| {} | {} | {} |",
-                pad(&r.0, w0),
-                pad(&r.1, w1),
-                pad(&r.2, w2)
-            )?;
-            if i == 0 {
-                writeln!(
-                    f,
-                    "|{}|{}|{}|",
-                    "-".repeat(w0 + 2),
-                    "-".repeat(w1 + 2),
-                    "-".repeat(w2 + 2)
-                )?;
+impl Experiment {
+    /// The [`Judge`] for this experiment's data, what `gankit eval` scores a checkpoint with
+    /// and a notebook gives [`evaluate`]: faces (a conditional
+    /// family on hair_eye or tags labels: [`Judge::conditional_faces`]), objects, the 2-D
+    /// mixture's modes (none for the swiss roll), CycleGAN's held-out pairs, StarGAN's
+    /// held-out faces.
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// let exp = Experiment::load("configs/report003_cwgan_gp.toml")?.quick();
+    /// let gan = exp.build(device())?;
+    /// let report = evaluate(&gan, &exp.judge()?, 2_000)?;
+    /// # Ok::<(), gankit::Error>(())
+    /// ```
+    pub fn judge(&self) -> Result<Judge> {
+        let d = &self.data;
+        let judge = match &self.translation {
+            Some(Translation::Cycle { .. }) => {
+                let (a, b, paired) = self.cycle_test_images()?;
+                return Ok(if paired {
+                    Judge::pairs(&a, &b)
+                } else {
+                    Judge::unpaired(&a, &b)
+                });
             }
-        }
-        for n in &self.notes {
-            writeln!(f, "{n}")?;
-        }
-        Ok(())
+            Some(Translation::Star { domains, .. }) => {
+                return Ok(match domains {
+                    Some(domains) => Judge::star(domains, d.seed.wrapping_add(0x5E1F)),
+                    None => Judge::star_data(),
+                });
+            }
+            None if d.source.is_2d() => match d.source.mixture() {
+                Some(m) => Judge::mixture(m),
+                None => Judge::none("no evaluator for the swiss roll (it has no modes to count); look at `gankit sample`"),
+            },
+            None if d.source == DataSource::Objects => Judge::objects(),
+            None if self.model.family.is_conditional()
+                && matches!(d.labels, FaceLabels::HairEye | FaceLabels::Tags) =>
+            {
+                Judge::conditional_faces(d.labels)
+            }
+            None => Judge::faces(),
+        };
+        Ok(match &d.path {
+            Some(p) => judge.with_note(format!("data.path is {}: the evaluators were trained on gankit's built-in data, so the real column shows built-in data", p.display())),
+            None => judge,
+        })
     }
 }
 
-/// `gankit eval`: the evaluators that fit the checkpoint's data, on `n` samples (default:
-/// 2,000 faces, 8 per objects test condition, 2,500 points), with the same numbers for real
-/// (built-in) data beside them: faces → face rate, distinct hair/eye combinations and KL from
-/// the data (and tag accuracy when conditional); objects → the i-CLEVR accuracy on the fixed
-/// test conditions; 2-D mixtures → modes captured and high-quality samples.
+/// `gankit eval`: the checkpoint's trainer rebuilt (from the experiment stored with it) and
+/// scored by [`evaluate`](crate::metrics::evaluate) with [`Experiment::judge`], on `n`
+/// samples (default [`Judge::default_n`]: 2,000 faces, 8 per objects test condition, 2,500
+/// points, 64 held-out pairs or faces): the same numbers a notebook gets from the trainer in
+/// memory, with the real-data column beside them. Faces → face rate, distinct hair/eye
+/// combinations and KL from the data (when conditional: colours as asked and the
+/// within-condition diversity); objects → the i-CLEVR accuracy on the fixed test
+/// conditions; 2-D mixtures → modes captured and high-quality samples; CycleGAN → L1/PSNR
+/// against the true pairs and the cycles; StarGAN → D's classifier and the face evaluator on
+/// the edits.
 pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result<EvalReport> {
     if let Some(n) = n.filter(|&n| n < 2) {
         return Err(Error::setting(
@@ -438,340 +401,27 @@ pub fn eval_checkpoint(checkpoint: impl AsRef<Path>, n: Option<usize>) -> Result
             format!("must be at least 2 (G's BatchNorm needs a batch), got {n}"),
         ));
     }
-    let t = Trained::load(checkpoint.as_ref())?;
-    let exp = &t.exp;
-    let d = &exp.data;
-    let title = format!(
+    let mut t = Trained::load(checkpoint.as_ref())?;
+    if let (Loaded::Star(gan), None) = (&mut t.net, t.exp.star_domains()) {
+        gan.set_data(&t.exp.load_data()?)?; // CelebA: the judge reads the last faces of the data
+    }
+    if let Loaded::Cycle(gan) = &mut t.net {
+        let sets = t.exp.load_domains()?; // the mean training images: the bar of a G that ignores its input
+        gan.set_data(&sets.a, &sets.b)?;
+    }
+    let judge = t.exp.judge()?;
+    let n = n.unwrap_or_else(|| judge.default_n());
+    let mut report = match &t.net {
+        Loaded::Gan(gan) => evaluate(gan.as_ref(), &judge, n)?,
+        Loaded::Cycle(gan) => evaluate(gan.as_ref(), &judge, n)?,
+        Loaded::Star(gan) => evaluate(gan.as_ref(), &judge, n)?,
+    };
+    report.title = format!(
         "{} ({}), step {} — {}",
-        exp.name,
-        mode_word(exp.mode),
+        t.exp.name,
+        mode_word(t.exp.mode),
         t.step,
         t.dir.display()
     );
-    let header = (
-        "metric".to_string(),
-        "generated".to_string(),
-        "real data".to_string(),
-    );
-    let mut rows = Vec::new();
-    let mut notes = Vec::new();
-    let pct = |v: f64| format!("{:.1} %", 100.0 * v);
-    tch::manual_seed(sampling_seed(0));
-    match &t.net {
-        Loaded::Cycle(gan) => return eval_cyclegan(&t, gan, n, title),
-        Loaded::Star(gan) => return eval_stargan(&t, gan, n, title),
-        Loaded::Gan { .. } => {}
-    }
-    if let Some(p) = &d.path {
-        notes.push(format!("data.path is {}: the evaluators were trained on gankit's built-in data, so the real column shows built-in data", p.display()));
-    }
-    if d.source.is_2d() {
-        let Some(mixture) = d.source.mixture() else {
-            notes.push("no evaluator for the swiss roll (it has no modes to count); look at `gankit sample`".into());
-            return Ok(EvalReport {
-                title,
-                header,
-                rows,
-                notes,
-            });
-        };
-        let n = n.unwrap_or(2500);
-        let fake = t.generate(n, None);
-        let real = mixture.sample(n, 12_345).x;
-        let (f, r) = (
-            mode_coverage(&fake, &mixture)?,
-            mode_coverage(&real, &mixture)?,
-        );
-        rows.push((
-            "modes captured".into(),
-            format!("{} of {}", f.captured, f.modes),
-            format!("{} of {}", r.captured, r.modes),
-        ));
-        rows.push((
-            "high-quality samples (≤ 3 std)".into(),
-            pct(f.high_quality),
-            pct(r.high_quality),
-        ));
-        rows.push(("samples".into(), n.to_string(), n.to_string()));
-        return Ok(EvalReport {
-            title,
-            header,
-            rows,
-            notes,
-        });
-    }
-    if d.size < 32 {
-        return Err(Error::setting(
-            "eval",
-            format!(
-                "the evaluators need images of at least 32×32; this run's are {}×{}",
-                d.size, d.size
-            ),
-        ));
-    }
-    let cpu = Device::Cpu;
-    match d.source {
-        DataSource::Objects => {
-            let n = n.unwrap_or(8 * 32);
-            let conds = objects_data::multi_hot(&objects_data::test_conditions());
-            let cycled = cycle_rows(&conds, n);
-            let fake = t.generate(n, Some(&cycled));
-            let eval = ObjectEvaluator::builtin(cpu)?;
-            let acc = eval.accuracy(&fake, &cycled)?;
-            let real = objects_data::objects(n, d.size, 54_321);
-            let racc =
-                eval.accuracy(&real.x, real.labels.as_ref().expect("objects have labels"))?;
-            rows.push((
-                "object accuracy (test conditions)".into(),
-                format!("{acc:.3}"),
-                format!("{racc:.3}"),
-            ));
-            rows.push(("samples".into(), n.to_string(), n.to_string()));
-            notes.push(
-                "report 004 scored 0.528 on its 32 test conditions (i-CLEVR, its own classifier)"
-                    .into(),
-            );
-        }
-        _ => {
-            let n = n.unwrap_or(2000);
-            let eval = FaceEvaluator::builtin(cpu)?;
-            let cfg = FacesConfig {
-                n,
-                size: d.size,
-                seed: 0xE7A1_0000,
-                labels: FaceLabels::None,
-            };
-            let specs = face_specs(&cfg);
-            let real = render_faces(&specs, d.size, cfg.seed);
-            let conditional = exp.model.family.is_conditional()
-                && matches!(d.labels, FaceLabels::HairEye | FaceLabels::Tags);
-            let fake = if conditional {
-                // every (hair, eye) combination of the data in turn
-                let combos = combinations();
-                let width = exp.label_width().unwrap_or(0) as usize;
-                let mut v = vec![0f32; n * width];
-                let (mut hair, mut eye) = (Vec::with_capacity(n), Vec::with_capacity(n));
-                for i in 0..n {
-                    let (h, e) = combos[i % combos.len()];
-                    let k = if d.labels == FaceLabels::HairEye {
-                        vec![i % combos.len()]
-                    } else {
-                        vec![h, 12 + e]
-                    };
-                    for k in k {
-                        v[i * width + k] = 1.0;
-                    }
-                    hair.push(h as i64);
-                    eye.push(e as i64);
-                }
-                let c = Tensor::from_slice(&v).view([n as i64, width as i64]);
-                let fake = t.generate(n, Some(&c));
-                let (h, e, both) = eval.tag_accuracy(
-                    &fake,
-                    &Tensor::from_slice(&hair),
-                    &Tensor::from_slice(&eye),
-                )?;
-                let rh: Vec<i64> = specs.iter().map(|s| s.hair as i64).collect();
-                let re: Vec<i64> = specs.iter().map(|s| s.eye as i64).collect();
-                let (rh, re, rboth) =
-                    eval.tag_accuracy(&real, &Tensor::from_slice(&rh), &Tensor::from_slice(&re))?;
-                rows.push(("hair colour as asked".into(), pct(h), pct(rh)));
-                rows.push(("eye colour as asked".into(), pct(e), pct(re)));
-                rows.push(("both as asked".into(), pct(both), pct(rboth)));
-                fake
-            } else {
-                t.generate(n, t.fixed_c())
-            };
-            let (f, r) = (eval.diversity(&fake)?, eval.diversity(&real)?);
-            rows.push((
-                "faces (evaluator P ≥ 0.5)".into(),
-                pct(f.face_rate),
-                pct(r.face_rate),
-            ));
-            rows.push((
-                "distinct hair/eye combinations".into(),
-                f.combinations.to_string(),
-                r.combinations.to_string(),
-            ));
-            rows.push((
-                "KL from the data's combinations".into(),
-                format!("{:.3}", f.kl_from_data),
-                format!("{:.3}", r.kl_from_data),
-            ));
-            rows.push(("samples".into(), n.to_string(), n.to_string()));
-            if n < 2000 {
-                notes.push(format!(
-                    "{n} samples: the diversity numbers settle from about 2,000"
-                ));
-            }
-        }
-    }
-    Ok(EvalReport {
-        title,
-        header,
-        rows,
-        notes,
-    })
-}
-
-/// CycleGAN: on held-out images, the translations against the true pairs (built-in maps)
-/// next to the input left unchanged, and the cycle reconstructions against the inputs.
-pub(super) fn eval_cyclegan(
-    t: &Trained,
-    gan: &CycleGan,
-    n: Option<usize>,
-    title: String,
-) -> Result<EvalReport> {
-    let (test_a, test_b, paired) = t.exp.cycle_test_images()?;
-    let k = (n.unwrap_or(64) as i64)
-        .min(test_a.size()[0])
-        .min(test_b.size()[0]);
-    let (a, b) = (test_a.narrow(0, 0, k), test_b.narrow(0, 0, k));
-    let p = gan.translate_panel(&a, &b)?;
-    let cpu = |x: &Tensor| x.to_device(Device::Cpu);
-    let score = |x: &Tensor, y: &Tensor| crate::metrics::pairs::pair_score(&cpu(x), &cpu(y));
-    let show =
-        |s: crate::metrics::pairs::PairScore| format!("L1 {:.3}, PSNR {:.1} dB", s.l1, s.psnr);
-    let mut rows = Vec::new();
-    let mut notes = Vec::new();
-    if paired {
-        rows.push((
-            "map → aerial vs the true aerial".to_string(),
-            show(score(&p.fake_b, &b)?),
-            show(score(&a, &b)?),
-        ));
-        rows.push((
-            "aerial → map vs the true map".to_string(),
-            show(score(&p.fake_a, &a)?),
-            show(score(&b, &a)?),
-        ));
-        let sets = t.exp.load_domains()?;
-        let mean = |x: &Tensor, like: &Tensor| {
-            cpu(x)
-                .mean_dim(&[0i64][..], true, Kind::Float)
-                .expand_as(&cpu(like))
-        };
-        notes.push(format!(
-            "the bar: a generator that ignores its input does best with the mean training image of the target domain: map → aerial {}, aerial → map {}",
-            show(score(&mean(&sets.b.x, &b), &b)?),
-            show(score(&mean(&sets.a.x, &a), &a)?)
-        ));
-    } else {
-        notes.push("testA/testB of a folder are not known to be pairs: only the reconstructions are scored".to_string());
-    }
-    rows.push((
-        "A → B → A vs A (cycle)".to_string(),
-        show(score(&p.rec_a, &a)?),
-        "L1 0, PSNR ∞".to_string(),
-    ));
-    rows.push((
-        "B → A → B vs B (cycle)".to_string(),
-        show(score(&p.rec_b, &b)?),
-        "L1 0, PSNR ∞".to_string(),
-    ));
-    rows.push(("image pairs".to_string(), k.to_string(), k.to_string()));
-    let header = (
-        "metric".to_string(),
-        "translated".to_string(),
-        "input unchanged".to_string(),
-    );
-    Ok(EvalReport {
-        title,
-        header,
-        rows,
-        notes,
-    })
-}
-
-/// StarGAN: held-out faces translated to each domain; D's classifier on the edited domain and
-/// (built-in faces) the face evaluator's hair colour and face rate, next to the same on the
-/// untouched faces with their own labels.
-pub(super) fn eval_stargan(
-    t: &Trained,
-    gan: &StarGan,
-    n: Option<usize>,
-    title: String,
-) -> Result<EvalReport> {
-    let exp = &t.exp;
-    let data = if exp.star_domains().is_some() {
-        None
-    } else {
-        Some(exp.load_data()?)
-    };
-    let faces = exp.star_show_faces(data.as_ref(), n.unwrap_or(64))?;
-    let names = exp.star_names(data.as_ref());
-    let c_org = faces
-        .labels
-        .as_ref()
-        .ok_or_else(|| Error::setting("stargan", "the faces need labels"))?
-        .to_kind(Kind::Float);
-    let targets = gan.targets(&c_org);
-    let outs = gan.translate(&faces.x, &targets)?;
-    let pct = |v: f64| format!("{:.1} %", 100.0 * v);
-    let real_acc = gan.attribute_accuracy(&faces.x, &c_org)?;
-    let mut rows = Vec::new();
-    for (k, (out, target)) in outs.iter().zip(&targets).enumerate() {
-        let acc = gan.attribute_accuracy(out, target)?;
-        rows.push((
-            format!(
-                "→ {}: D's classifier agrees",
-                names.get(k).map_or("?", String::as_str)
-            ),
-            pct(acc[k]),
-            pct(real_acc[k]),
-        ));
-    }
-    let mut notes = vec!["D's classifier is StarGAN's own judge (G was trained to satisfy it); the face evaluator is independent".to_string()];
-    if let Some(domains) = exp.star_domains() {
-        let eval = FaceEvaluator::builtin(Device::Cpu)?;
-        let mut hits = Vec::new();
-        for (out, target) in outs.iter().zip(&targets).take(domains.hair.len()) {
-            if let Some(a) = eval.hair_accuracy(domains, &out.to_device(Device::Cpu), target)? {
-                hits.push(a);
-            }
-        }
-        if !hits.is_empty() {
-            let real = eval
-                .hair_accuracy(domains, &faces.x, &c_org)?
-                .map_or("—".to_string(), pct);
-            rows.push((
-                "hair colour as asked (face evaluator)".to_string(),
-                pct(hits.iter().sum::<f64>() / hits.len() as f64),
-                real,
-            ));
-        }
-        let all = Tensor::cat(
-            &outs
-                .iter()
-                .map(|o| o.to_device(Device::Cpu))
-                .collect::<Vec<_>>(),
-            0,
-        );
-        rows.push((
-            "faces (evaluator P ≥ 0.5)".to_string(),
-            pct(eval.face_rate(&all)?),
-            pct(eval.face_rate(&faces.x)?),
-        ));
-    } else {
-        notes.push(
-            "CelebA: the face evaluator knows gankit's built-in faces only, so it is not used"
-                .to_string(),
-        );
-    }
-    rows.push((
-        "faces × targets".to_string(),
-        format!("{} × {}", faces.x.size()[0], outs.len()),
-        format!("{} (as they are)", faces.x.size()[0]),
-    ));
-    let header = (
-        "metric".to_string(),
-        "translated".to_string(),
-        "real (own labels)".to_string(),
-    );
-    Ok(EvalReport {
-        title,
-        header,
-        rows,
-        notes,
-    })
+    Ok(report)
 }

@@ -24,8 +24,9 @@
 //! [train]                # loss, d_output, optimizer, lr, betas, eps, weight_decay, momentum,
 //! loss = "bce"           # alpha ([train.g] / [train.d] per network), d_steps, g_steps, g_every,
 //! optimizer = "adam"     # warmup_steps | warmup_epochs, order, penalty, penalty_weight, clip,
-//! lr = 2e-5              # labels, real_label, real_range, fake_range, real_weight, fake_weight,
-//! betas = [0.5, 0.999]   # ratio, batch_size, steps | epochs, seed, z_dim, fixed_samples,
+//! lr = 2e-5              # labels, real_label, real_range, fake_range, labels_in_g (G's target
+//! betas = [0.5, 0.999]   # from labels too, report 001 §4), real_weight, fake_weight, ratio,
+//!                        # batch_size, steps | epochs, seed, z_dim, fixed_samples,
 //!                        # lr_decay (the run's last share, e.g. 0.5, with the rates falling
 //!                        # linearly to 0: LrSchedule::Linear);
 //!                        # lambda_cycle, lambda_identity, pool_size (cyclegan); lambda_cls,
@@ -51,15 +52,13 @@
 //! ([`Experiment::build_cyclegan`], [`Experiment::build_stargan`]); the others give a [`Gan`]
 //! with boxed networks ([`Experiment::build`]).
 use crate::data::domains::StarDomains;
-use crate::data::faces::{
-    combinations, face_specs, faces, render_faces, FaceLabels, FacesConfig, ATTRIBUTES, HAIR_COLORS,
-};
+use crate::data::faces::{combinations, faces, FaceLabels, FacesConfig, ATTRIBUTES, HAIR_COLORS};
 use crate::data::maps::map_domains;
 use crate::data::mixtures::{swiss_roll, Mixture};
 use crate::data::{objects as objects_data, Dataset};
+use crate::error::{Error, Result};
 use crate::losses::{DOutput, Dragan, GradientPenalty, Labels, Loss, LossConfig, WeightClip, R1};
-use crate::metrics::evaluators::{FaceEvaluator, ObjectEvaluator};
-use crate::metrics::modes::mode_coverage;
+use crate::metrics::report::{evaluate, generate, sampling_seed, Judge};
 use crate::nets::{self, CycleGanConfig, CycleGanNorm, GanNet, Net, NetSummary, StarGanConfig};
 use crate::notebook::Mode;
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer};
@@ -70,7 +69,6 @@ use crate::train::history::History;
 use crate::train::stargan::{StarGan, StarTrainConfig};
 use crate::train::{latest_checkpoint, read_info, TrainOptions, Trainer};
 use crate::viz::{FieldPlot, Figure, ImageGrid, LinePlot};
-use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -86,10 +84,11 @@ mod rules;
 mod run;
 mod schema;
 
+pub use crate::metrics::report::EvalReport;
 pub use build::CycleSets;
 pub use build::TrainerData;
 use build::*;
-pub use inspect::{eval_checkpoint, sample_checkpoint, EvalReport};
+pub use inspect::{eval_checkpoint, sample_checkpoint};
 use read::*;
 use rules::*;
 pub use run::RunSummary;

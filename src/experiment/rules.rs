@@ -642,6 +642,23 @@ fn loss_config(at: At, t: &TrainTable, loss: LossChoice, kind: Loss) -> Result<L
         }
     };
     let mut cfg = LossConfig::from(kind).labels(labels);
+    if t.labels_in_g.is_some_and(|f| f.0) {
+        if label_kind == LabelKind::Hard {
+            return Err(at.err(
+                "labels_in_g",
+                "applies to labels = \"noisy\" or \"one_sided\" (with hard labels G's target is 1 anyway)",
+            ));
+        }
+        if kind.is_relativistic() {
+            return Err(at.err(
+                "labels_in_g",
+                format!(
+                    "applies to bce, minimax and lsgan, whose G loss has a target, not to {loss}"
+                ),
+            ));
+        }
+        cfg = cfg.labels_in_g(true);
+    }
     if let Some(Pair(r, f)) = t.ratio {
         if r < 0.0 || f < 0.0 || r + f <= 0.0 {
             return Err(at.err(

@@ -376,6 +376,9 @@ pub(super) struct TrainTable {
     pub(super) real_range: Option<Pair>,
     /// Noisy labels' fake targets [lo, hi].
     pub(super) fake_range: Option<Pair>,
+    /// G's loss takes its target from `labels` too, as report 001 §4 fed G its noisy real
+    /// labels (default false: G keeps the hard target; bce, minimax and lsgan).
+    pub(super) labels_in_g: Option<Flag>,
     /// The weight of D's real term (default 1).
     pub(super) real_weight: Option<Num>,
     /// The weight of D's fake term (default 1).

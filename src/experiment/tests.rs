@@ -49,6 +49,8 @@ fn errors_name_the_file_and_the_key() {
         ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\nbatch_size = 0\n", "x.toml: train.batch_size: must be at least 1"),
         ("[model]\nfamily = \"dcgan\"\n[train]\noptimizer = \"rmsprop\"\nlr = 1e-4\nbetas = [0.5, 0.9]\nsteps = 1\n", "x.toml: train.betas: RMSprop has no betas"),
         ("[model]\nfamily = \"dcgan\"\n[train]\nloss = \"wgan\"\nlabels = \"noisy\"\nlr = 1e-4\nsteps = 1\n", "x.toml: train.labels: noisy labels do not apply to wgan"),
+        ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\nlabels_in_g = true\n", "x.toml: train.labels_in_g: applies to labels = \"noisy\" or \"one_sided\""),
+        ("[model]\nfamily = \"selu\"\nsigmoid = false\n[train]\nloss = \"rsgan\"\nlabels = \"noisy\"\nlabels_in_g = true\nlr = 1e-4\nsteps = 1\n", "x.toml: train.labels_in_g: applies to bce, minimax and lsgan"),
         ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\n", "x.toml: train.steps: missing"),
         ("[model]\nfamily = \"dcgan\"\n[train]\nlr = 1e-4\nsteps = 1\nlr_decay = 1.5\n", "x.toml: train.lr_decay: must be in (0, 1]"),
         ("[model]\nfamily = \"cyclegan\"\n[train]\nlr = 1e-4\nsteps = 1\n[data]\nsource = \"faces\"\n", "x.toml: data.source: cyclegan translates between two domains"),

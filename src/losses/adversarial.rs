@@ -80,25 +80,28 @@ pub(super) fn d_parts(loss: Loss, r: &Tensor, f: &Tensor, t: Option<&Targets>) -
     }
 }
 
-pub(super) fn g_parts(loss: Loss, f: &Tensor) -> Parts {
+pub(super) fn g_parts(loss: Loss, f: &Tensor, target: Option<&Tensor>) -> Parts {
     let prob_fake = match loss {
         Loss::Minimax(o) | Loss::NonSaturating(o) => Some(probability(o, f)),
         _ => None,
     };
     Parts {
-        fake: Some(g_value(loss, f)),
+        fake: Some(g_value(loss, f, target)),
         prob_fake,
         ..Parts::default()
     }
 }
 
-/// The G loss of a plain adversarial loss, which reads D's outputs on fakes only.
-pub(super) fn g_value(loss: Loss, f: &Tensor) -> Tensor {
+/// The G loss of a plain adversarial loss, which reads D's outputs on fakes only. `target`
+/// replaces the hard target (1; minimax: D's fake label 0) where the loss has one: report
+/// 001's noisy labels fed to G ([`super::LossConfig::labels_in_g`]).
+pub(super) fn g_value(loss: Loss, f: &Tensor, target: Option<&Tensor>) -> Tensor {
+    let or = |hard: Tensor| target.map_or(hard, Tensor::shallow_clone);
     match loss {
-        Loss::Minimax(o) => -bce(o, f, &f.zeros_like(), "D(x_f)"),
-        Loss::NonSaturating(o) => bce(o, f, &f.ones_like(), "D(x_f)"),
+        Loss::Minimax(o) => -bce(o, f, &or(f.zeros_like()), "D(x_f)"),
+        Loss::NonSaturating(o) => bce(o, f, &or(f.ones_like()), "D(x_f)"),
         Loss::Wgan | Loss::Hinge => -f.mean(None),
-        Loss::Lsgan => 0.5 * (f - 1.0).square().mean(None),
+        Loss::Lsgan => 0.5 * (f - or(f.ones_like())).square().mean(None),
         _ => unreachable!("{loss}: not a plain adversarial loss"),
     }
 }

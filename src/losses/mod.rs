@@ -244,8 +244,9 @@ impl fmt::Display for Loss {
     }
 }
 
-/// The labels (targets) of the D loss. G's loss always uses the hard targets (the usual form,
-/// Salimans et al. 2016; report 001 also fed its noisy real labels to G).
+/// The labels (targets) of the D loss. G's loss uses the hard targets (the usual form,
+/// Salimans et al. 2016) unless [`LossConfig::labels_in_g`] says otherwise: report 001 §4
+/// also fed its noisy real labels to G (`errG = criterion(output, tlabel)`).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Labels {
     /// Real 1, fake 0.
@@ -303,6 +304,8 @@ pub struct LossConfig {
     /// Weights on the real and fake terms of the G loss, where it has both (the relativistic
     /// average losses): (1, 1).
     pub g_weights: (f64, f64),
+    /// G's loss takes its target from `labels` too (see [`LossConfig::labels_in_g`]): false.
+    pub labels_in_g: bool,
 }
 
 impl Default for LossConfig {
@@ -319,6 +322,7 @@ impl From<Loss> for LossConfig {
             fake_weight: 1.0,
             labels: Labels::Hard,
             g_weights: (1.0, 1.0),
+            labels_in_g: false,
         }
     }
 }
@@ -357,12 +361,43 @@ impl LossConfig {
         self
     }
 
+    /// Whether G's loss draws its target from [`Labels`] too, as report 001 §4 did (its G
+    /// loss was `criterion(D(G(z)), tlabel)` with the same noisy real labels D trained on):
+    /// the non-saturating G loss becomes −E[t·log D(x_f) + (1 − t)·log(1 − D(x_f))] with t
+    /// drawn like the real labels (noisy: uniform in the real range; one-sided: the smoothed
+    /// value), LSGAN's ½E[(C(x_f) − t)²] likewise, and minimax G's E[log(1 − D(x_f))] takes
+    /// D's fake labels. Off (the default), G keeps the hard target whatever the labels, as
+    /// Salimans et al. 2016 recommend. Applies to the BCE losses and LSGAN; the other losses
+    /// panic when their G loss is computed with it on.
+    pub fn labels_in_g(mut self, on: bool) -> Self {
+        self.labels_in_g = on;
+        self
+    }
+
+    /// G's target drawn as [`LossConfig::labels_in_g`] says (None: the loss's hard target).
+    fn g_target(&self, d_fake: &Tensor) -> Option<Tensor> {
+        if !self.labels_in_g {
+            return None;
+        }
+        assert!(
+            !self.loss.is_relativistic() && self.loss.has_targets(),
+            "{}: labels_in_g applies to the BCE losses and LSGAN, whose G loss has a target",
+            self.loss
+        );
+        let targets = self.targets(d_fake, d_fake)?;
+        Some(match self.loss {
+            Loss::Minimax(_) => targets.fake,
+            _ => targets.real,
+        })
+    }
+
     /// The D loss.
     pub fn d_loss(&self, d_real: &Tensor, d_fake: &Tensor) -> Tensor {
         self.d_terms(d_real, d_fake).value
     }
 
-    /// The G loss (weights and labels do not apply to it).
+    /// The G loss (D's weights do not apply to it; labels only with
+    /// [`LossConfig::labels_in_g`]).
     pub fn g_loss(&self, d_real: &Tensor, d_fake: &Tensor) -> Tensor {
         self.g_terms(d_real, d_fake).value
     }
@@ -455,12 +490,13 @@ impl LossConfig {
     /// relativistic ones, which also need D(x_r): None for them). The trainer's G update uses
     /// it to skip D's pass over the real batch.
     pub fn g_loss_on_fakes(&self, d_fake: &Tensor) -> Option<Tensor> {
-        (!self.loss.is_relativistic()).then(|| adversarial::g_value(self.loss, d_fake))
+        (!self.loss.is_relativistic())
+            .then(|| adversarial::g_value(self.loss, d_fake, self.g_target(d_fake).as_ref()))
     }
 
     /// The losses and their gradients at one pair of critic outputs (C(x_r), C(x_f); D's
-    /// probabilities for the BCE losses on probabilities): a point of the loss's landscape,
-    /// for plots of how each loss pushes D and G as D's outputs change.
+    /// probabilities for the BCE losses on probabilities), with hard labels: a point of the
+    /// loss's landscape, for plots of how each loss pushes D and G as D's outputs change.
     pub fn at(&self, c_real: f64, c_fake: f64) -> LossPoint {
         let opts = (tch::Kind::Double, tch::Device::Cpu);
         let r = Tensor::from_slice(&[c_real])
@@ -485,7 +521,7 @@ impl LossConfig {
             ..*self
         };
         let (d_loss, d_grad) = grads(hard.d_loss(&r, &f));
-        let (g_loss, g_grad) = grads(self.g_loss(&r, &f));
+        let (g_loss, g_grad) = grads(hard.g_loss(&r, &f));
         LossPoint {
             c_real,
             c_fake,
@@ -498,10 +534,11 @@ impl LossConfig {
 
     /// The G loss with its pieces.
     pub fn g_terms(&self, d_real: &Tensor, d_fake: &Tensor) -> LossTerms {
+        let target = self.g_target(d_fake);
         let parts = if self.loss.is_relativistic() {
             relativistic::g_parts(self.loss, d_real, d_fake)
         } else {
-            adversarial::g_parts(self.loss, d_fake)
+            adversarial::g_parts(self.loss, d_fake, target.as_ref())
         };
         LossTerms::new(
             self.loss,

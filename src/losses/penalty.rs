@@ -14,7 +14,7 @@
 //! The gradient is taken with `create_graph`, so `value.backward()` trains the critic's
 //! parameters through it. Real and fake batches are detached first: a penalty never reaches G.
 use super::terms::{scalar, values};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::fmt;
 use tch::{nn, Tensor};
 

@@ -411,3 +411,68 @@ fn loss_points_give_each_losss_push_on_the_critic_outputs() {
     let d = ns.at(0.0, 0.0);
     assert!(d.d_grad.0 < 0.0 && d.d_grad.1 > 0.0, "{d:?}");
 }
+
+/// Report 001 §4 fed its noisy real labels to G too (`errG = criterion(output, tlabel)`):
+/// `labels_in_g(true)` gives G's loss BCE(D(x_f), t) with t drawn like D's real labels; off,
+/// G keeps the hard target 1 whatever D's labels are.
+#[test]
+fn noisy_labels_reach_g_only_when_asked() {
+    let f = Tensor::full([400, 1], 0.6, (Kind::Float, tch::Device::Cpu));
+    let r = f.ones_like() * 0.9;
+    let hard_g = Loss::BCE.g_loss(&r, &f).double_value(&[]);
+    let usual = Loss::BCE.labels(Labels::noisy());
+    assert_eq!(usual.g_loss(&r, &f).double_value(&[]), hard_g);
+    let report = usual.labels_in_g(true);
+    tch::manual_seed(7);
+    let got = report.g_loss(&r, &f).double_value(&[]);
+    // by hand: the same draw, uniform in [0.75, 1.25), then BCE against it
+    tch::manual_seed(7);
+    let t = f.rand_like() * 0.5 + 0.75;
+    let p = 0.6f64;
+    let want = Vec::<f32>::try_from(t.view([-1]))
+        .unwrap()
+        .iter()
+        .map(|&t| -(t as f64 * p.ln() + (1.0 - t as f64) * (1.0 - p).ln()))
+        .sum::<f64>()
+        / 400.0;
+    assert!(close(got, want, 1e-5), "{got} against {want}");
+    assert!(
+        (got - hard_g).abs() > 1e-3,
+        "the noisy target changes G's loss"
+    );
+    // the trainer's G step reads g_loss_on_fakes: the same draw
+    tch::manual_seed(7);
+    let on_fakes = report.g_loss_on_fakes(&f).unwrap().double_value(&[]);
+    assert!(close(on_fakes, want, 1e-5));
+    // hard labels with labels_in_g: the usual loss; `at` always uses hard labels
+    let hard = LossConfig::from(Loss::BCE)
+        .labels_in_g(true)
+        .g_loss(&r, &f)
+        .double_value(&[]);
+    assert!(close(hard, hard_g, 1e-7));
+    let lp = LossConfig::from(Loss::BCE_WITH_LOGITS)
+        .labels(Labels::noisy())
+        .labels_in_g(true)
+        .at(1.0, -1.0);
+    assert_eq!(lp, LossConfig::from(Loss::BCE_WITH_LOGITS).at(1.0, -1.0));
+    // LSGAN: ½E(C(x_f) − t)² with t in the real range
+    tch::manual_seed(3);
+    let ls = Loss::Lsgan
+        .labels(Labels::noisy())
+        .labels_in_g(true)
+        .g_loss(&r, &f)
+        .double_value(&[]);
+    tch::manual_seed(3);
+    let t = f.rand_like() * 0.5 + 0.75;
+    let want = (&f - t).square().mean(Kind::Float).double_value(&[]) * 0.5;
+    assert!(close(ls, want, 1e-6), "{ls} against {want}");
+}
+
+#[test]
+#[should_panic(expected = "RSGAN: labels_in_g applies to the BCE losses and LSGAN")]
+fn labels_in_g_on_a_relativistic_loss_fails() {
+    let _ = Loss::Rsgan
+        .labels(Labels::noisy())
+        .labels_in_g(true)
+        .g_loss(&t(&[1.0]), &t(&[0.0]));
+}

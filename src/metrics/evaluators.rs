@@ -13,7 +13,7 @@ use crate::data::domains::StarDomains;
 use crate::data::faces::{combination_weights, face_specs, render_faces, FaceSpec, FacesConfig};
 use crate::data::objects::{object_scenes, render_scenes, Scene, N_CLASSES};
 use crate::data::rng::Rng;
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::path::PathBuf;
 use tch::nn::{self, Module, OptimizerConfig};
 use tch::{Device, Kind, Tensor};

@@ -7,7 +7,7 @@
 //! evaluator networks (`features()`, 128-d); any TorchScript model given by path (e.g. an
 //! Inception network a user exported) can be used instead.
 use super::evaluators::{FaceEvaluator, ObjectEvaluator};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::path::Path;
 use tch::{Device, Kind, Tensor};
 

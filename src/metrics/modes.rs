@@ -3,7 +3,7 @@
 //! *captured* when it is the nearest mode of at least one high-quality sample. The papers
 //! score 2,500 samples.
 use crate::data::mixtures::Mixture;
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::fmt;
 use tch::{Device, Kind, Tensor};
 
@@ -20,6 +20,28 @@ pub struct ModeCoverage {
     pub per_mode: Vec<usize>,
     /// Samples scored.
     pub samples: usize,
+}
+
+impl ModeCoverage {
+    /// PacGAN's "reverse KL": KL(p ‖ u) in nats between the modes of the high-quality samples
+    /// (`per_mode`, normalised) and the mixture's uniform weights, Σ p·log(p·modes). 0 when
+    /// every mode holds the same share; log(modes) when all samples sit at one mode; NaN
+    /// without a high-quality sample.
+    pub fn reverse_kl(&self) -> f64 {
+        let total = self.per_mode.iter().sum::<usize>();
+        if total == 0 {
+            return f64::NAN;
+        }
+        let k = self.per_mode.len() as f64;
+        self.per_mode
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| {
+                let p = c as f64 / total as f64;
+                p * (p * k).ln()
+            })
+            .sum()
+    }
 }
 
 impl fmt::Display for ModeCoverage {
@@ -194,6 +216,13 @@ mod tests {
                 "{}: {score}",
                 m.name
             );
+            // the data's modes are drawn uniformly: near 0 (2,500 draws leave a little)
+            assert!(
+                score.reverse_kl() < 0.02,
+                "{}: {}",
+                m.name,
+                score.reverse_kl()
+            );
         }
     }
 
@@ -203,6 +232,12 @@ mod tests {
         let one = m.sample(2500, 2).x.narrow(0, 0, 1).repeat([2500, 1]);
         let s = mode_coverage(&one, &m).unwrap();
         assert_eq!((s.captured, s.high_quality), (1, 1.0));
+        // all mass at one of 8 modes: KL(p ‖ u) = log 8
+        assert!(
+            (s.reverse_kl() - 8f64.ln()).abs() < 1e-12,
+            "{}",
+            s.reverse_kl()
+        );
         let noise = Tensor::rand([2500, 2], (Kind::Float, Device::Cpu)) * 8 - 4;
         let s = mode_coverage(&noise, &m).unwrap();
         assert!(s.high_quality < 0.01, "{s}");

@@ -1,6 +1,6 @@
 //! Translation quality against true pairs (CycleGAN on the built-in maps): mean absolute
 //! error and PSNR, on images in [−1, 1] mapped to [0, 1].
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::fmt;
 use tch::{Kind, Tensor};
 

@@ -4,7 +4,7 @@ use super::info::NetInfo;
 use super::layers::{ConvOpts, Layers};
 use super::trunks::stages;
 use super::{image_shape, init, unconditional_net, z_shapes};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;

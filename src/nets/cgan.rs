@@ -4,7 +4,7 @@ use super::info::NetInfo;
 use super::layers::{linear, Layer, Layers};
 use super::trunks::{concat_generator, d_main, stages, Trunk};
 use super::{conditional_net, image_shape, init};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;

@@ -6,7 +6,7 @@
 use super::info::NetInfo;
 use super::layers::{ConvOpts, Layers, Seq};
 use super::{image_shape, init, unconditional_net};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;

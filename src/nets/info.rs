@@ -1,8 +1,10 @@
 //! What every network keeps besides its layers ([`NetInfo`]): its name, the inputs it was
 //! built for, its tensors by PyTorch name, and the summary it makes of itself.
 use super::layers::{path_name, Layer, Var};
+use super::spectral::SpectralSigma;
 use super::summary::{recording, NetSummary};
-use crate::{Error, Result};
+use super::weight::SpectralNorm;
+use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use tch::{nn, Tensor};
 
@@ -18,6 +20,8 @@ pub struct NetInfo {
     vars: Vec<Var>,
     row_wise: bool,
     ends_in_sigmoid: bool,
+    /// The spectrally normalised layers: name, `weight_orig`, power-iteration state.
+    spectral: Vec<(String, Tensor, SpectralNorm)>,
 }
 
 impl NetInfo {
@@ -41,6 +45,10 @@ impl NetInfo {
                 param: v.param,
             })
             .collect();
+        let spectral = layers
+            .iter()
+            .filter_map(|l| l.spectral().map(|(w, sn)| (l.name().to_string(), w, sn)))
+            .collect();
         let row_wise = layers.iter().all(|l| l.is_row_wise());
         let ends_in_sigmoid = layers.last().is_some_and(|l| l.is_sigmoid());
         NetInfo {
@@ -51,7 +59,20 @@ impl NetInfo {
             vars,
             row_wise,
             ends_in_sigmoid,
+            spectral,
         }
+    }
+
+    /// Each spectrally normalised layer's σ: the power iteration's estimate and the exact one.
+    pub(crate) fn spectral_norms(&self) -> Vec<SpectralSigma> {
+        self.spectral
+            .iter()
+            .map(|(name, w, sn)| SpectralSigma {
+                layer: self.relative(name).to_string(),
+                estimate: sn.estimate(w),
+                exact: sn.exact(w),
+            })
+            .collect()
     }
 
     /// For a net that applies a Sigmoid in its forward, after its last layer, when `sigmoid`.

@@ -17,7 +17,7 @@
 //! While [`crate::nets::Net::summary`] runs a network once on zeros, every layer reports its
 //! output shape: that is how the summary table gets its rows (like torchsummary's hooks).
 use super::summary::{record, SummaryRow};
-use super::weight::Weight;
+use super::weight::{SpectralNorm, Weight};
 use std::borrow::Borrow;
 use tch::{nn, Tensor};
 
@@ -455,6 +455,21 @@ impl Layer {
                 Some((weight, 0))
             }
             Op::ConvTranspose { weight, .. } => Some((weight, 1)),
+            _ => None,
+        }
+    }
+
+    /// A spectrally normalised layer's weight (`weight_orig`) and a handle on its
+    /// power-iteration state; `None` for other layers.
+    pub(crate) fn spectral(&self) -> Option<(Tensor, SpectralNorm)> {
+        match &self.op {
+            Op::Linear { weight, .. }
+            | Op::Conv { weight, .. }
+            | Op::ConvTranspose { weight, .. }
+            | Op::Embedding { weight } => weight
+                .sn
+                .as_ref()
+                .map(|sn| (weight.w.shallow_clone(), sn.shallow_clone())),
             _ => None,
         }
     }

@@ -3,7 +3,7 @@
 use super::info::NetInfo;
 use super::layers::Layers;
 use super::{conditional_net, unconditional_net};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;

@@ -38,7 +38,7 @@
 //!   `num_batches_tracked` counter aside (tch has none).
 //! - image sizes are powers of two from 8 (the reports use 64; 32 suits quick CPU runs): the
 //!   DCGAN-like nets then have one stride-2 stage fewer, dropping the widest layer.
-use crate::Result;
+use crate::error::Result;
 use std::collections::BTreeMap;
 use tch::Tensor;
 
@@ -55,6 +55,7 @@ pub mod selu;
 pub mod sngan;
 pub mod spectral;
 pub mod stargan;
+mod stats;
 mod summary;
 pub mod text_to_image;
 mod trunks;
@@ -87,9 +88,11 @@ pub use sngan::{
     projection_discriminator, projection_head, sn_discriminator, ProjectionDiscriminator,
     ProjectionHead, SnganConfig,
 };
+pub use spectral::SpectralSigma;
 pub use stargan::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
+pub use stats::{tensor_stats, weight_stats, WeightStats};
 pub use summary::{layer_outputs, LayerOutput, NetSummary, SummaryRow};
 pub use text_to_image::{
     text_to_image_discriminator, text_to_image_generator, TextToImageConfig,
@@ -198,6 +201,22 @@ pub trait Net {
         self.info().trainable_parameters()
     }
 
+    /// The largest singular value of each spectrally normalised layer's weight: the power
+    /// iteration's estimate against the exact one (an SVD); empty for a network without
+    /// spectral norm.
+    ///
+    /// ```no_run
+    /// # use gankit::prelude::*;
+    /// let vs = nn::VarStore::new(Device::Cpu);
+    /// let d = sn_discriminator(&vs.root(), &SnganConfig { image_size: 32, ..Default::default() });
+    /// for s in d.spectral_norms() {
+    ///     println!("{s}"); // main.0: σ estimate …, exact …
+    /// }
+    /// ```
+    fn spectral_norms(&self) -> Vec<spectral::SpectralSigma> {
+        self.info().spectral_norms()
+    }
+
     /// PyTorch-style table of the layers, their output shapes for a batch of `input_size`
     /// (e.g. `&[1, 3, 64, 64]`, or `&[1, 100]` for a generator) and parameter counts. Panics
     /// with a one-line message on an input size the net was not built for.
@@ -225,7 +244,7 @@ macro_rules! unconditional_net {
             fn info(&self) -> &$crate::nets::NetInfo {
                 &self.info
             }
-            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+            fn probe(&self, x: &tch::Tensor) -> $crate::error::Result<Vec<tch::Tensor>> {
                 Ok(vec![self.try_forward_t(x, false)?])
             }
         }
@@ -259,7 +278,7 @@ macro_rules! conditional_net {
             fn info(&self) -> &$crate::nets::NetInfo {
                 &self.info
             }
-            fn probe(&self, x: &tch::Tensor) -> $crate::Result<Vec<tch::Tensor>> {
+            fn probe(&self, x: &tch::Tensor) -> $crate::error::Result<Vec<tch::Tensor>> {
                 let n = x.size().first().copied().unwrap_or(1);
                 let cond = tch::Tensor::zeros([n, self.info.cond_width().unwrap_or(0)], (x.kind(), x.device()));
                 Ok(vec![self.try_forward_ct(x, &cond, false)?])
@@ -309,7 +328,7 @@ pub mod prelude {
         stargan_discriminator, stargan_generator, text_to_image_discriminator,
         text_to_image_generator,
     };
-    pub use super::{layer_outputs, LayerOutput};
+    pub use super::{layer_outputs, weight_stats, LayerOutput, WeightStats};
     pub use super::{
         BaselineConfig, CganConfig, ConditionalModuleT, CwganConfig, CycleGanConfig, CycleGanNorm,
         DcganConfig, GanNet, MlpConfig, Net, NetSummary, SnganConfig, StarGanConfig,

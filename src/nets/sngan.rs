@@ -7,7 +7,7 @@ use super::trunks::{
     d_trunk, dcgan_like_discriminator, stages, DcganDiscriminator, Sigmoid, Trunk,
 };
 use super::{conditional_net, image_shape};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::{Kind, Tensor};

@@ -3,7 +3,7 @@
 use super::info::NetInfo;
 use super::layers::{conv2d, ConvOpts, Layer, Layers};
 use super::{conditional_net, image_shape};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;

@@ -8,7 +8,7 @@ use super::info::NetInfo;
 use super::layers::{conv_transpose2d, leaky, linear, ConvOpts, Layer, Layers};
 use super::trunks::{d_trunk, g_main, stages, GHidden, Trunk};
 use super::{conditional_net, image_shape, init, z_shapes};
-use crate::Result;
+use crate::error::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;

@@ -6,7 +6,7 @@
 use super::info::NetInfo;
 use super::layers::{conv2d, ConvOpts, Layers, Seq};
 use super::{conditional_net, image_shape, init, unconditional_net, z_shapes};
-use crate::Result;
+use crate::error::Result;
 use tch::nn::{self, ModuleT};
 use tch::Tensor;
 

@@ -73,6 +73,36 @@ impl SpectralNorm {
         ]
     }
 
+    /// A second handle on the same buffers (for [`super::info::NetInfo`], which reports σ).
+    pub(crate) fn shallow_clone(&self) -> SpectralNorm {
+        SpectralNorm {
+            u: self.u.shallow_clone(),
+            v: self.v.shallow_clone(),
+            dim: self.dim,
+        }
+    }
+
+    /// The estimate σ ≈ uᵀ W v with the stored u and v (what an eval-mode forward divides
+    /// `w` by; a train-mode forward first takes one more power-iteration step).
+    pub(crate) fn estimate(&self, w: &Tensor) -> f64 {
+        tch::no_grad(|| {
+            self.u
+                .dot(&matrix(w, self.dim).mv(&self.v))
+                .double_value(&[])
+        })
+    }
+
+    /// The exact largest singular value of `w` as the estimate sees it (the matrix
+    /// `[out, rest]`), by an SVD: `torch.linalg.norm(W, 2)`, the matrix 2-norm.
+    pub(crate) fn exact(&self, w: &Tensor) -> f64 {
+        tch::no_grad(|| {
+            matrix(w, self.dim)
+                .to_kind(Kind::Double)
+                .linalg_norm(2.0, [0i64, 1].as_slice(), false, None::<Kind>)
+                .double_value(&[])
+        })
+    }
+
     /// `w / σ(w)`, σ estimated as `uᵀ W v`; in train mode one power-iteration step first
     /// updates u and v in place (as PyTorch does in its forward pre-hook).
     pub(crate) fn normalized(&self, w: &Tensor, train: bool) -> Tensor {

@@ -12,7 +12,7 @@
 //! 0.99, eps 1e-8; `SGD`: momentum 0), and `build` passes every field to libtorch explicitly.
 //! The update rules are libtorch's, which tests/optim.rs checks against `torch.optim` step by
 //! step.
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use std::fmt;
 use tch::nn;
 

@@ -17,8 +17,8 @@
 //! [`Gan::step`]), so no generator state needs saving: loading restores weights, optimizer
 //! state, fixed noise, history and data position, and training continues as if never stopped.
 use super::history::History;
+use crate::error::{Error, Result};
 use crate::optim::{LrSchedule, OptimizerState};
-use crate::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use tch::{nn, Tensor};

@@ -1,7 +1,7 @@
 //! The typed training configuration: every choice an enum or a number, checked once.
+use crate::error::{Error, Result};
 use crate::losses::{Dragan, GradientPenalty, LossConfig, WeightClip, R1};
 use crate::optim::{GanOptimizers, LrSchedule};
-use crate::{Error, Result};
 
 /// Which network is updated first in a step (report 003 compares both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

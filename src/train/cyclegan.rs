@@ -23,21 +23,22 @@
 //! G_AB, its G_B is G_BA, its D_A judges G_A's output (so it is D_B here), and its `idt_A` is
 //! G_A(real_B) (so `idt_b` here). The values are the same; only the labels move.
 use super::checkpoint::{nets_and_train, Parts, Restored};
-use super::gan::{count_parameters, finite, seed_step};
-use super::history::{History, StepRecord};
+use super::core::{Core, Stream};
+use super::gan::{finite, seed_step};
+use super::history::StepRecord;
 use super::pool::ImagePool;
-use super::preview::{ImagePreview, Preview, Snapshot};
-use super::trainer::sealed::{Stateful, Stores};
+use super::preview::{ImagePreview, Preview};
+use super::trainer::sealed::Stateful;
 use super::trainer::Trainer;
 use crate::data::rng::Rng;
-use crate::data::{Batches, Dataset};
+use crate::data::Dataset;
+use crate::error::{Error, Result};
 use crate::losses::{DOutput, Loss, LossConfig};
 use crate::nets::{
     cyclegan_generator, patchgan_discriminator, CycleGanConfig, PatchGanDiscriminator,
     ResnetGenerator,
 };
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
-use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -260,25 +261,17 @@ pub struct CycleGan {
     g_ba: ResnetGenerator,
     d_a: PatchGanDiscriminator,
     d_b: PatchGanDiscriminator,
-    /// Both generators' variables (`g_ab.*`, `g_ba.*`).
-    vs_g: nn::VarStore,
-    /// Both discriminators' variables (`d_a.*`, `d_b.*`).
-    vs_d: nn::VarStore,
-    opt_g: OptimizerState,
-    opt_d: OptimizerState,
+    /// Both generators' variables (`g_ab.*`, `g_ba.*`) and both discriminators' (`d_a.*`,
+    /// `d_b.*`), one optimizer each; batches drawn count one of A and one of B per step.
+    core: Core,
     pool_a: ImagePool,
     pool_b: ImagePool,
     nets: CycleGanConfig,
     config: CycleTrainConfig,
-    history: History,
-    /// Batches drawn from each stream so far (one of A and one of B per step).
-    batches_drawn: usize,
-    snapshots: Vec<Snapshot>,
-    data: Option<(Dataset, Dataset)>,
-    streams: Option<(Batches, Batches)>,
+    stream_a: Stream,
+    stream_b: Stream,
     /// The A and B images the preview translates.
     shown: Option<(Tensor, Tensor)>,
-    device: Device,
 }
 
 impl CycleGan {
@@ -311,36 +304,25 @@ impl CycleGan {
         let g_ba = cyclegan_generator(vs_g.root() / "g_ba", nets);
         let d_a = patchgan_discriminator(vs_d.root() / "d_a", nets);
         let d_b = patchgan_discriminator(vs_d.root() / "d_b", nets);
-        let opt_g = config
-            .optimizers
-            .g
-            .build(&vs_g)
-            .map_err(|e| Error::setting("CycleTrainConfig.optimizers.g", e.to_string()))?;
-        let opt_d = config
-            .optimizers
-            .d
-            .build(&vs_d)
-            .map_err(|e| Error::setting("CycleTrainConfig.optimizers.d", e.to_string()))?;
+        let core = Core::new(
+            vs_g,
+            vs_d,
+            &config.optimizers,
+            "CycleTrainConfig.optimizers",
+        )?;
         Ok(CycleGan {
             g_ab,
             g_ba,
             d_a,
             d_b,
-            vs_g,
-            vs_d,
-            opt_g,
-            opt_d,
+            core,
             pool_a: ImagePool::new(config.pool_size),
             pool_b: ImagePool::new(config.pool_size),
             nets: nets.clone(),
             config,
-            history: History::default(),
-            batches_drawn: 0,
-            snapshots: Vec::new(),
-            data: None,
-            streams: None,
+            stream_a: Stream::default(),
+            stream_b: Stream::default(),
             shown: None,
-            device,
         })
     }
 
@@ -357,18 +339,9 @@ impl CycleGan {
     /// have). The preview shows the first 4 images of each unless
     /// [`CycleGan::with_shown`] chose others.
     pub fn set_data(&mut self, data_a: &Dataset, data_b: &Dataset) -> Result<()> {
-        let (a, b) = (
-            data_a.shallow_to(self.device),
-            data_b.shallow_to(self.device),
-        );
-        let bs = self.config.batch_size;
-        a.batches(bs, 0)
-            .map_err(|e| Error::setting("domain A", e.to_string()))?;
-        b.batches(bs, 0)
-            .map_err(|e| Error::setting("domain B", e.to_string()))?;
-        self.data = Some((a, b));
-        self.streams = None;
-        Ok(())
+        let (device, bs) = (self.core.device, self.config.batch_size);
+        self.stream_a.set(data_a, device, bs, "domain A")?;
+        self.stream_b.set(data_b, device, bs, "domain B")
     }
 
     /// The A and B images [`Trainer::preview`] translates (e.g. held-out test images).
@@ -380,32 +353,33 @@ impl CycleGan {
     /// The next batch of each domain (unpaired), counted so that a checkpoint resumes after
     /// them.
     pub fn next_batches(&mut self) -> Result<(Tensor, Tensor)> {
-        if self.streams.is_none() {
-            let (a, b) = self.data.as_ref().ok_or_else(|| {
-                Error::setting(
-                    "data",
-                    "this CycleGAN has no data: give it two domains with gan.set_data(&a, &b)",
-                )
-            })?;
-            let (seed, bs) = (self.config.seed, self.config.batch_size);
-            let mut sa = a.batches(bs, seed)?;
-            let mut sb = b.batches(bs, seed.wrapping_add(1))?;
-            sa.skip_batches(self.batches_drawn);
-            sb.skip_batches(self.batches_drawn);
-            self.streams = Some((sa, sb));
-        }
-        let (sa, sb) = self.streams.as_mut().expect("opened above");
-        let ended =
-            |d: &str| Error::setting("batches", format!("the batch stream of domain {d} ended"));
-        let a = sa.next().ok_or_else(|| ended("A"))?.x;
-        let b = sb.next().ok_or_else(|| ended("B"))?.x;
-        self.batches_drawn += 1;
-        Ok((a, b))
+        let (bs, seed, drawn) = (
+            self.config.batch_size,
+            self.config.seed,
+            self.core.batches_drawn,
+        );
+        let missing = "this CycleGAN has no data: give it two domains with gan.set_data(&a, &b)";
+        let ended = |d: &str, e: Error| match e {
+            Error::Setting { key, .. } if key == "batches" => {
+                Error::setting("batches", format!("the batch stream of domain {d} ended"))
+            }
+            e => e,
+        };
+        let a = self
+            .stream_a
+            .next(bs, seed, drawn, missing)
+            .map_err(|e| ended("A", e))?;
+        let b = self
+            .stream_b
+            .next(bs, seed.wrapping_add(1), drawn, missing)
+            .map_err(|e| ended("B", e))?;
+        self.core.batches_drawn += 1;
+        Ok((a.x, b.x))
     }
 
     /// The two domains' training data, when set.
     pub fn data(&self) -> Option<(&Dataset, &Dataset)> {
-        self.data.as_ref().map(|(a, b)| (a, b))
+        self.stream_a.data().zip(self.stream_b.data())
     }
 
     /// G_AB: A → B.
@@ -430,12 +404,12 @@ impl CycleGan {
 
     /// Both generators' variables (`g_ab.*`, `g_ba.*`).
     pub fn vs_g(&self) -> &nn::VarStore {
-        &self.vs_g
+        &self.core.vs_g
     }
 
     /// Both discriminators' variables (`d_a.*`, `d_b.*`).
     pub fn vs_d(&self) -> &nn::VarStore {
-        &self.vs_d
+        &self.core.vs_d
     }
 
     /// The image pools of D_A and D_B.
@@ -445,12 +419,12 @@ impl CycleGan {
 
     /// G's optimizer and its state (both generators for CycleGAN).
     pub fn opt_g(&self) -> &OptimizerState {
-        &self.opt_g
+        &self.core.opt_g
     }
 
     /// D's optimizer and its state.
     pub fn opt_d(&self) -> &OptimizerState {
-        &self.opt_d
+        &self.core.opt_d
     }
 
     /// The networks' sizes.
@@ -470,7 +444,10 @@ impl CycleGan {
     /// step.
     pub fn update_g(&mut self, real_a: &Tensor, real_b: &Tensor) -> Result<CycleGUpdate> {
         let step = self.steps_done() + 1;
-        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        let (a, b) = (
+            real_a.to_device(self.core.device),
+            real_b.to_device(self.core.device),
+        );
         // The reference's set_requires_grad(D, False) is opt_g.minimize below: the backward
         // pass runs to G's parameters only, so no D gradients come from G's pass.
         let (loss, terms, d_fake, fake_a, fake_b) = self.g_forward(&a, &b)?;
@@ -479,7 +456,7 @@ impl CycleGan {
             *slot = finite(t.double_value(&[]), step, &format!("G loss ({name})"))?;
         }
         let value = finite(loss.double_value(&[]), step, "G loss")?;
-        let grad_norm = self.opt_g.minimize(&loss);
+        let grad_norm = self.core.opt_g.minimize(&loss);
         let [gan_ab, gan_ba, cycle_a, cycle_b, idt_a, idt_b] = v;
         Ok(CycleGUpdate {
             loss: value,
@@ -516,7 +493,7 @@ impl CycleGan {
             let idt_a = self.g_ba.try_forward_t(a, true)?;
             (w_idt * l1(&idt_a, a), w_idt * l1(&idt_b, b))
         } else {
-            let zero = || Tensor::zeros([], (Kind::Float, self.device));
+            let zero = || Tensor::zeros([], (Kind::Float, self.core.device));
             (zero(), zero())
         };
         let d_b_fake = self.d_b.try_forward_t(&fake_b, true)?;
@@ -562,15 +539,18 @@ impl CycleGan {
         fake_b: &Tensor,
     ) -> Result<CycleDUpdate> {
         let step = self.steps_done() + 1;
-        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        let (a, b) = (
+            real_a.to_device(self.core.device),
+            real_b.to_device(self.core.device),
+        );
         let saved = (self.pool_a.snapshot(), self.pool_b.snapshot());
         let seed = self.config.seed;
         let fake_a = self.pool_a.query(
-            &fake_a.to_device(self.device),
+            &fake_a.to_device(self.core.device),
             &mut Rng::for_item(seed ^ 0xA, step as u64),
         );
         let fake_b = self.pool_b.query(
-            &fake_b.to_device(self.device),
+            &fake_b.to_device(self.core.device),
             &mut Rng::for_item(seed ^ 0xB, step as u64),
         );
         let out =
@@ -587,7 +567,7 @@ impl CycleGan {
                 return Err(e);
             }
         };
-        let grad_norm = self.opt_d.minimize(&loss);
+        let grad_norm = self.core.opt_d.minimize(&loss);
         Ok(CycleDUpdate {
             loss: d_a + d_b,
             d_a,
@@ -627,7 +607,10 @@ impl CycleGan {
     /// without gradients, the generators in training mode as the reference's test script
     /// runs them (InstanceNorm has no running statistics, so this is also eval mode).
     pub fn translate_panel(&self, real_a: &Tensor, real_b: &Tensor) -> Result<CyclePanel> {
-        let (a, b) = (real_a.to_device(self.device), real_b.to_device(self.device));
+        let (a, b) = (
+            real_a.to_device(self.core.device),
+            real_b.to_device(self.core.device),
+        );
         tch::no_grad(|| {
             let fake_b = self.g_ab.try_forward_t(&a, true)?;
             let rec_a = self.g_ba.try_forward_t(&fake_b, true)?;
@@ -665,8 +648,8 @@ impl Trainer for CycleGan {
         self.config.lr_schedule.apply(
             step,
             &self.config.optimizers,
-            &mut self.opt_g,
-            &mut self.opt_d,
+            &mut self.core.opt_g,
+            &mut self.core.opt_d,
         );
         let (a, b) = self.next_batches()?;
         let g = self.update_g(&a, &b)?;
@@ -694,22 +677,14 @@ impl Trainer for CycleGan {
             ],
             seconds: t0.elapsed().as_secs_f64(),
         };
-        self.history.steps.push(record.clone());
+        self.core.history.steps.push(record.clone());
         Ok(record)
-    }
-
-    fn history(&self) -> &History {
-        &self.history
-    }
-
-    fn snapshots(&self) -> &[Snapshot] {
-        &self.snapshots
     }
 
     /// Report 001's panel for up to 4 shown images of each domain: per input a row A → B
     /// (real, translated, reconstructed, identity) and a row B → A.
     fn preview(&self) -> Result<Preview> {
-        let (a, b) = match (&self.shown, &self.data) {
+        let (a, b) = match (&self.shown, self.data()) {
             (Some((a, b)), _) => (a.shallow_clone(), b.shallow_clone()),
             (None, Some((a, b))) => (a.head(4).x, b.head(4).x),
             (None, None) => {
@@ -741,58 +716,39 @@ impl Trainer for CycleGan {
             .collect();
         Ok(Preview::Images(preview))
     }
-
-    fn parameter_counts(&self) -> (i64, i64) {
-        (count_parameters(&self.vs_g), count_parameters(&self.vs_d))
-    }
-
-    fn device(&self) -> Device {
-        self.device
-    }
 }
 
 impl Stateful for CycleGan {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
     fn parts(&self) -> Parts<'_> {
         let pool = |name: &str, pool: &ImagePool| {
             (!pool.images.is_empty()).then(|| (name.to_string(), Tensor::cat(&pool.images, 0)))
         };
-        Parts {
-            kind: "cyclegan",
-            vs_g: &self.vs_g,
-            vs_d: &self.vs_d,
-            opt_g: &self.opt_g,
-            opt_d: &self.opt_d,
-            tensors: [pool("pool_a", &self.pool_a), pool("pool_b", &self.pool_b)]
-                .into_iter()
-                .flatten()
-                .collect(),
-            history: &self.history,
-            batches_drawn: self.batches_drawn,
-            seed: self.config.seed,
-            device: self.device,
-            config: nets_and_train(
-                &self.nets,
-                &CycleTrainConfig {
-                    lr_schedule: LrSchedule::Constant,
-                    ..self.config.clone()
-                },
-                self.config.lr_schedule,
-            ),
-            notes: no_notes(),
-        }
+        let tensors = [pool("pool_a", &self.pool_a), pool("pool_b", &self.pool_b)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let config = nets_and_train(
+            &self.nets,
+            &CycleTrainConfig {
+                lr_schedule: LrSchedule::Constant,
+                ..self.config.clone()
+            },
+            self.config.lr_schedule,
+        );
+        self.core
+            .parts("cyclegan", tensors, self.config.seed, config, no_notes())
     }
 
-    fn stores(&mut self) -> Stores<'_> {
-        Stores {
-            vs_g: &mut self.vs_g,
-            vs_d: &mut self.vs_d,
-            opt_g: &mut self.opt_g,
-            opt_d: &mut self.opt_d,
-        }
-    }
-
-    fn restore(&mut self, r: Restored, _dir: &Path) -> Result<()> {
-        let device = self.device;
+    fn restore(&mut self, mut r: Restored, _dir: &Path) -> Result<()> {
+        let device = self.core.device;
         let pool = |name: &str| {
             r.tensors
                 .get(name)
@@ -801,18 +757,10 @@ impl Stateful for CycleGan {
         };
         self.pool_a.images = pool("pool_a");
         self.pool_b.images = pool("pool_b");
-        self.history = r.history;
-        self.batches_drawn = r.batches_drawn;
-        self.streams = None;
+        self.core.restore(&mut r);
+        self.stream_a.reopen();
+        self.stream_b.reopen();
         Ok(())
-    }
-
-    fn history_mut(&mut self) -> &mut History {
-        &mut self.history
-    }
-
-    fn snapshots_mut(&mut self) -> &mut Vec<Snapshot> {
-        &mut self.snapshots
     }
 }
 

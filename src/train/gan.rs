@@ -2,15 +2,16 @@
 //! runs one iteration as the config says, and [`Trainer::train`] is the one loop.
 use super::checkpoint::{required, Parts, Restored};
 use super::config::{Penalty, TrainConfig, UpdateOrder};
-use super::history::{History, StepRecord};
-use super::preview::{FieldPreview, ImagePreview, Preview, Snapshot};
-use super::trainer::sealed::{Stateful, Stores};
+use super::core::{Core, Stream};
+use super::history::StepRecord;
+use super::preview::{FieldPreview, ImagePreview, Preview};
+use super::trainer::sealed::Stateful;
 use super::trainer::Trainer;
-use crate::data::{Batch, Batches, Dataset};
+use crate::data::{Batch, Dataset};
+use crate::error::{Error, Result};
 use crate::losses::{DOutput, Loss};
 use crate::nets::GanNet;
 use crate::optim::OptimizerState;
-use crate::{Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
@@ -58,20 +59,12 @@ pub struct GUpdate {
 pub struct Gan<G: GanNet, D: GanNet> {
     g: G,
     d: D,
-    vs_g: nn::VarStore,
-    vs_d: nn::VarStore,
-    opt_g: OptimizerState,
-    opt_d: OptimizerState,
+    core: Core,
     config: TrainConfig,
-    history: History,
     fixed_z: Tensor,
     fixed_c: Option<Tensor>,
-    batches_drawn: usize,
     notes: BTreeMap<String, String>,
-    snapshots: Vec<Snapshot>,
-    data: Option<Dataset>,
-    stream: Option<Batches>,
-    device: Device,
+    stream: Stream,
 }
 
 impl<G: GanNet, D: GanNet> Gan<G, D> {
@@ -104,27 +97,21 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         crate::device::keep_freed_memory();
         config.validate()?;
         check_d_output(&d, config.loss.loss)?;
-        let (opt_g, opt_d) = config.optimizers.build(&vs_g, &vs_d)?;
-        let device = vs_g.device();
+        let core = Core::new(vs_g, vs_d, &config.optimizers, "TrainConfig.optimizers")?;
         tch::manual_seed(config.seed as i64);
-        let fixed_z = Tensor::randn([config.fixed_samples, config.z_dim], (Kind::Float, device));
+        let fixed_z = Tensor::randn(
+            [config.fixed_samples, config.z_dim],
+            (Kind::Float, core.device),
+        );
         Ok(Gan {
             g,
             d,
-            vs_g,
-            vs_d,
-            opt_g,
-            opt_d,
+            core,
             config,
-            history: History::default(),
             fixed_z,
             fixed_c: None,
-            batches_drawn: 0,
             notes: Default::default(),
-            snapshots: Vec::new(),
-            data: None,
-            stream: None,
-            device,
+            stream: Stream::default(),
         })
     }
 
@@ -139,36 +126,26 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     /// after the batches already drawn, so a resumed run sees what the uninterrupted one would
     /// have.
     pub fn set_data(&mut self, data: &Dataset) -> Result<()> {
-        let data = data.shallow_to(self.device);
-        data.batches(self.config.batch_size, self.config.seed)
-            .map_err(|e| Error::setting("data", format!("{}: {e}", data.name)))?;
-        self.data = Some(data);
-        self.stream = None;
-        Ok(())
+        let (device, batch_size) = (self.core.device, self.config.batch_size);
+        self.stream.set(data, device, batch_size, "data")
     }
 
     /// The run's data, when set.
     pub fn data(&self) -> Option<&Dataset> {
-        self.data.as_ref()
+        self.stream.data()
     }
 
     /// The next minibatch of the run's data (counted, so a checkpoint resumes after it): what
     /// [`Trainer::step`] feeds [`Gan::update_d`] and [`Gan::update_g`].
     pub fn next_batch(&mut self) -> Result<Batch> {
-        if self.stream.is_none() {
-            let data = self.data.as_ref().ok_or_else(|| {
-                Error::setting(
-                    "data",
-                    "this GAN has no data: give it some with gan.set_data(&data) (or Gan::with_data)",
-                )
-            })?;
-            let mut stream = data.batches(self.config.batch_size, self.config.seed)?;
-            stream.skip_batches(self.batches_drawn);
-            self.stream = Some(stream);
-        }
-        let batch = self.stream.as_mut().and_then(Iterator::next);
-        self.batches_drawn += 1;
-        batch.ok_or_else(|| Error::setting("batches", "the batch stream ended"))
+        let batch = self.stream.next(
+            self.config.batch_size,
+            self.config.seed,
+            self.core.batches_drawn,
+            "this GAN has no data: give it some with gan.set_data(&data) (or Gan::with_data)",
+        );
+        self.core.batches_drawn += 1;
+        batch
     }
 
     /// Sets the conditions shown with the fixed noise (one row per fixed sample, e.g. one row
@@ -190,7 +167,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         }
         let n = size[0];
         self.fixed_z = repeat_rows(&self.fixed_z, n);
-        self.fixed_c = Some(c.to_kind(Kind::Float).to_device(self.device));
+        self.fixed_c = Some(c.to_kind(Kind::Float).to_device(self.core.device));
         Ok(())
     }
 
@@ -206,22 +183,22 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
 
     /// G's variables.
     pub fn vs_g(&self) -> &nn::VarStore {
-        &self.vs_g
+        &self.core.vs_g
     }
 
     /// D's variables.
     pub fn vs_d(&self) -> &nn::VarStore {
-        &self.vs_d
+        &self.core.vs_d
     }
 
     /// G's optimizer and its state.
     pub fn opt_g(&self) -> &OptimizerState {
-        &self.opt_g
+        &self.core.opt_g
     }
 
     /// D's optimizer and its state.
     pub fn opt_d(&self) -> &OptimizerState {
-        &self.opt_d
+        &self.core.opt_d
     }
 
     /// The run's settings.
@@ -243,7 +220,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
 
     /// Batches drawn so far.
     pub fn batches_drawn(&self) -> usize {
-        self.batches_drawn
+        self.core.batches_drawn
     }
 
     /// Free-form notes saved in checkpoints' `checkpoint.json` under "notes" (the command
@@ -268,7 +245,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         match (needs, &batch.labels) {
             (None, _) => Ok(None),
             (Some(w), Some(l)) if l.size().len() == 2 && l.size()[1] == w => {
-                Ok(Some(l.to_kind(Kind::Float).to_device(self.device)))
+                Ok(Some(l.to_kind(Kind::Float).to_device(self.core.device)))
             }
             (Some(w), Some(l)) => Err(Error::shape("batch labels", format!("[N, {w}]"), &l.size())),
             (Some(w), None) => Err(Error::setting(
@@ -281,14 +258,14 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     }
 
     fn noise(&self, n: i64) -> Tensor {
-        Tensor::randn([n, self.config.z_dim], (Kind::Float, self.device))
+        Tensor::randn([n, self.config.z_dim], (Kind::Float, self.core.device))
     }
 
     /// One D update on a real batch: the loss (plus penalty) on D(x) and D(G(z)) with G's
     /// output detached, then an optimizer step and the clipping, if any. A non-finite loss
     /// stops before the update, leaving the last good weights in place.
     pub fn update_d(&mut self, batch: &Batch) -> Result<DUpdate> {
-        let real = batch.x.to_device(self.device);
+        let real = batch.x.to_device(self.core.device);
         let c = self.conditions(batch)?;
         let c = c.as_ref();
         let n = real.size()[0];
@@ -308,9 +285,9 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
             loss += &p.value;
         }
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "D loss")?;
-        let grad_norm = self.opt_d.minimize(&loss);
+        let grad_norm = self.core.opt_d.minimize(&loss);
         if let Some(clip) = self.config.clip {
-            clip.apply(&self.vs_d);
+            clip.apply(&self.core.vs_d);
         }
         Ok(DUpdate {
             loss: value,
@@ -360,14 +337,14 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let (loss, mean_fake) = match self.config.loss.g_loss_on_fakes(&d_fake) {
             Some(loss) => (loss, d_fake.detach().mean(None)),
             None => {
-                let real = batch.x.to_device(self.device);
+                let real = batch.x.to_device(self.core.device);
                 let d_real = self.d.forward_gan(&real, c, true).detach();
                 let terms = self.config.loss.g_terms(&d_real, &d_fake);
                 (terms.value, terms.mean_fake)
             }
         };
         let value = finite(loss.double_value(&[]), self.steps_done() + 1, "G loss")?;
-        let grad_norm = self.opt_g.minimize(&loss);
+        let grad_norm = self.core.opt_g.minimize(&loss);
         Ok(GUpdate {
             loss: value,
             d_fake: mean_fake.double_value(&[]),
@@ -400,7 +377,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
 
     /// One new sample per row of `conditions` from a conditional G.
     pub fn sample_with(&self, conditions: &Tensor) -> Tensor {
-        let c = conditions.to_kind(Kind::Float).to_device(self.device);
+        let c = conditions.to_kind(Kind::Float).to_device(self.core.device);
         tch::no_grad(|| self.g.forward_gan(&self.noise(c.size()[0]), Some(&c), true))
     }
 
@@ -411,7 +388,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
     pub fn field_preview(&self, real: &Tensor, n: i64, extent: f64) -> Result<FieldPreview> {
         let (fake, push) = self.generator_push(n, real);
         let probabilities = self.uses_probabilities();
-        let device = self.device;
+        let device = self.core.device;
         let d = |x: &Tensor| {
             let out = self.d.forward_gan(&x.to_device(device), None, false);
             if probabilities {
@@ -432,7 +409,7 @@ impl<G: GanNet, D: GanNet> Gan<G, D> {
         let d_fake = self.d.forward_gan(&fake, None, false);
         let d_real = tch::no_grad(|| {
             self.d
-                .forward_gan(&real.to_device(self.device), None, false)
+                .forward_gan(&real.to_device(self.core.device), None, false)
         });
         let loss = self.config.loss.g_loss(&d_real, &d_fake);
         let grad = Tensor::run_backward(&[&loss], &[&fake], false, false).remove(0);
@@ -455,8 +432,8 @@ impl<G: GanNet, D: GanNet> Trainer for Gan<G, D> {
         self.config.lr_schedule.apply(
             step,
             &self.config.optimizers,
-            &mut self.opt_g,
-            &mut self.opt_d,
+            &mut self.core.opt_g,
+            &mut self.core.opt_d,
         );
         let (mut d, mut g) = (None, None);
         let g_every = if step <= self.config.warmup_steps {
@@ -516,16 +493,8 @@ impl<G: GanNet, D: GanNet> Trainer for Gan<G, D> {
             terms: Vec::new(),
             seconds: t0.elapsed().as_secs_f64(),
         };
-        self.history.steps.push(record.clone());
+        self.core.history.steps.push(record.clone());
         Ok(record)
-    }
-
-    fn history(&self) -> &History {
-        &self.history
-    }
-
-    fn snapshots(&self) -> &[Snapshot] {
-        &self.snapshots
     }
 
     /// The fixed noise's samples as images (titled with the step), or for 2-D data GAN Lab's
@@ -536,9 +505,9 @@ impl<G: GanNet, D: GanNet> Trainer for Gan<G, D> {
             let title = format!("step {}", self.steps_done());
             return Ok(Preview::Images(ImagePreview::new(&samples, title)));
         }
-        let real = match &self.data {
+        let real = match self.stream.data() {
             Some(data) => data.head(512).x,
-            None => Tensor::zeros([0, 2], (Kind::Float, self.device)),
+            None => Tensor::zeros([0, 2], (Kind::Float, self.core.device)),
         };
         let extent = if real.numel() > 0 {
             real.abs().max().double_value(&[]) * 1.3 + 0.5
@@ -547,72 +516,40 @@ impl<G: GanNet, D: GanNet> Trainer for Gan<G, D> {
         };
         Ok(Preview::Field(self.field_preview(&real, 512, extent)?))
     }
-
-    fn parameter_counts(&self) -> (i64, i64) {
-        (count_parameters(&self.vs_g), count_parameters(&self.vs_d))
-    }
-
-    fn device(&self) -> Device {
-        self.device
-    }
 }
 
 impl<G: GanNet, D: GanNet> Stateful for Gan<G, D> {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
     fn parts(&self) -> Parts<'_> {
         let mut tensors = vec![("fixed_z".to_string(), self.fixed_z.shallow_clone())];
         if let Some(c) = &self.fixed_c {
             tensors.push(("fixed_c".into(), c.shallow_clone()));
         }
-        Parts {
-            kind: "gan",
-            vs_g: &self.vs_g,
-            vs_d: &self.vs_d,
-            opt_g: &self.opt_g,
-            opt_d: &self.opt_d,
+        self.core.parts(
+            "gan",
             tensors,
-            history: &self.history,
-            batches_drawn: self.batches_drawn,
-            seed: self.config.seed,
-            device: self.device,
-            config: self.config.fields(),
-            notes: &self.notes,
-        }
+            self.config.seed,
+            self.config.fields(),
+            &self.notes,
+        )
     }
 
-    fn stores(&mut self) -> Stores<'_> {
-        Stores {
-            vs_g: &mut self.vs_g,
-            vs_d: &mut self.vs_d,
-            opt_g: &mut self.opt_g,
-            opt_d: &mut self.opt_d,
-        }
-    }
-
-    fn restore(&mut self, r: Restored, dir: &Path) -> Result<()> {
-        self.fixed_z = required(&r, dir, "fixed_z")?.to_device(self.device);
-        self.fixed_c = r.tensors.get("fixed_c").map(|c| c.to_device(self.device));
-        self.history = r.history;
-        self.batches_drawn = r.batches_drawn;
+    fn restore(&mut self, mut r: Restored, dir: &Path) -> Result<()> {
+        let device = self.core.device;
+        self.fixed_z = required(&r, dir, "fixed_z")?.to_device(device);
+        self.fixed_c = r.tensors.get("fixed_c").map(|c| c.to_device(device));
+        self.core.restore(&mut r);
         self.notes = r.notes;
-        self.stream = None;
+        self.stream.reopen();
         Ok(())
     }
-
-    fn history_mut(&mut self) -> &mut History {
-        &mut self.history
-    }
-
-    fn snapshots_mut(&mut self) -> &mut Vec<Snapshot> {
-        &mut self.snapshots
-    }
-}
-
-/// Trainable parameters of a variable store.
-pub(crate) fn count_parameters(vs: &nn::VarStore) -> i64 {
-    vs.trainable_variables()
-        .iter()
-        .map(Tensor::numel)
-        .sum::<usize>() as i64
 }
 
 /// Errors when D's output is not what the loss reads: a Sigmoid-ended D with a loss on raw

@@ -1,6 +1,6 @@
 //! What happened at every step, for curves and CSV.
+use crate::error::{Error, Result};
 use crate::files::write_atomically;
-use crate::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@
 
 mod checkpoint;
 pub mod config;
+mod core;
 pub mod cyclegan;
 pub mod gan;
 pub mod history;

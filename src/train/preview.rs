@@ -1,7 +1,7 @@
 //! What a trainer shows of itself at a step, as tensors and labels: the fixed noise's images,
 //! a translation panel, or GAN Lab's 2-D field. The trainers compute previews; `viz` draws
 //! them (a [`Preview`] is a figure: `gan.preview()?` as a cell's last expression draws it).
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use tch::{Device, Kind, Tensor};
 
 /// A trainer's picture of now.

@@ -27,20 +27,21 @@
 //! smile (for young); `StarDomains { attributes: vec![0, 1, 2], .. }` adds blush (for
 //! mustache).
 use super::checkpoint::{nets_and_train, Parts, Restored};
+use super::core::{Core, Stream};
 use super::cyclegan::no_notes;
-use super::gan::{count_parameters, finite, seed_step};
-use super::history::{History, StepRecord};
-use super::preview::{ImagePreview, Preview, Snapshot};
-use super::trainer::sealed::{Stateful, Stores};
+use super::gan::{finite, seed_step};
+use super::history::StepRecord;
+use super::preview::{ImagePreview, Preview};
+use super::trainer::sealed::Stateful;
 use super::trainer::Trainer;
 use crate::data::domains::domain_targets;
-use crate::data::{Batch, Batches, Dataset};
+use crate::data::{Batch, Dataset};
+use crate::error::{Error, Result};
 use crate::losses::{GradientPenalty, Loss, LossConfig};
 use crate::nets::{
     stargan_discriminator, stargan_generator, StarGanConfig, StarGanDiscriminator, StarGanGenerator,
 };
 use crate::optim::{GanOptimizers, LrSchedule, Optimizer, OptimizerState};
-use crate::{Error, Result};
 use std::path::Path;
 use std::time::Instant;
 use tch::{nn, Device, Kind, Reduction, Tensor};
@@ -196,25 +197,17 @@ pub struct StarGUpdate {
 pub struct StarGan {
     g: StarGanGenerator,
     d: StarGanDiscriminator,
-    vs_g: nn::VarStore,
-    vs_d: nn::VarStore,
-    opt_g: OptimizerState,
-    opt_d: OptimizerState,
+    /// G's and D's variables and optimizers; batches drawn count one per step.
+    core: Core,
     nets: StarGanConfig,
     config: StarTrainConfig,
-    history: History,
-    /// Batches drawn so far (one per step).
-    batches_drawn: usize,
-    snapshots: Vec<Snapshot>,
-    data: Option<Dataset>,
-    stream: Option<Batches>,
+    stream: Stream,
     /// The first `hair_group` label columns are one mutually exclusive group.
     hair_group: usize,
     /// The label columns' names (from the data).
     domain_names: Vec<String>,
     /// The faces the preview translates (with their labels).
     shown: Option<Batch>,
-    device: Device,
 }
 
 /// Σ over domains of BCE with logits, averaged over the batch (yunjey's `classification_loss`
@@ -235,34 +228,17 @@ impl StarGan {
         let vs_d = nn::VarStore::new(device);
         let g = stargan_generator(vs_g.root(), nets);
         let d = stargan_discriminator(vs_d.root(), nets);
-        let opt_g = config
-            .optimizers
-            .g
-            .build(&vs_g)
-            .map_err(|e| Error::setting("StarTrainConfig.optimizers.g", e.to_string()))?;
-        let opt_d = config
-            .optimizers
-            .d
-            .build(&vs_d)
-            .map_err(|e| Error::setting("StarTrainConfig.optimizers.d", e.to_string()))?;
+        let core = Core::new(vs_g, vs_d, &config.optimizers, "StarTrainConfig.optimizers")?;
         Ok(StarGan {
             g,
             d,
-            vs_g,
-            vs_d,
-            opt_g,
-            opt_d,
+            core,
             nets: nets.clone(),
             config,
-            history: History::default(),
-            batches_drawn: 0,
-            snapshots: Vec::new(),
-            data: None,
-            stream: None,
+            stream: Stream::default(),
             hair_group: 0,
             domain_names: Vec::new(),
             shown: None,
-            device,
         })
     }
 
@@ -276,7 +252,6 @@ impl StarGan {
     /// minibatches of `config.batch_size` shuffled with `config.seed`, continuing after the
     /// batches already drawn. Its label names name the domains in the preview.
     pub fn set_data(&mut self, data: &Dataset) -> Result<()> {
-        let data = data.shallow_to(self.device);
         let labels = data.labels.as_ref().ok_or_else(|| {
             Error::setting(
                 "data",
@@ -284,10 +259,9 @@ impl StarGan {
             )
         })?;
         let _ = self.labels(labels, "data labels")?; // checks their width
-        data.batches(self.config.batch_size, self.config.seed)?;
+        let (device, batch_size) = (self.core.device, self.config.batch_size);
+        self.stream.set(data, device, batch_size, "data")?;
         self.domain_names = data.label_names.clone();
-        self.data = Some(data);
-        self.stream = None;
         Ok(())
     }
 
@@ -352,25 +326,19 @@ impl StarGan {
 
     /// The next labelled minibatch of the run's data (counted for resuming).
     pub fn next_batch(&mut self) -> Result<Batch> {
-        if self.stream.is_none() {
-            let data = self.data.as_ref().ok_or_else(|| {
-                Error::setting(
-                    "data",
-                    "this StarGAN has no data: give it labelled faces with gan.set_data(&data)",
-                )
-            })?;
-            let mut stream = data.batches(self.config.batch_size, self.config.seed)?;
-            stream.skip_batches(self.batches_drawn);
-            self.stream = Some(stream);
-        }
-        let batch = self.stream.as_mut().and_then(Iterator::next);
-        self.batches_drawn += 1;
-        batch.ok_or_else(|| Error::setting("batches", "the batch stream ended"))
+        let batch = self.stream.next(
+            self.config.batch_size,
+            self.config.seed,
+            self.core.batches_drawn,
+            "this StarGAN has no data: give it labelled faces with gan.set_data(&data)",
+        );
+        self.core.batches_drawn += 1;
+        batch
     }
 
     /// The run's labelled data, when set.
     pub fn data(&self) -> Option<&Dataset> {
-        self.data.as_ref()
+        self.stream.data()
     }
 
     /// (image, target labels) → translated image.
@@ -385,22 +353,22 @@ impl StarGan {
 
     /// G's variables.
     pub fn vs_g(&self) -> &nn::VarStore {
-        &self.vs_g
+        &self.core.vs_g
     }
 
     /// D's variables.
     pub fn vs_d(&self) -> &nn::VarStore {
-        &self.vs_d
+        &self.core.vs_d
     }
 
     /// G's optimizer and its state (both generators for CycleGAN).
     pub fn opt_g(&self) -> &OptimizerState {
-        &self.opt_g
+        &self.core.opt_g
     }
 
     /// D's optimizer and its state.
     pub fn opt_d(&self) -> &OptimizerState {
-        &self.opt_d
+        &self.core.opt_d
     }
 
     /// The networks' sizes.
@@ -423,7 +391,7 @@ impl StarGan {
                 &s,
             ));
         }
-        Ok(c.to_kind(Kind::Float).to_device(self.device))
+        Ok(c.to_kind(Kind::Float).to_device(self.core.device))
     }
 
     /// Target labels as the original draws them: the batch's label rows in a random order
@@ -452,7 +420,7 @@ impl StarGan {
     ) -> Result<StarDUpdate> {
         let step = self.steps_done() + 1;
         let (c_org, c_trg) = (self.labels(c_org, "c_org")?, self.labels(c_trg, "c_trg")?);
-        let x = x.to_device(self.device);
+        let x = x.to_device(self.core.device);
         let cfg = &self.config;
         let (src_real, cls_real) = self.d.try_forward_t(&x, true)?;
         let fake = tch::no_grad(|| self.g.try_forward_ct(&x, &c_trg, true))?;
@@ -463,14 +431,14 @@ impl StarGan {
         let critic = |x: &Tensor| d.forward_t(x, true).0;
         let gp = match cfg.gradient_penalty {
             Some(p) => p.penalty(&critic, &x, &fake)?.value,
-            None => Tensor::zeros([], (Kind::Float, self.device)),
+            None => Tensor::zeros([], (Kind::Float, self.core.device)),
         };
         let adv_v = finite(terms.value.double_value(&[]), step, "D loss (d_adv)")?;
         let cls_v = finite(cls.double_value(&[]), step, "D loss (d_cls)")?;
         let gp_v = finite(gp.double_value(&[]), step, "D loss (gp)")?;
         let loss = &terms.value + &cls + &gp;
         let value = finite(loss.double_value(&[]), step, "D loss")?;
-        let grad_norm = self.opt_d.minimize(&loss);
+        let grad_norm = self.core.opt_d.minimize(&loss);
         Ok(StarDUpdate {
             loss: value,
             adv: adv_v,
@@ -500,14 +468,14 @@ impl StarGan {
     ) -> Result<StarGUpdate> {
         let step = self.steps_done() + 1;
         let (c_org, c_trg) = (self.labels(c_org, "c_org")?, self.labels(c_trg, "c_trg")?);
-        let x = x.to_device(self.device);
+        let x = x.to_device(self.core.device);
         let (adv, cls, rec, d_fake) = self.g_forward(&x, &c_org, &c_trg)?;
         let adv_v = finite(adv.double_value(&[]), step, "G loss (g_adv)")?;
         let cls_v = finite(cls.double_value(&[]), step, "G loss (g_cls)")?;
         let rec_v = finite(rec.double_value(&[]), step, "G loss (rec)")?;
         let loss = adv + cls + rec;
         let value = finite(loss.double_value(&[]), step, "G loss")?;
-        let grad_norm = self.opt_g.minimize(&loss);
+        let grad_norm = self.core.opt_g.minimize(&loss);
         Ok(StarGUpdate {
             loss: value,
             adv: adv_v,
@@ -551,7 +519,7 @@ impl StarGan {
     /// target, without gradients, G in training mode as yunjey's test runs it (InstanceNorm on
     /// each image's own statistics).
     pub fn translate(&self, x: &Tensor, targets: &[Tensor]) -> Result<Vec<Tensor>> {
-        let x = x.to_device(self.device);
+        let x = x.to_device(self.core.device);
         let n = x.size()[0];
         targets
             .iter()
@@ -581,7 +549,7 @@ impl StarGan {
 
     /// D's domain probabilities σ(D_cls(x)) `[N, c_dim]` (D in training mode, no gradients).
     pub fn classify(&self, x: &Tensor) -> Result<Tensor> {
-        let x = x.to_device(self.device);
+        let x = x.to_device(self.core.device);
         Ok(tch::no_grad(|| self.d.try_forward_t(&x, true))?.1.sigmoid())
     }
 
@@ -617,8 +585,8 @@ impl Trainer for StarGan {
         self.config.lr_schedule.apply(
             step,
             &self.config.optimizers,
-            &mut self.opt_g,
-            &mut self.opt_d,
+            &mut self.core.opt_g,
+            &mut self.core.opt_d,
         );
         let batch = self.next_batch()?;
         let c_org = batch.labels.as_ref().ok_or_else(|| {
@@ -653,22 +621,14 @@ impl Trainer for StarGan {
             terms,
             seconds: t0.elapsed().as_secs_f64(),
         };
-        self.history.steps.push(record.clone());
+        self.core.history.steps.push(record.clone());
         Ok(record)
-    }
-
-    fn history(&self) -> &History {
-        &self.history
-    }
-
-    fn snapshots(&self) -> &[Snapshot] {
-        &self.snapshots
     }
 
     /// The shown faces (default: the data's first 4), a row each: the input, then its
     /// translation to every domain.
     fn preview(&self) -> Result<Preview> {
-        let shown = match (&self.shown, &self.data) {
+        let shown = match (&self.shown, self.stream.data()) {
             (Some(b), _) => Batch {
                 x: b.x.shallow_clone(),
                 labels: b.labels.as_ref().map(Tensor::shallow_clone),
@@ -683,62 +643,33 @@ impl Trainer for StarGan {
         };
         Ok(Preview::Images(self.translations(&shown)?))
     }
-
-    fn parameter_counts(&self) -> (i64, i64) {
-        (count_parameters(&self.vs_g), count_parameters(&self.vs_d))
-    }
-
-    fn device(&self) -> Device {
-        self.device
-    }
 }
 
 impl Stateful for StarGan {
+    fn core(&self) -> &Core {
+        &self.core
+    }
+
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
     fn parts(&self) -> Parts<'_> {
-        Parts {
-            kind: "stargan",
-            vs_g: &self.vs_g,
-            vs_d: &self.vs_d,
-            opt_g: &self.opt_g,
-            opt_d: &self.opt_d,
-            tensors: Vec::new(),
-            history: &self.history,
-            batches_drawn: self.batches_drawn,
-            seed: self.config.seed,
-            device: self.device,
-            config: nets_and_train(
-                &self.nets,
-                &StarTrainConfig {
-                    lr_schedule: LrSchedule::Constant,
-                    ..self.config.clone()
-                },
-                self.config.lr_schedule,
-            ),
-            notes: no_notes(),
-        }
+        let config = nets_and_train(
+            &self.nets,
+            &StarTrainConfig {
+                lr_schedule: LrSchedule::Constant,
+                ..self.config.clone()
+            },
+            self.config.lr_schedule,
+        );
+        self.core
+            .parts("stargan", Vec::new(), self.config.seed, config, no_notes())
     }
 
-    fn stores(&mut self) -> Stores<'_> {
-        Stores {
-            vs_g: &mut self.vs_g,
-            vs_d: &mut self.vs_d,
-            opt_g: &mut self.opt_g,
-            opt_d: &mut self.opt_d,
-        }
-    }
-
-    fn restore(&mut self, r: Restored, _dir: &Path) -> Result<()> {
-        self.history = r.history;
-        self.batches_drawn = r.batches_drawn;
-        self.stream = None;
+    fn restore(&mut self, mut r: Restored, _dir: &Path) -> Result<()> {
+        self.core.restore(&mut r);
+        self.stream.reopen();
         Ok(())
-    }
-
-    fn history_mut(&mut self) -> &mut History {
-        &mut self.history
-    }
-
-    fn snapshots_mut(&mut self) -> &mut Vec<Snapshot> {
-        &mut self.snapshots
     }
 }

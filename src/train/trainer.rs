@@ -21,7 +21,7 @@
 use super::checkpoint::{read_checkpoint, write_checkpoint, Parts, Restored};
 use super::history::{History, StepRecord};
 use super::preview::{Preview, Snapshot};
-use crate::Result;
+use crate::error::Result;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tch::Device;
@@ -31,17 +31,27 @@ pub(crate) mod sealed {
     use super::*;
 
     pub use crate::train::checkpoint::Stores;
+    pub use crate::train::core::Core;
 
     pub trait Stateful {
+        /// The state every trainer holds the same way.
+        fn core(&self) -> &Core;
+        fn core_mut(&mut self) -> &mut Core;
         /// Everything a checkpoint holds, borrowed.
         fn parts(&self) -> Parts<'_>;
-        /// The stores a checkpoint is read into.
-        fn stores(&mut self) -> Stores<'_>;
         /// Takes back what a checkpoint restored besides the stores (history, data position,
         /// the trainer's own tensors), after the stores were read.
         fn restore(&mut self, restored: Restored, dir: &Path) -> Result<()>;
-        fn history_mut(&mut self) -> &mut History;
-        fn snapshots_mut(&mut self) -> &mut Vec<Snapshot>;
+        /// The stores a checkpoint is read into.
+        fn stores(&mut self) -> Stores<'_> {
+            self.core_mut().stores()
+        }
+        fn history_mut(&mut self) -> &mut History {
+            &mut self.core_mut().history
+        }
+        fn snapshots_mut(&mut self) -> &mut Vec<Snapshot> {
+            &mut self.core_mut().snapshots
+        }
     }
 }
 
@@ -55,20 +65,28 @@ pub trait Trainer: sealed::Stateful {
     fn step(&mut self) -> Result<StepRecord>;
 
     /// Every step so far, and the named series hooks recorded.
-    fn history(&self) -> &History;
+    fn history(&self) -> &History {
+        &self.core().history
+    }
 
     /// The previews kept by [`Trainer::train`] (every `preview_every` steps).
-    fn snapshots(&self) -> &[Snapshot];
+    fn snapshots(&self) -> &[Snapshot] {
+        &self.core().snapshots
+    }
 
     /// The run's picture of now: the fixed noise's samples, a translation panel, or for 2-D
     /// data D's field (a figure: a cell ending in `gan.preview()?` draws it).
     fn preview(&self) -> Result<Preview>;
 
     /// Trainable parameters of G (all generators) and D (all discriminators).
-    fn parameter_counts(&self) -> (i64, i64);
+    fn parameter_counts(&self) -> (i64, i64) {
+        self.core().parameter_counts()
+    }
 
     /// The device the networks live on.
-    fn device(&self) -> Device;
+    fn device(&self) -> Device {
+        self.core().device
+    }
 
     /// Steps done so far.
     fn steps_done(&self) -> usize {

@@ -1,9 +1,9 @@
 //! Animated GIFs: training progress as a movie of the fixed noise's grids.
 use super::display::{emit, Figure, Html};
 use super::grid::ImageGrid;
+use crate::error::{Error, Result};
 use crate::files::write_atomically;
 use crate::train::Snapshot;
-use crate::{Error, Result};
 use base64::Engine;
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::{Delay, Frame, RgbImage, RgbaImage};

@@ -1,5 +1,5 @@
 //! evcxr's display protocol, PNG encoding and saving: the only code that does either.
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use base64::Engine;
 use image::RgbImage;
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! the generated samples on top, and arrows showing where G's loss pushes each fake sample.
 use super::display::{evcxr_figure, Figure};
 use super::style::{ensure_fonts, FONT};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use image::RgbImage;
 use plotters::coord::Shift;
 use plotters::prelude::*;

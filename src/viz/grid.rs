@@ -1,8 +1,8 @@
 //! Image grids: a batch of images as one picture, like torchvision's `make_grid`.
 use super::display::{evcxr_figure, Figure};
 use super::style::text;
+use crate::error::{Error, Result};
 use crate::train::{CyclePanel, Preview, Snapshot};
-use crate::{Error, Result};
 use image::{Rgb, RgbImage};
 use tch::{Device, Kind, Tensor};
 

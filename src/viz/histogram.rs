@@ -4,7 +4,7 @@ use super::axis::{Axis, Scale};
 use super::display::{evcxr_figure, Figure};
 use super::grid::near_square_columns;
 use super::style::{color, ensure_fonts, text, FONT};
-use crate::{Error, Result};
+use crate::error::{Error, Result};
 use image::RgbImage;
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -2,8 +2,8 @@
 //! (`gan.preview()?` as the last expression of a cell draws it; `.save("x.png")` writes it).
 use super::display::{evcxr_figure, Figure};
 use super::{FieldPlot, ImageGrid};
+use crate::error::Result;
 use crate::train::{FieldPreview, ImagePreview, Preview};
-use crate::Result;
 use image::RgbImage;
 
 impl ImageGrid {

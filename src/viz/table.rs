@@ -1,8 +1,8 @@
 //! Small tables: numbers next to a figure, inline as HTML, in a terminal as text.
 use super::display::{emit, Html};
 use super::grid::count;
+use crate::error::{Error, Result};
 use crate::files::write_atomically;
-use crate::{Error, Result};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
