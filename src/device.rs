@@ -205,32 +205,6 @@ pub fn keep_freed_memory() {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_device_names() {
-        assert_eq!(parse_device("cpu", 0).unwrap(), Device::Cpu);
-        assert_eq!(parse_device(" CUDA ", 1).unwrap(), Device::Cuda(0));
-        assert_eq!(parse_device("cuda:1", 2).unwrap(), Device::Cuda(1));
-        let e = parse_device("cuda:1", 1).unwrap_err().to_string();
-        assert!(e.starts_with("GANKIT_DEVICE: asks for cuda:1"), "{e}");
-        let e = parse_device("tpu", 1).unwrap_err().to_string();
-        assert!(e.contains("\"tpu\" is not a device"), "{e}");
-    }
-
-    #[test]
-    fn finds_the_loaded_libtorch() {
-        let dir = loaded_library_dir("libtorch_cpu.so").expect("libtorch_cpu.so is loaded");
-        assert!(dir.join("libtorch_cpu.so").exists());
-        // The wheel we install is the CUDA build, so libtorch_cuda.so sits beside it and loads.
-        if dir.join("libtorch_cuda.so").exists() {
-            assert_eq!(load_torch_cuda(), Some(&dir.join("libtorch_cuda.so")));
-        }
-    }
-}
-
 /// While alive, libtorch runs on one CPU thread; the count from before comes back on drop.
 /// The trainer holds one during each step of a network pair on the CPU that is
 /// [`crate::nets::GanNet::is_row_wise`] (GAN Lab's 2-D MLPs): their ops take microseconds, so
@@ -259,6 +233,32 @@ impl Drop for OneCpuThread {
     fn drop(&mut self) {
         if self.0 != 1 {
             tch::set_num_threads(self.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_device_names() {
+        assert_eq!(parse_device("cpu", 0).unwrap(), Device::Cpu);
+        assert_eq!(parse_device(" CUDA ", 1).unwrap(), Device::Cuda(0));
+        assert_eq!(parse_device("cuda:1", 2).unwrap(), Device::Cuda(1));
+        let e = parse_device("cuda:1", 1).unwrap_err().to_string();
+        assert!(e.starts_with("GANKIT_DEVICE: asks for cuda:1"), "{e}");
+        let e = parse_device("tpu", 1).unwrap_err().to_string();
+        assert!(e.contains("\"tpu\" is not a device"), "{e}");
+    }
+
+    #[test]
+    fn finds_the_loaded_libtorch() {
+        let dir = loaded_library_dir("libtorch_cpu.so").expect("libtorch_cpu.so is loaded");
+        assert!(dir.join("libtorch_cpu.so").exists());
+        // The wheel we install is the CUDA build, so libtorch_cuda.so sits beside it and loads.
+        if dir.join("libtorch_cuda.so").exists() {
+            assert_eq!(load_torch_cuda(), Some(&dir.join("libtorch_cuda.so")));
         }
     }
 }
