@@ -78,6 +78,20 @@ fn diversity_numbers_separate_real_data_from_collapse() {
         .diversity(&(Tensor::rand([500, 3, 32, 32], (Kind::Float, Device::Cpu)) * 2 - 1))
         .unwrap();
     assert!(noise.face_rate < 0.02, "{noise}");
+    // no face at all: no histogram to compare, so no KL (not a perfect 0)
+    let flat = e
+        .diversity(&Tensor::full(
+            [64, 3, 32, 32],
+            -1.0,
+            (Kind::Float, Device::Cpu),
+        ))
+        .unwrap();
+    assert_eq!(flat.face_rate, 0.0, "{flat}");
+    assert!(flat.kl_from_data.is_nan(), "{flat}");
+    assert!(
+        flat.to_string().contains("KL from data — (no faces)"),
+        "{flat}"
+    );
     let err = e
         .judge(&Tensor::zeros([2, 3, 16, 16], (Kind::Float, Device::Cpu)))
         .unwrap_err()

@@ -144,7 +144,8 @@ pub struct FaceDiversity {
     pub face_rate: f64,
     /// Distinct (hair, eye) combinations among the face samples.
     pub combinations: usize,
-    /// KL(samples' combination histogram ‖ the data's), in nats (0 = same distribution).
+    /// KL(samples' combination histogram ‖ the data's), in nats (0 = same distribution);
+    /// NaN when no sample is a face (there is no histogram to compare), shown as "—".
     pub kl_from_data: f64,
     /// Samples judged.
     pub samples: usize,
@@ -152,12 +153,16 @@ pub struct FaceDiversity {
 
 impl std::fmt::Display for FaceDiversity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kl = if self.kl_from_data.is_nan() {
+            "— (no faces)".to_string()
+        } else {
+            format!("{:.3}", self.kl_from_data)
+        };
         write!(
             f,
-            "{:.1} % faces, {} distinct hair/eye combinations (data: 119), KL from data {:.3} (of {} samples)",
+            "{:.1} % faces, {} distinct hair/eye combinations (data: 119), KL from data {kl} (of {} samples)",
             100.0 * self.face_rate,
             self.combinations,
-            self.kl_from_data,
             self.samples
         )
     }
@@ -235,7 +240,7 @@ impl FaceEvaluator {
         Ok(FaceDiversity {
             face_rate: hair.len() as f64 / n.max(1) as f64,
             combinations: hist.iter().flatten().filter(|&&c| c > 0.0).count(),
-            kl_from_data: kl,
+            kl_from_data: if hair.is_empty() { f64::NAN } else { kl },
             samples: n,
         })
     }

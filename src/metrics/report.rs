@@ -101,6 +101,7 @@ impl fmt::Display for Score {
             Score::Share(v) => write!(f, "{:.1} %", 100.0 * v),
             Score::Count(c) => write!(f, "{c}"),
             Score::OutOf(k, n) => write!(f, "{k} of {n}"),
+            Score::Number { value, .. } if value.is_nan() => f.write_str("—"),
             Score::Number { value, decimals } => write!(f, "{value:.decimals$}"),
             // an image against itself: no error at all
             Score::Pair(p) if p.l1 == 0.0 && p.psnr.is_infinite() => write!(f, "L1 0, PSNR ∞"),

@@ -427,6 +427,9 @@ impl<G: GanNet, D: GanNet> Trainer for Gan<G, D> {
     /// depends only on its seed and a resumed run continues exactly.
     fn step(&mut self) -> Result<StepRecord> {
         let t0 = Instant::now();
+        let _one_thread =
+            (self.core.device == Device::Cpu && self.g.is_row_wise() && self.d.is_row_wise())
+                .then(crate::device::OneCpuThread::new);
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
         self.config.lr_schedule.apply(
