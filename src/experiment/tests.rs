@@ -132,7 +132,14 @@ fn image_to_image_families_take_their_trainers_defaults() {
     let three = parse("[model]\nfamily = \"stargan\"\n[train]\nlr = 1e-4\nsteps = 10\n[data]\nattributes = [\"glasses\", \"blush\", \"smile\"]\n").unwrap();
     assert_eq!(
         three.star_domains().map(StarDomains::names).unwrap(),
-        ["black hair", "blonde hair", "brown hair", "glasses", "blush", "smile"],
+        [
+            "black hair",
+            "blonde hair",
+            "brown hair",
+            "glasses",
+            "blush",
+            "smile"
+        ],
         "the notebook's judge reads the file's domains"
     );
     assert_eq!(parse(MIN).unwrap().star_domains(), None);
