@@ -101,7 +101,6 @@ impl fmt::Display for Score {
             Score::Share(v) => write!(f, "{:.1} %", 100.0 * v),
             Score::Count(c) => write!(f, "{c}"),
             Score::OutOf(k, n) => write!(f, "{k} of {n}"),
-            Score::Number { value, .. } if value.is_nan() => f.write_str("—"),
             Score::Number { value, decimals } => write!(f, "{value:.decimals$}"),
             // an image against itself: no error at all
             Score::Pair(p) if p.l1 == 0.0 && p.psnr.is_infinite() => write!(f, "L1 0, PSNR ∞"),
@@ -707,14 +706,8 @@ fn faces_rows(report: &mut EvalReport, fake: &Tensor, asked: Option<&Asked>) -> 
         row(
             "kl from data",
             "KL from the data's combinations",
-            Score::Number {
-                value: f.kl_from_data,
-                decimals: 3,
-            },
-            Score::Number {
-                value: r.kl_from_data,
-                decimals: 3,
-            },
+            kl_score(f.kl_from_data),
+            kl_score(r.kl_from_data),
         ),
     ]);
     if let Some((f, r)) = diversity {
@@ -1015,6 +1008,16 @@ impl Evaluate for StarGan {
             Score::Text(format!("{k} (as they are)")),
         ));
         Ok(report)
+    }
+}
+
+/// A KL from the data's combinations as a score: missing ("—") when there was no face to
+/// compare (the KL is NaN then), so two reports of the same samples compare equal.
+fn kl_score(value: f64) -> Score {
+    if value.is_nan() {
+        Score::Missing
+    } else {
+        Score::Number { value, decimals: 3 }
     }
 }
 
