@@ -706,18 +706,16 @@ fn faces_rows(report: &mut EvalReport, fake: &Tensor, asked: Option<&Asked>) -> 
         row(
             "kl from data",
             "KL from the data's combinations",
-            kl_score(f.kl_from_data),
-            kl_score(r.kl_from_data),
+            number_or_missing(Some(f.kl_from_data)),
+            number_or_missing(Some(r.kl_from_data)),
         ),
     ]);
     if let Some((f, r)) = diversity {
-        let score =
-            |v: Option<f64>| v.map_or(Score::Missing, |value| Score::Number { value, decimals: 3 });
         report.rows.push(row(
             "within-condition diversity",
             "feature distance within a condition",
-            score(f),
-            score(r),
+            number_or_missing(f),
+            number_or_missing(r),
         ));
         if f.is_none() {
             report.notes.push(format!(
@@ -1011,13 +1009,13 @@ impl Evaluate for StarGan {
     }
 }
 
-/// A KL from the data's combinations as a score: missing ("—") when there was no face to
-/// compare (the KL is NaN then), so two reports of the same samples compare equal.
-fn kl_score(value: f64) -> Score {
-    if value.is_nan() {
-        Score::Missing
-    } else {
-        Score::Number { value, decimals: 3 }
+/// A number with 3 decimals, or missing ("—") when there is none: a within-condition distance
+/// without two samples of a condition, a KL with no face to compare (NaN then). Missing rather
+/// than NaN, so two reports of the same samples compare equal.
+fn number_or_missing(v: Option<f64>) -> Score {
+    match v {
+        Some(value) if !value.is_nan() => Score::Number { value, decimals: 3 },
+        _ => Score::Missing,
     }
 }
 
