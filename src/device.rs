@@ -213,19 +213,14 @@ pub fn keep_freed_memory() {
 pub struct OneCpuThread(i32);
 
 impl OneCpuThread {
-    /// Switches libtorch to one thread until the value is dropped.
-    pub fn new() -> Self {
+    /// Switches libtorch to one thread until the value is dropped. (No `Default`: making the
+    /// value has this side effect, so it is spelled out.)
+    pub fn switch() -> Self {
         let before = tch::get_num_threads();
         if before != 1 {
             tch::set_num_threads(1);
         }
         OneCpuThread(before)
-    }
-}
-
-impl Default for OneCpuThread {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -29,7 +29,7 @@ impl GanNet for Watched {
 fn two_d_steps_run_on_one_thread_and_restore_the_count() {
     tch::set_num_threads(2);
     {
-        let _one = OneCpuThread::new();
+        let _one = OneCpuThread::switch();
         assert_eq!(tch::get_num_threads(), 1);
     }
     assert_eq!(tch::get_num_threads(), 2, "the count before comes back");

@@ -429,7 +429,7 @@ impl<G: GanNet, D: GanNet> Trainer for Gan<G, D> {
         let t0 = Instant::now();
         let _one_thread =
             (self.core.device == Device::Cpu && self.g.is_row_wise() && self.d.is_row_wise())
-                .then(crate::device::OneCpuThread::new);
+                .then(crate::device::OneCpuThread::switch);
         let step = self.steps_done() + 1;
         seed_step(self.config.seed, step);
         self.config.lr_schedule.apply(
