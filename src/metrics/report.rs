@@ -979,6 +979,22 @@ impl Evaluate for StarGan {
                     real,
                 ));
             }
+            // The attribute edits (the domains after the hair group), judged by the
+            // evaluator's attribute heads: the edited attribute as asked.
+            let nh = domains.hair.len();
+            let real_attrs = eval.domain_attribute_accuracy(domains, &faces.x, &c_org)?;
+            for (i, (out, target)) in outs.iter().zip(&targets).skip(nh).enumerate() {
+                let got =
+                    eval.domain_attribute_accuracy(domains, &out.to_device(Device::Cpu), target)?;
+                if let (Some((name, acc)), Some((_, real))) = (got.get(i), real_attrs.get(i)) {
+                    report.rows.push(row(
+                        &format!("{name} as asked"),
+                        &format!("{name} as asked (face evaluator)"),
+                        Score::Share(*acc),
+                        Score::Share(*real),
+                    ));
+                }
+            }
             let all = Tensor::cat(
                 &outs
                     .iter()
