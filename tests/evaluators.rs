@@ -105,6 +105,7 @@ fn diversity_numbers_separate_real_data_from_collapse() {
         .unwrap();
     assert_eq!(flat.face_rate, 0.0, "{flat}");
     assert!(flat.kl_from_data.is_nan(), "{flat}");
+    assert_eq!(flat.kl_text(), "— (no faces)");
     assert!(
         flat.to_string().contains("KL from data — (no faces)"),
         "{flat}"

@@ -198,13 +198,20 @@ pub struct FaceDiversity {
     pub samples: usize,
 }
 
-impl std::fmt::Display for FaceDiversity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kl = if self.kl_from_data.is_nan() {
+impl FaceDiversity {
+    /// The KL from the data as text: three decimals, or "— (no faces)" when it does not exist.
+    pub fn kl_text(&self) -> String {
+        if self.kl_from_data.is_nan() {
             "— (no faces)".to_string()
         } else {
             format!("{:.3}", self.kl_from_data)
-        };
+        }
+    }
+}
+
+impl std::fmt::Display for FaceDiversity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kl = self.kl_text();
         write!(
             f,
             "{:.1} % faces, {} distinct hair/eye combinations (data: 119), KL from data {kl} (of {} samples)",

@@ -22,7 +22,9 @@ use std::path::{Path, PathBuf};
 ///
 /// A row is an array, a `Vec` or a tuple (up to 8) of cells: text, integers or floats.
 /// Floats are shown with 4 significant digits (scientific below 0.001 and from 100,000 on),
-/// or with a fixed number of decimals after [`Table::decimals`]; numbers are right-aligned.
+/// or with a fixed number of decimals after [`Table::decimals`]; NaN, a number that does not
+/// exist (a KL with no faces to count), is shown as "—" (and kept as `NaN` in CSV); numbers
+/// are right-aligned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     header: Vec<String>,
@@ -53,10 +55,10 @@ impl Cell {
     }
 }
 
-/// 4 significant digits, scientific outside [0.001, 100000); or `decimals` fixed.
+/// 4 significant digits, scientific outside [0.001, 100000); or `decimals` fixed; NaN as "—".
 fn format_float(x: f64, decimals: Option<usize>) -> String {
     if x.is_nan() {
-        return "NaN".into();
+        return "—".into();
     }
     if x.is_infinite() {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
@@ -424,7 +426,7 @@ mod tests {
         assert_eq!(f(0.0), "0");
         assert_eq!(f(0.000123), "1.230e-4");
         assert_eq!(f(123456.0), "1.235e5");
-        assert_eq!(f(f64::NAN), "NaN");
+        assert_eq!(f(f64::NAN), "—");
         assert_eq!(format_float(0.5, Some(2)), "0.50");
     }
 }
