@@ -49,6 +49,11 @@ impl Canvas {
         }
     }
 
+    /// The width of one pixel in unit coordinates.
+    pub(crate) fn pixel(&self) -> f32 {
+        1.0 / self.size as f32
+    }
+
     pub(crate) fn write_chw(&self, out: &mut [f32]) {
         let plane = self.size * self.size;
         for (idx, p) in self.px.iter().enumerate() {

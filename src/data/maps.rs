@@ -118,7 +118,7 @@ fn rect_dist((x0, y0, x1, y1): (f32, f32, f32, f32)) -> impl Fn(f32, f32) -> f32
     move |x, y| (x0 - x).max(x - x1).max(y0 - y).max(y - y1)
 }
 
-/// Cheap deterministic value noise in [0, 1) at pixel scale.
+/// Cheap deterministic value noise in [0, 1): constant on cells of 1/`scale`.
 fn noise(seed: u64, x: f32, y: f32, scale: f32) -> f32 {
     let (i, j) = ((x * scale) as i64, (y * scale) as i64);
     let mut h = seed
@@ -126,6 +126,27 @@ fn noise(seed: u64, x: f32, y: f32, scale: f32) -> f32 {
         ^ (j as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
     h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     (h >> 40) as f32 / (1u64 << 24) as f32
+}
+
+/// The aerial image's texture: [`noise`] averaged over the pixel at (x, y), `px` wide, as a
+/// camera's sensor averages what it sees. Where a cell is smaller than half a pixel (a small
+/// image), k×k samples over the pixel average it out; point-sampled, the texture would alias
+/// into per-pixel white noise that no translation could predict. At sizes where the cells
+/// span two pixels or more (256×256) it is one sample, the point value.
+fn texture(seed: u64, x: f32, y: f32, scale: f32, px: f32) -> f32 {
+    let k = ((scale * px * 2.0).ceil() as usize).clamp(1, 8);
+    if k == 1 {
+        return noise(seed, x, y, scale);
+    }
+    let step = px / k as f32;
+    let (x0, y0) = (x - px / 2.0 + step / 2.0, y - px / 2.0 + step / 2.0);
+    let mut sum = 0.0;
+    for i in 0..k {
+        for j in 0..k {
+            sum += noise(seed, x0 + i as f32 * step, y0 + j as f32 * step, scale);
+        }
+    }
+    sum / (k * k) as f32
 }
 
 fn draw_map(canvas: &mut Canvas, l: &Layout) {
@@ -157,15 +178,16 @@ fn draw_map(canvas: &mut Canvas, l: &Layout) {
 fn draw_aerial(canvas: &mut Canvas, l: &Layout) {
     let all = (0.0, 0.0, 1.0, 1.0);
     let t = l.texture;
+    let px = canvas.pixel();
     canvas.fill(
         all,
         1.0,
         |_, _| -1.0,
-        move |x, y| shade([0.55, 0.52, 0.42], 0.85 + 0.3 * noise(t, x, y, 40.0)),
+        move |x, y| shade([0.55, 0.52, 0.42], 0.85 + 0.3 * texture(t, x, y, 40.0, px)),
     );
     for &p in &l.parks {
         canvas.fill(p, 1.0, rect_dist(p), move |x, y| {
-            let tree = noise(t ^ 1, x, y, 24.0);
+            let tree = texture(t ^ 1, x, y, 24.0, px);
             shade([0.2, 0.42, 0.18], 0.7 + 0.6 * tree)
         });
     }
@@ -180,7 +202,7 @@ fn draw_aerial(canvas: &mut Canvas, l: &Layout) {
         let shadow = (x0 + 0.012, y0 + 0.012, x1 + 0.012, y1 + 0.012);
         canvas.fill(shadow, 0.6, rect_dist(shadow), |_, _| [0.1, 0.1, 0.1]);
         canvas.fill(b, 1.0, rect_dist(b), move |x, y| {
-            shade(roof, 0.9 + 0.2 * noise(t ^ 2, x, y, 64.0))
+            shade(roof, 0.9 + 0.2 * texture(t ^ 2, x, y, 64.0, px))
         });
     }
     if l.river.is_some() {
@@ -192,7 +214,7 @@ fn draw_aerial(canvas: &mut Canvas, l: &Layout) {
                 mix(
                     [0.12, 0.25, 0.3],
                     [0.18, 0.32, 0.35],
-                    noise(t ^ 3, x, y, 30.0),
+                    texture(t ^ 3, x, y, 30.0, px),
                 )
             },
         );
@@ -201,7 +223,12 @@ fn draw_aerial(canvas: &mut Canvas, l: &Layout) {
         all,
         1.0,
         |x, y| l.road_dist(x, y),
-        move |x, y| shade([0.32, 0.32, 0.33], 0.85 + 0.3 * noise(t ^ 4, x, y, 64.0)),
+        move |x, y| {
+            shade(
+                [0.32, 0.32, 0.33],
+                0.85 + 0.3 * texture(t ^ 4, x, y, 64.0, px),
+            )
+        },
     );
 }
 
@@ -225,6 +252,24 @@ impl MapPairs {
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
         self.layouts.is_empty()
+    }
+
+    /// The aerial images of the same layouts drawn with other textures (`seed`): other roof
+    /// colours, ground, trees and water, everything the map shows in its place. Scored against
+    /// `aerial`, this is what a perfect map → aerial translator that paints its own texture
+    /// would get: the ceiling of a sharp translation, where the mean image is the floor.
+    pub fn aerial_retextured(&self, seed: u64) -> Tensor {
+        let size = self.aerial.size()[3] as usize;
+        let layouts: Vec<Layout> = self
+            .layouts
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Layout {
+                texture: Rng::for_item(seed, i as u64).next_u64(),
+                ..l.clone()
+            })
+            .collect();
+        render_batch(self.len(), size, |c, i| draw_aerial(c, &layouts[i]))
     }
 
     /// The aerial images in a shuffled order (seeded): what unpaired training sees as B.
@@ -298,5 +343,60 @@ mod tests {
         );
         let shuffled = p.aerial_unpaired(1);
         assert!(!shuffled.equal(&p.aerial));
+    }
+
+    #[test]
+    fn texture_is_the_point_value_at_full_size_and_averages_out_in_small_images() {
+        let (seed, scale) = (7, 40.0);
+        let (mut point, mut small) = (Vec::new(), Vec::new());
+        for k in 0..1024 {
+            // The pixel centres of a 32×32 image.
+            let (x, y) = (
+                (k % 32) as f32 / 32.0 + 1.0 / 64.0,
+                (k / 32) as f32 / 32.0 + 1.0 / 64.0,
+            );
+            assert_eq!(
+                texture(seed, x, y, scale, 1.0 / 256.0),
+                noise(seed, x, y, scale)
+            );
+            point.push(noise(seed, x, y, scale));
+            small.push(texture(seed, x, y, scale, 1.0 / 32.0));
+        }
+        let var = |v: &[f32]| {
+            let m = v.iter().sum::<f32>() / v.len() as f32;
+            v.iter().map(|x| (x - m).powi(2)).sum::<f32>() / v.len() as f32
+        };
+        // Point samples of uniform noise have variance 1/12; averaged over the 3×3 samples of a
+        // pixel 1.25 cells wide, well under half of that.
+        assert!((var(&point) - 1.0 / 12.0).abs() < 0.02, "{}", var(&point));
+        assert!(
+            var(&small) < 0.5 * var(&point),
+            "{} vs {}",
+            var(&small),
+            var(&point)
+        );
+    }
+
+    #[test]
+    fn retextured_aerials_keep_the_layout_and_change_the_texture() {
+        let p = maps(32, 32, 5);
+        let other = p.aerial_retextured(1);
+        assert_eq!(other.size(), p.aerial.size());
+        assert!(!other.equal(&p.aerial));
+        assert!(other.equal(&p.aerial_retextured(1)));
+        let score = |x: &Tensor| crate::metrics::pairs::pair_score(x, &p.aerial).unwrap();
+        let mean = p
+            .aerial
+            .mean_dim(&[0i64][..], true, tch::Kind::Float)
+            .expand_as(&p.aerial);
+        // The same layout with another texture beats the best fixed image; another layout
+        // with its own texture (the next pair's) does not.
+        let (same, fixed, wrong) = (
+            score(&other),
+            score(&mean),
+            score(&other.roll(&[1i64][..], &[0i64][..])),
+        );
+        assert!(same.psnr > fixed.psnr + 1.0, "{same:?} vs mean {fixed:?}");
+        assert!(wrong.psnr < fixed.psnr, "{wrong:?} vs mean {fixed:?}");
     }
 }

@@ -502,6 +502,10 @@ pub struct CycleSets {
     pub test_b: Tensor,
     /// Whether `test_a` and `test_b` are true pairs (the built-in maps).
     pub paired: bool,
+    /// Built-in maps only: the layouts of `test_a` drawn with other textures (roof colours,
+    /// ground, water), what a perfect map → aerial translator that paints its own texture
+    /// gives ([`crate::data::maps::MapPairs::aerial_retextured`]).
+    pub retextured_b: Option<Tensor>,
 }
 
 impl Experiment {
@@ -520,13 +524,14 @@ impl Experiment {
             None => {
                 let pairs = crate::data::maps::maps(d.n.unwrap_or(1000), d.size, d.seed);
                 let (a, b) = map_domains(&pairs);
-                let (test_a, test_b, paired) = self.cycle_test_images()?;
+                let test = self.builtin_test_maps();
                 Ok(CycleSets {
                     a,
                     b,
-                    test_a,
-                    test_b,
-                    paired,
+                    retextured_b: Some(test.aerial_retextured(1)),
+                    test_a: test.maps,
+                    test_b: test.aerial,
+                    paired: true,
                 })
             }
             Some(p) => {
@@ -548,6 +553,7 @@ impl Experiment {
                     test_a: c.test_a,
                     test_b: c.test_b,
                     paired: false,
+                    retextured_b: None,
                 })
             }
         }
@@ -673,11 +679,16 @@ impl Experiment {
 
     /// CycleGAN's held-out images (A, B, whether they are true pairs), without the training
     /// sets: the built-in maps' 64 held-out pairs, or the folder's testA/testB.
+    /// The 64 held-out pairs of the built-in maps (a seed apart from the training pairs').
+    fn builtin_test_maps(&self) -> crate::data::maps::MapPairs {
+        crate::data::maps::maps(64, self.data.size, self.data.seed.wrapping_add(0x7E57))
+    }
+
     pub(super) fn cycle_test_images(&self) -> Result<(Tensor, Tensor, bool)> {
         let d = &self.data;
         match &d.path {
             None => {
-                let test = crate::data::maps::maps(64, d.size, d.seed.wrapping_add(0x7E57));
+                let test = self.builtin_test_maps();
                 Ok((test.maps, test.aerial, true))
             }
             Some(_) => {
