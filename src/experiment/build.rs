@@ -502,10 +502,10 @@ pub struct CycleSets {
     pub test_b: Tensor,
     /// Whether `test_a` and `test_b` are true pairs (the built-in maps).
     pub paired: bool,
-    /// Built-in maps only: the layouts of `test_a` drawn with other textures (roof colours,
-    /// ground, water), what a perfect map → aerial translator that paints its own texture
-    /// gives ([`crate::data::maps::MapPairs::aerial_retextured`]).
-    pub retextured_b: Option<Tensor>,
+    /// Built-in maps only: the held-out pairs with their layouts (`test_a` and `test_b` are its
+    /// maps and aerial images). `aerial_retextured(seed)` draws the same layouts with other
+    /// textures: what a perfect map → aerial translator that paints its own texture gives.
+    pub test_pairs: Option<MapPairs>,
 }
 
 impl Experiment {
@@ -528,10 +528,10 @@ impl Experiment {
                 Ok(CycleSets {
                     a,
                     b,
-                    retextured_b: Some(test.aerial_retextured(1)),
-                    test_a: test.maps,
-                    test_b: test.aerial,
+                    test_a: test.maps.shallow_clone(),
+                    test_b: test.aerial.shallow_clone(),
                     paired: true,
+                    test_pairs: Some(test),
                 })
             }
             Some(p) => {
@@ -553,7 +553,7 @@ impl Experiment {
                     test_a: c.test_a,
                     test_b: c.test_b,
                     paired: false,
-                    retextured_b: None,
+                    test_pairs: None,
                 })
             }
         }
@@ -677,13 +677,13 @@ impl Experiment {
         }
     }
 
-    /// CycleGAN's held-out images (A, B, whether they are true pairs), without the training
-    /// sets: the built-in maps' 64 held-out pairs, or the folder's testA/testB.
     /// The 64 held-out pairs of the built-in maps (a seed apart from the training pairs').
-    fn builtin_test_maps(&self) -> crate::data::maps::MapPairs {
+    fn builtin_test_maps(&self) -> MapPairs {
         crate::data::maps::maps(64, self.data.size, self.data.seed.wrapping_add(0x7E57))
     }
 
+    /// CycleGAN's held-out images (A, B, whether they are true pairs), without the training
+    /// sets: the built-in maps' 64 held-out pairs, or the folder's testA/testB.
     pub(super) fn cycle_test_images(&self) -> Result<(Tensor, Tensor, bool)> {
         let d = &self.data;
         match &d.path {

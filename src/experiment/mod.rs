@@ -53,7 +53,7 @@
 //! with boxed networks ([`Experiment::build`]).
 use crate::data::domains::StarDomains;
 use crate::data::faces::{combinations, faces, FaceLabels, FacesConfig, ATTRIBUTES, HAIR_COLORS};
-use crate::data::maps::map_domains;
+use crate::data::maps::{map_domains, MapPairs};
 use crate::data::mixtures::{swiss_roll, Mixture};
 use crate::data::{objects as objects_data, Dataset};
 use crate::error::{Error, Result};
